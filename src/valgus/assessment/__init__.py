@@ -1,0 +1,1 @@
+"""Pure assessment: quality gates, measures per rep, interpretation bands."""

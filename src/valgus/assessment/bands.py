@@ -1,0 +1,80 @@
+"""Interpretation bands. Every number cites its source in
+../shared/reference/clinical-evidence.md; DERIVED marks our own proposals.
+
+Levels: 0 = typical ("none"), 1 = above typical ("mild"), 2 = well above typical ("marked").
+Wording describes what the camera saw; it never predicts injury (Bahr 2016;
+Krosshaug 2016; Cronström 2020).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+Level = Literal[0, 1, 2]
+
+# FPPA at the deepest frame. Section 5 rule 4 (DERIVED from Herrington 2014:
+# asymptomatic females 8.4 +/- 5.1 deg, PFP group mean 16.8 deg in the single-leg squat):
+# <= 10 typical, 10-16 above typical, >= 17 well above typical. No published bands exist
+# for the bilateral squat; we apply the single-leg ones, which are the stricter test
+# (bilateral squats show less FPPA), and only where FPPA is valid (shallow enough).
+FPPA_MILD_DEG = 10.0
+FPPA_MARKED_DEG = 17.0
+
+# Medial knee displacement relative to the vertical through the foot index (2nd toe),
+# as a fraction of leg length (hip-knee + knee-ankle). DERIVED from geometry, for the
+# depth where FPPA misleads (mocapr; reference 1.1): the visual criterion is "the knee
+# passes inside the big toe" (overhead squat test, Research Square rs-4875904; LESS item 9).
+# The big toe lies about 2-3 cm medial of the 2nd toe, about 0.03 of an 85 cm leg: a knee
+# further in than that is inside the big toe (above typical). At 0.08 (about 7 cm) the knee
+# is past the medial border of the foot (a forefoot is about 9-10 cm wide): well above
+# typical. Checked against rendered squats with known valgus (docs/method.md).
+MKD_MILD = 0.03
+MKD_MARKED = 0.08
+
+# KASR < 1: knees inside the ankles (reference section 5 rule 2, geometric, DERIVED).
+KASR_INSIDE = 1.0
+
+# Published smallest detectable difference of 2D FPPA: 7.5-9 deg (Munro 2012); reference
+# section 5 rule 6 uses 8 deg for changes and left-right differences.
+FPPA_SDD_DEG = 8.0
+
+# A frame where the projected thigh is shorter than this fraction of its standing length
+# points at the camera; FPPA there is "high, and potentially misleading" (mocapr,
+# planar cross-talk; reference 1.1). DERIVED.
+FPPA_MIN_THIGH_FORESHORTENING = 0.5
+
+BAND_WORDS = {0: "typical", 1: "above typical", 2: "well above typical"}
+VERDICTS = {0: "none", 1: "mild", 2: "marked"}
+
+
+def level_of(value: float, mild: float, marked: float) -> Level:
+    """Band of a value given its two edges."""
+    if value >= marked:
+        return 2
+    if value >= mild:
+        return 1
+    return 0
+
+
+def fppa_level(fppa_deg: float) -> Level:
+    return level_of(fppa_deg, FPPA_MILD_DEG, FPPA_MARKED_DEG)
+
+
+def mkd_level(mkd: float) -> Level:
+    return level_of(mkd, MKD_MILD, MKD_MARKED)
+
+
+def crosses_edge(mean: float, half_width: float, edges: tuple[float, float]) -> bool:
+    """True when [mean - half_width, mean + half_width] contains a band edge."""
+    if not math.isfinite(half_width):
+        return False
+    return any(mean - half_width < e < mean + half_width for e in edges)
+
+
+WELLNESS_STATEMENT = (
+    "This describes what the camera saw in 2D; it is not a medical assessment, it does not "
+    "diagnose anything and it does not predict injury. Single-camera frontal-plane angles "
+    "differ from 3D knee motion; manual 2D FPPA has a smallest detectable difference of "
+    "about 8 degrees (Munro 2012)."
+)

@@ -1,0 +1,157 @@
+"""Quality gates: is there a person, is the view frontal, are the legs in frame and visible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from valgus.assessment.track import Track
+from valgus.errors import NoPersonDetectedError, OutOfFrameError, UnsuitableViewError
+from valgus.results import QualityWarning, View
+
+FloatArray = NDArray[np.float64]
+
+MIN_DETECTED_FRACTION = 0.2
+MIN_DETECTED_S = 1.0
+# View bands on the estimated yaw between camera axis and the subject's facing direction.
+# Frontal-plane measures need a view within about 45 deg of perpendicular, 90 deg (square
+# on) preferred (Kinovea validity, Puig-Divi 2019; reference section 5 rule 3).
+FRONTAL_MAX_YAW_DEG = 20.0
+USABLE_MAX_YAW_DEG = 45.0
+SIDE_MIN_YAW_DEG = 60.0
+# A leg whose hip, knee or ankle has median visibility below this in the reps is not judged.
+MIN_LEG_VISIBILITY = 0.5
+# Frontal shoulder width / torso length for MediaPipe landmarks (calibrated on rendered
+# frontal squats, docs/method.md); the 2D width ratio shrinks with cos(yaw).
+FRONTAL_SHOULDER_TORSO_RATIO = 0.68
+
+
+@dataclass(frozen=True)
+class ViewEstimate:
+    view: View
+    yaw_deg: float | None
+
+
+def check_person(track: Track, /) -> None:
+    """Raise NoPersonDetectedError when nobody is found in enough of the video."""
+    frac = float(track.detected.mean())
+    dur = float(track.time_s[-1] - track.time_s[0])
+    if frac < MIN_DETECTED_FRACTION or frac * dur < MIN_DETECTED_S:
+        raise NoPersonDetectedError(
+            f"no person found in {100 * (1 - frac):.0f}% of the video. Film the whole body, "
+            "from head to feet, in good light, with one person in view."
+        )
+
+
+def _pair_yaw_world(track: Track, part: str, frames: NDArray[np.bool_]) -> FloatArray:
+    d = track.point3d(f"left_{part}") - track.point3d(f"right_{part}")
+    return np.degrees(np.arctan2(np.abs(d[frames, 2]), np.abs(d[frames, 0])))
+
+
+def _yaw_from_width(track: Track, frames: NDArray[np.bool_]) -> FloatArray:
+    ls, rs = track.point("left_shoulder"), track.point("right_shoulder")
+    lh, rh = track.point("left_hip"), track.point("right_hip")
+    width = np.linalg.norm(ls - rs, axis=1)
+    torso = np.linalg.norm((ls + rs) / 2 - (lh + rh) / 2, axis=1)
+    ratio = np.clip(width / torso / FRONTAL_SHOULDER_TORSO_RATIO, 0.0, 1.0)
+    return np.degrees(np.arccos(ratio[frames]))
+
+
+def estimate_view(track: Track, frames: NDArray[np.bool_], /) -> ViewEstimate:
+    """Yaw of the subject relative to the camera, from two independent cues, averaged.
+
+    Cue 1: depth difference of the hips and of the shoulders in the 3D landmarks.
+    Cue 2: projected shoulder width relative to torso length (shrinks with cos yaw).
+    """
+    cues = [_pair_yaw_world(track, "hip", frames), _pair_yaw_world(track, "shoulder", frames),
+            _yaw_from_width(track, frames)]
+    medians = [float(np.nanmedian(c)) for c in cues if np.isfinite(c).any()]
+    if not medians:
+        return ViewEstimate("unknown", None)
+    world = float(np.mean(medians[:2])) if len(medians) == 3 else medians[0]
+    yaw = 0.5 * (world + medians[-1]) if len(medians) == 3 else world
+    if yaw <= FRONTAL_MAX_YAW_DEG:
+        view: View = "frontal"
+    elif yaw < SIDE_MIN_YAW_DEG:
+        view = "oblique"
+    else:
+        view = "side"
+    return ViewEstimate(view, round(yaw, 1))
+
+
+_REFILM = ("Film from the front: phone at hip height, square to the body, 2-3 m away, "
+           "whole body in frame.")
+
+
+def _unsuitable(est: ViewEstimate) -> UnsuitableViewError:
+    where = "from the side" if est.view == "side" else "at a strong angle"
+    return UnsuitableViewError(
+        f"the camera sees the body {where} (about {est.yaw_deg:.0f} degrees off frontal); "
+        f"knees caving in cannot be judged from this view. {_REFILM}")
+
+
+def refuse_side_view(est: ViewEstimate, /) -> None:
+    """Raise at once for a clear side view (before looking for reps)."""
+    if est.view == "side":
+        raise _unsuitable(est)
+
+
+def view_warnings(est: ViewEstimate, /) -> list[QualityWarning]:
+    """Raise for a side view; say what an oblique view allows."""
+    refuse_side_view(est)
+    if est.yaw_deg is None:
+        return [QualityWarning(code="view_unknown",
+                               message="the camera angle could not be estimated")]
+    if est.yaw_deg > USABLE_MAX_YAW_DEG:
+        return [QualityWarning(
+            code="strong_oblique_view",
+            message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal (more than "
+            f"{USABLE_MAX_YAW_DEG:.0f}): the reps, their timing and depth are reported, but "
+            f"knee valgus cannot be judged from this angle. {_REFILM}")]
+    if est.view == "oblique":
+        return [QualityWarning(
+            code="oblique_view",
+            message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal; angles are "
+            "distorted and the far leg may be hidden. Film square to the body for a reliable result.",
+        )]
+    return []
+
+
+def check_framing(track: Track, frames: NDArray[np.bool_], /) -> list[QualityWarning]:
+    """Raise when the feet or knees are cut off in most of the rep frames; warn when in some."""
+    margin = 0.01
+    out: dict[str, float] = {}
+    for part in ("knee", "ankle", "heel", "foot_index"):
+        for side in ("left", "right"):
+            p = track.point(f"{side}_{part}")[frames]
+            x_in = (p[:, 0] >= -margin * track.width) & (p[:, 0] <= (1 + margin) * track.width)
+            y_in = (p[:, 1] >= -margin * track.height) & (p[:, 1] <= (1 + margin) * track.height)
+            out[f"{side}_{part}"] = float(np.mean(~(x_in & y_in)))
+    worst = max(out, key=lambda k: out[k])
+    if out[worst] > 0.5:
+        what = "feet" if "knee" not in worst else "knees"
+        raise OutOfFrameError(
+            f"the {what} are outside the picture in {100 * out[worst]:.0f}% of the squat "
+            "frames. Step back or tilt the phone so the whole body, feet included, stays in frame."
+        )
+    if out[worst] > 0.05:
+        return [QualityWarning(
+            code="partly_out_of_frame",
+            message=f"{worst.replace('_', ' ')} leaves the picture in {100 * out[worst]:.0f}% "
+            "of the squat frames; those frames are not used.",
+        )]
+    return []
+
+
+def view_allows_valgus(est: ViewEstimate, /) -> bool:
+    return est.yaw_deg is not None and est.yaw_deg <= USABLE_MAX_YAW_DEG
+
+
+def leg_visible(track: Track, side: str, frames: NDArray[np.bool_], /) -> bool:
+    """True when hip, knee and ankle of one leg are clearly visible during the reps."""
+    return all(
+        float(np.median(track.conf(f"{side}_{part}")[frames])) >= MIN_LEG_VISIBILITY
+        for part in ("hip", "knee", "ankle")
+    )

@@ -1,0 +1,94 @@
+"""Per-frame measure series for a bilateral task, from a cleaned track."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from valgus.assessment.track import Track
+from valgus.kinematics import angles
+from valgus.schema import Side
+
+FloatArray = NDArray[np.float64]
+
+# Frames whose hips are within the highest 20% of the video are taken as standing.
+STANDING_PERCENTILE = 20.0
+
+
+@dataclass(frozen=True)
+class LegSeries:
+    fppa_deg: FloatArray
+    mkd: FloatArray
+    knee_flexion_deg: FloatArray
+    thigh_foreshortening: FloatArray
+
+
+@dataclass(frozen=True)
+class FrameSeries:
+    """Measures per frame (T,). depth = hip drop / standing leg length."""
+
+    time_s: FloatArray
+    depth: FloatArray
+    legs: dict[Side, LegSeries]
+    kasr: FloatArray
+    nksd: FloatArray
+    leg_length_px: float
+
+    def as_columns(self) -> dict[str, FloatArray]:
+        """Flat named columns, e.g. for a CSV export."""
+        cols = {"time_s": self.time_s, "depth": self.depth, "kasr": self.kasr, "nksd": self.nksd}
+        for side, leg in self.legs.items():
+            for field in ("fppa_deg", "mkd", "knee_flexion_deg", "thigh_foreshortening"):
+                cols[f"{side.value}_{field}"] = getattr(leg, field)
+        return cols
+
+
+def _hip_mid_y(track: Track) -> FloatArray:
+    return np.asarray((track.point("left_hip")[:, 1] + track.point("right_hip")[:, 1]) / 2)
+
+
+def standing_frames(track: Track, /) -> NDArray[np.bool_]:
+    """Frames with the hips highest in the image (smallest y)."""
+    y = _hip_mid_y(track)
+    if not np.isfinite(y).any():
+        return np.zeros(len(y), dtype=bool)
+    cut = np.nanpercentile(y, STANDING_PERCENTILE)
+    return np.asarray(np.isfinite(y) & (y <= cut))
+
+
+def _leg(track: Track, side: Side) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    p = track.point
+    return p(f"{side}_hip"), p(f"{side}_knee"), p(f"{side}_ankle"), p(f"{side.other}_hip")
+
+
+def compute_series(track: Track, /) -> FrameSeries:
+    """Every per-frame measure the squat analysis uses."""
+    stand = standing_frames(track)
+    lengths = {s: angles.leg_length_px(*_leg(track, s)[:3]) for s in Side}
+    leg_len = float(np.nanmedian(np.concatenate([lengths[s][stand] for s in Side])))
+    y = _hip_mid_y(track)
+    depth = (y - np.nanmedian(y[stand])) / leg_len
+    legs: dict[Side, LegSeries] = {}
+    for side in Side:
+        hip, knee, ankle, other_hip = _leg(track, side)
+        thigh_stand = float(np.nanmedian(angles.separation(hip, knee)[stand]))
+        legs[side] = LegSeries(
+            fppa_deg=angles.fppa_deg(hip, knee, ankle, other_hip),
+            mkd=angles.medial_knee_displacement(
+                knee, track.point(f"{side}_foot_index"), other_hip, hip, leg_len),
+            knee_flexion_deg=angles.flexion_deg_3d(
+                track.point3d(f"{side}_hip"), track.point3d(f"{side}_knee"),
+                track.point3d(f"{side}_ankle")),
+            thigh_foreshortening=angles.thigh_foreshortening(hip, knee, thigh_stand),
+        )
+    p = track.point
+    return FrameSeries(
+        time_s=track.time_s,
+        depth=np.asarray(depth),
+        legs=legs,
+        kasr=angles.kasr(p("left_knee"), p("right_knee"), p("left_ankle"), p("right_ankle")),
+        nksd=angles.nksd(p("left_knee"), p("right_knee"), p("left_hip"), p("right_hip")),
+        leg_length_px=leg_len,
+    )

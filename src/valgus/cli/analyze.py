@@ -1,0 +1,85 @@
+"""`valgus analyze`: one video or pose file in, a summary (or JSON) out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from valgus import api
+from valgus.cli.render import render_text
+from valgus.errors import ValgusError
+from valgus.io.poses import POSES_SUFFIX
+from valgus.results import ErrorInfo, ErrorResult
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    return name[: -len(POSES_SUFFIX)] if name.endswith(POSES_SUFFIX) else path.stem
+
+
+def analyze(
+    path: Path = typer.Argument(..., help="Squat video (MP4, MOV...) or a saved *.poses.nc file."),
+    movement: str = typer.Option("squat", "--movement", "-m", help="Movement filmed: squat."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o",
+        help="Folder for results, pose data and per-frame CSV [default: ./valgus-results/NAME].",
+    ),
+    save: bool = typer.Option(True, "--save/--no-save", help="Write the result files."),
+) -> None:
+    """Analyze a squat filmed from the front: per leg, whether and how much the knee caves in."""
+    err = Console(stderr=True)
+    try:
+        with _progress(err, enabled=not as_json and err.is_terminal) as progress:
+            analysis = api.analyze_file(path, movement=movement, progress=progress)
+        paths = api.save_analysis(analysis, out or Path("valgus-results") / _stem(path),
+                                  stem=_stem(path)) if save else {}
+    except ValgusError as e:
+        _fail(e, as_json=as_json, console=err)
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was written.")
+        raise typer.Exit(130) from None
+    if as_json:
+        sys.stdout.write(json.dumps(analysis.result.model_dump(mode="json")) + "\n")
+        return
+    render_text(analysis.result, Console())
+    for kind, p in paths.items():
+        Console().print(f"[dim]{kind}: {p}[/]")
+
+
+def _fail(e: ValgusError, *, as_json: bool, console: Console) -> None:
+    message = str(e)
+    console.print(f"valgus: {message}", highlight=False, soft_wrap=True)
+    if as_json:
+        payload = ErrorResult(error=ErrorInfo(code=e.code, message=message))
+        sys.stdout.write(payload.model_dump_json() + "\n")
+    raise typer.Exit(e.exit_code)
+
+
+class _progress:
+    """A progress bar on stderr for long videos; a no-op callback otherwise."""
+
+    def __init__(self, console: Console, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = Progress(TextColumn("pose model"), BarColumn(), TextColumn("{task.completed}/{task.total} frames"),
+                            TimeRemainingColumn(), console=console, transient=True) if enabled else None
+        self.task: int | None = None
+
+    def __enter__(self) -> _progress:
+        if self.bar is not None:
+            self.bar.start()
+            self.task = self.bar.add_task("frames", total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None and self.task is not None and (done % 10 == 0 or done == total):
+            self.bar.update(self.task, completed=done, total=max(total, done))

@@ -1,0 +1,51 @@
+"""The `valgus` command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from valgus import __version__
+from valgus.cli.analyze import analyze
+
+app = typer.Typer(
+    name="valgus",
+    help="Measure how the knees cave in (dynamic knee valgus) from a phone video of a squat.\n\n"
+    "Not a medical assessment: it describes what the camera saw.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(
+    "analyze",
+    epilog="Examples:\n\n"
+    "  valgus analyze squat.mp4\n\n"
+    "  valgus analyze squat.mp4 --json > result.json\n\n"
+    "  valgus analyze valgus-results/squat/squat.poses.nc   (rerun without the video)",
+)(analyze)
+
+try:  # the synthetic renderer is optional at this layer
+    from valgus.cli.synth import synth
+except ImportError:  # pragma: no cover
+    pass
+else:
+    app.command("synth")(synth)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"valgus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """valgus command line."""
+
+
+def main() -> None:
+    sys.exit(app())

@@ -1,0 +1,66 @@
+"""One exception tree for everything the package raises.
+
+Messages say what was expected, what was found, and what to do. Only the CLI
+(and later the web app) turns these into exit codes and messages.
+"""
+
+from __future__ import annotations
+
+
+class ValgusError(Exception):
+    """Root of every error the package raises."""
+
+    code = "error"
+    exit_code = 1
+
+
+class InputError(ValgusError, ValueError):
+    """Bad argument, file or setting."""
+
+    code = "bad_input"
+    exit_code = 2
+
+
+class VideoReadError(ValgusError, OSError):
+    """Video missing, unreadable, truncated or empty."""
+
+    code = "video_unreadable"
+    exit_code = 3
+
+
+class PoseFileError(InputError):
+    """A pose file that cannot be read or does not follow the pose data model."""
+
+    code = "pose_file_invalid"
+
+
+class NoPersonDetectedError(ValgusError):
+    """Nobody found in enough frames."""
+
+    code = "no_person"
+    exit_code = 4
+
+
+class UnsuitableViewError(ValgusError):
+    """The camera angle cannot show frontal-plane motion."""
+
+    code = "unsuitable_view"
+    exit_code = 5
+
+
+class OutOfFrameError(ValgusError):
+    """The body or the feet are cut off by the frame edge."""
+
+    code = "out_of_frame"
+    exit_code = 6
+
+
+class NoRepsFoundError(ValgusError):
+    """No complete repetition of the movement was found."""
+
+    code = "no_reps"
+    exit_code = 7
+
+
+class DataQualityWarning(UserWarning):
+    """Result computed, but less reliable."""

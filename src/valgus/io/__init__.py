@@ -1,0 +1,1 @@
+"""Adapters for files: video frames in, pose files in and out, result exports."""

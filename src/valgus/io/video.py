@@ -1,0 +1,153 @@
+"""Stream decoded frames from a video file with PyAV, with bounded memory.
+
+Frames come out upright (the container's rotation metadata is honoured) as RGB
+uint8 arrays, each with its real presentation time in seconds. Nothing but the
+current frame is held, so memory does not grow with video length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+from valgus.errors import VideoReadError
+
+RGBFrame = NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about the video stream (displayed, upright size)."""
+
+    path: str
+    width: int
+    height: int
+    rotation_deg: int
+    fps_nominal: float
+    frames_estimate: int
+    duration_s: float
+    codec: str
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise VideoReadError(f"{path}: no such file. Check the path.")
+    if path.is_dir():
+        raise VideoReadError(f"{path} is a folder, not a video file.")
+    if path.stat().st_size == 0:
+        raise VideoReadError(f"{path} is empty (0 bytes). Copy the video again from the phone.")
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as err:
+        raise VideoReadError(
+            f"{path} is not a video FFmpeg can read ({err.__class__.__name__}). "
+            "Export it as MP4 or MOV and try again."
+        ) from err
+    if not container.streams.video:
+        container.close()
+        raise VideoReadError(f"{path} holds no video stream. Give a video file (MP4, MOV...).")
+    return container
+
+
+def _display_rotation(stream: av.video.stream.VideoStream) -> int:
+    """Clockwise rotation (0/90/180/270) to apply to decoded frames to show them upright."""
+    # PyAV exposes the display matrix per frame (frame.rotation, counter-clockwise degrees);
+    # read it from the first frame in iter_frames. Here: the legacy 'rotate' tag, if any.
+    tag = stream.metadata.get("rotate")
+    return int(tag) % 360 if tag and tag.lstrip("-").isdigit() else 0
+
+
+def probe(path: Path, /) -> VideoInfo:
+    """Read the stream header and the first frame's rotation; raises VideoReadError."""
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        rotation = _first_frame_rotation(container, stream)
+        w, h = stream.codec_context.width, stream.codec_context.height
+        if rotation in (90, 270):
+            w, h = h, w
+        fps = float(stream.average_rate) if stream.average_rate else 0.0
+        duration = (
+            float(stream.duration * stream.time_base)
+            if stream.duration and stream.time_base
+            else (container.duration / 1e6 if container.duration else 0.0)
+        )
+        frames = stream.frames or (round(duration * fps) if fps else 0)
+        return VideoInfo(str(path), w, h, rotation, fps, int(frames), duration,
+                         stream.codec_context.name)
+    finally:
+        container.close()
+
+
+def _first_frame_rotation(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> int:
+    try:
+        for frame in container.decode(stream):
+            return _frame_rotation(frame, stream)
+    except av.error.FFmpegError as err:
+        raise VideoReadError(f"{container.name}: the first frame cannot be decoded ({err}).") from err
+    raise VideoReadError(f"{container.name} holds no decodable video frame.")
+
+
+def _frame_rotation(frame: av.VideoFrame, stream: av.video.stream.VideoStream) -> int:
+    """Clockwise degrees to turn the decoded picture upright."""
+    ccw = getattr(frame, "rotation", 0) or 0  # display matrix, counter-clockwise
+    if ccw:
+        return int(-ccw) % 360
+    return _display_rotation(stream)
+
+
+def _upright(img: RGBFrame, clockwise_deg: int) -> RGBFrame:
+    if clockwise_deg == 0:
+        return img
+    # np.rot90 turns counter-clockwise for positive k.
+    return np.ascontiguousarray(np.rot90(img, k=-(clockwise_deg // 90)))
+
+
+def iter_frames(path: Path, /, *, max_side_px: int | None = None) -> Iterator[tuple[float, RGBFrame]]:
+    """Yield (time_s, upright RGB frame) for every frame, in presentation order.
+
+    max_side_px: scale frames down at decode time so the longer side is at most this
+    (keeps aspect ratio); landmark coordinates are later scaled back to the full size.
+    A truncated or corrupt tail ends the stream with a VideoReadError after the frames
+    that could be read, so the caller decides what to keep.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        base = stream.start_time or 0
+        tb = stream.time_base
+        rotation: int | None = None
+        size: tuple[int, int] | None = None
+        last_t = -np.inf
+        try:
+            for frame in container.decode(stream):
+                if rotation is None:
+                    rotation = _frame_rotation(frame, stream)
+                    size = _decode_size(frame.width, frame.height, max_side_px)
+                t = float((frame.pts - base) * tb) if frame.pts is not None and tb else last_t + 1 / 30
+                if t <= last_t:  # duplicate or out-of-order timestamp: keep order monotonic
+                    continue
+                last_t = t
+                assert size is not None
+                img = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
+                yield t, _upright(img, rotation)
+        except av.error.FFmpegError as err:
+            raise VideoReadError(
+                f"{path}: decoding stopped at {max(last_t, 0):.2f} s ({err.__class__.__name__}); "
+                "the file looks truncated or damaged."
+            ) from err
+    finally:
+        container.close()
+
+
+def _decode_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:
+    if not max_side_px or max(width, height) <= max_side_px:
+        return width, height
+    scale = max_side_px / max(width, height)
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)

@@ -1,0 +1,1 @@
+"""Pure kinematics: filtering, angles, separation ratios, repetitions (numpy/scipy, no I/O)."""

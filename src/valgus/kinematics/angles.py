@@ -1,0 +1,124 @@
+"""Frontal-plane measures from 2D points.
+
+Every function takes arrays of points with the coordinates in the last axis,
+shape (..., 2), in pixels of the displayed frame (x right, y down), and works
+frame by frame over any leading axes. Inputs are never modified; NaN in, NaN out.
+
+Definitions follow ../shared/reference/clinical-evidence.md, sections 1.1-1.3 and 5:
+
+- FPPA (Willson 2006; Munro 2012; mocapr ``add_frontal_plane_projection_angle``):
+  the angle between the thigh vector u = K - H and the shank vector v = A - K,
+  acos(u.v / |u||v|), 0 when hip, knee and ankle are collinear. Positive when
+  the knee lies medial of the hip-ankle line (valgus), negative when lateral.
+- Medial is the direction towards the other leg. We take it from the other
+  hip, so the sign is right for either leg, for mirrored video and for a
+  subject facing away, without knowing which image side a leg is on.
+- KASR = |K_L - K_R| / |A_L - A_R| (Mizner 2012), NKSD = |K_L - K_R| / |H_L - H_R|
+  (Noyes 2005; Sigward 2011). Bilateral tasks only.
+- Medial knee displacement (MKD): horizontal offset of the knee from the
+  vertical through the foot index (the 2nd-toe tip), positive medial,
+  divided by the leg length. The LESS item 9 and the overhead-squat criterion
+  ("the knee passes inside the big toe") judge the same geometry.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+def _cross(a: FloatArray, b: FloatArray) -> FloatArray:
+    """z component of the 2D cross product, over the last axis."""
+    return np.asarray(a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0], dtype=np.float64)
+
+
+def medial_sign(
+    hip: FloatArray, ankle: FloatArray, knee: FloatArray, other_hip: FloatArray
+) -> FloatArray:
+    """+1 where the knee lies on the other hip's side of the hip-ankle line, -1 otherwise.
+
+    0 where the knee is exactly on the line; NaN where any point is missing.
+    """
+    axis = ankle - hip
+    knee_side = np.sign(_cross(axis, knee - hip))
+    medial_side = np.sign(_cross(axis, other_hip - hip))
+    return np.asarray(knee_side * medial_side, dtype=np.float64)
+
+
+def fppa_deg(
+    hip: FloatArray, knee: FloatArray, ankle: FloatArray, other_hip: FloatArray
+) -> FloatArray:
+    """Frontal-plane projection angle in degrees, positive = valgus.
+
+    All arguments (..., 2) in px. Returns (...).
+    """
+    u = knee - hip
+    v = ankle - knee
+    cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    with np.errstate(invalid="ignore"):
+        angle = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    return np.asarray(angle * medial_sign(hip, ankle, knee, other_hip), dtype=np.float64)
+
+
+def knee_deviation(
+    hip: FloatArray, knee: FloatArray, ankle: FloatArray, other_hip: FloatArray
+) -> FloatArray:
+    """Signed distance of the knee from the hip-ankle line, px; positive = medial (FPKD)."""
+    axis = ankle - hip
+    dist = np.abs(_cross(axis, knee - hip)) / np.linalg.norm(axis, axis=-1)
+    return np.asarray(dist * medial_sign(hip, ankle, knee, other_hip), dtype=np.float64)
+
+
+def separation(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Distance between two points, px."""
+    return np.asarray(np.linalg.norm(a - b, axis=-1), dtype=np.float64)
+
+
+def kasr(
+    knee_l: FloatArray, knee_r: FloatArray, ankle_l: FloatArray, ankle_r: FloatArray
+) -> FloatArray:
+    """Knee-to-ankle separation ratio; < 1 means the knees are inside the ankles."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return separation(knee_l, knee_r) / separation(ankle_l, ankle_r)
+
+
+def nksd(knee_l: FloatArray, knee_r: FloatArray, hip_l: FloatArray, hip_r: FloatArray) -> FloatArray:
+    """Normalised knee separation: knee separation / hip separation (Noyes 2005)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return separation(knee_l, knee_r) / separation(hip_l, hip_r)
+
+
+def medial_knee_displacement(
+    knee: FloatArray, foot_index: FloatArray, other_hip: FloatArray, hip: FloatArray,
+    leg_length_px: FloatArray | float,
+) -> FloatArray:
+    """Knee offset from the vertical through the foot index, / leg length; + = medial.
+
+    Medial is the image-x direction from this hip towards the other hip.
+    leg_length_px: hip-knee + knee-ankle length of this leg when standing.
+    """
+    medial_x = np.sign(other_hip[..., 0] - hip[..., 0])
+    offset = (knee[..., 0] - foot_index[..., 0]) * medial_x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(offset / leg_length_px, dtype=np.float64)
+
+
+def leg_length_px(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
+    """Thigh + shank length in the image, px."""
+    return separation(hip, knee) + separation(knee, ankle)
+
+
+def thigh_foreshortening(hip: FloatArray, knee: FloatArray, thigh_standing_px: float) -> FloatArray:
+    """Projected thigh length / standing thigh length: 1 upright, near 0 pointing at the camera."""
+    return separation(hip, knee) / thigh_standing_px
+
+
+def flexion_deg_3d(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
+    """Knee flexion from 3D points (..., 3): 0 straight, 90 at a right angle."""
+    u = hip - knee
+    v = ankle - knee
+    cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    with np.errstate(invalid="ignore"):
+        return np.asarray(180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)

@@ -1,0 +1,157 @@
+"""Typed results: what `valgus analyze --json` prints, and what the API returns.
+
+These models are the output contract (docs/analysis.schema.json is generated
+from them; bump SCHEMA_VERSION on any incompatible change).
+Numbers are null where the footage cannot support them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+View = Literal["frontal", "oblique", "side", "unknown"]
+Verdict = Literal["none", "mild", "marked"]
+Pattern = Literal["none", "bottom_only", "throughout"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Stat(_Model):
+    """A measure over reps: mean, sample standard deviation (null if n < 2), count."""
+
+    mean: float | None
+    sd: float | None
+    n: int
+
+
+class QualityWarning(_Model):
+    code: str
+    message: str
+
+
+class Source(_Model):
+    path: str
+    kind: Literal["video", "poses"]
+    fps: float
+    frames: int
+    duration_s: float
+    width: int
+    height: int
+    rotation: int = Field(description="clockwise degrees applied to show the frames upright")
+
+
+class Quality(_Model):
+    usable: bool
+    view: View
+    view_yaw_deg: float | None = Field(
+        description="estimated angle between the camera axis and the subject's facing direction"
+    )
+    detected_fraction: float = Field(description="fraction of frames with a person found")
+    swapped_frames: int = Field(description="frames whose left/right labels were corrected")
+    warnings: list[QualityWarning]
+
+
+class LegRep(_Model):
+    """One leg in one rep. FPPA: + = knee medial of the hip-ankle line (valgus)."""
+
+    visible: bool
+    fppa_deg: float | None = Field(description="FPPA at the deepest frame")
+    fppa_peak_deg: float | None = Field(description="largest FPPA during the rep")
+    fppa_mid_deg: float | None = Field(description="FPPA at mid-descent (50% of bottom depth)")
+    fppa_valid: bool = Field(
+        description="false when the thigh points at the camera at depth (projected thigh "
+        "< 50% of its standing length): FPPA then misleads and is not used for the verdict"
+    )
+    mkd: float | None = Field(
+        description="medial knee displacement at the deepest frame: knee offset from the "
+        "vertical through the foot index, / leg length; + = knee inside the foot"
+    )
+    mkd_peak: float | None
+    mkd_mid: float | None
+    knee_flexion_deg: float | None = Field(
+        description="knee flexion at the deepest frame from the model's 3D landmarks (approximate)"
+    )
+    thigh_foreshortening: float | None = Field(
+        description="projected thigh length at the deepest frame / standing thigh length"
+    )
+
+
+class Rep(_Model):
+    index: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    complete: bool
+    depth: float = Field(description="hip drop at the deepest frame / standing leg length")
+    left: LegRep
+    right: LegRep
+    kasr: float | None = Field(description="knee separation / ankle separation at the deepest frame")
+    nksd: float | None = Field(description="knee separation / hip separation at the deepest frame")
+
+
+class LegSummary(_Model):
+    valgus: Verdict | None = Field(description="null when the leg could not be judged")
+    band: Literal["typical", "above typical", "well above typical", "not judged"]
+    pattern: Pattern | None
+    basis: list[str] = Field(description="measures the verdict rests on")
+    borderline: bool = Field(
+        description="the 95% interval of the mean over reps crosses a band edge"
+    )
+    fppa_deg: Stat
+    fppa_peak_deg: Stat
+    mkd: Stat
+    knee_flexion_deg: Stat
+    fppa_sdc_deg: float | None = Field(
+        description="smallest detectable change of the mean FPPA from this session's "
+        "rep-to-rep spread: 1.96 * sqrt(2) * sd / sqrt(n)"
+    )
+    mkd_sdc: float | None
+    description: str
+
+
+class Asymmetry(_Model):
+    fppa_diff_deg: float | None = Field(description="left minus right, mean FPPA at the bottom")
+    mkd_diff: float | None = Field(description="left minus right, mean MKD at the bottom")
+    more_valgus_side: Literal["left", "right"] | None
+    beyond_error: bool = Field(
+        description="the difference exceeds both the published 2D smallest detectable "
+        "difference (8 deg, Munro 2012) for FPPA or this session's own, whichever applies"
+    )
+
+
+class Summary(_Model):
+    n_reps: int
+    left: LegSummary
+    right: LegSummary
+    kasr: Stat
+    nksd: Stat
+    depth: Stat
+    asymmetry: Asymmetry
+    statement: str
+
+
+class AnalysisResult(_Model):
+    schema_version: int = SCHEMA_VERSION
+    movement: str
+    source: Source
+    quality: Quality
+    reps: list[Rep]
+    summary: Summary
+    method: dict[str, float | str] = Field(
+        description="model, filter and thresholds used, for reproducibility"
+    )
+
+
+class ErrorInfo(_Model):
+    code: str
+    message: str
+
+
+class ErrorResult(_Model):
+    error: ErrorInfo
