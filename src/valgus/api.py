@@ -77,9 +77,11 @@ def analyze_poses(poses: xr.Dataset, /, *, movement: str = "squat",
     series = compute_series(track)
     reps = detect_reps(series.depth, series.time_s)
     if not reps:
+        damaged = (f" The video is damaged after {poses.attrs['truncated_at_s']:.1f} s."
+                   if "truncated_at_s" in poses.attrs else "")
         raise NoRepsFoundError(
             f"no squat found: the hips never dropped by {100 * MIN_REP_DEPTH:.0f}% of leg length "
-            "or more. Film 3-5 full squats, the whole body in frame."
+            f"or more.{damaged} Film 3-5 full squats, the whole body in frame."
         )
     in_reps = np.zeros(len(track.time_s), dtype=bool)
     for r in reps:

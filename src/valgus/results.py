@@ -155,3 +155,18 @@ class ErrorInfo(_Model):
 
 class ErrorResult(_Model):
     error: ErrorInfo
+
+
+def json_schema() -> dict[str, object]:
+    """JSON Schema of `valgus analyze --json` output (a result or an error)."""
+    schema = AnalysisResult.model_json_schema()
+    schema["$id"] = "https://valgus.invalid/schema/analysis-v%d.json" % SCHEMA_VERSION
+    schema["title"] = "valgus analysis result"
+    return schema
+
+
+if __name__ == "__main__":  # python -m valgus.results > docs/analysis.schema.json
+    import json
+
+    print(json.dumps({"result": json_schema(),
+                      "error": ErrorResult.model_json_schema()}, indent=2))

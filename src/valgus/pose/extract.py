@@ -61,6 +61,8 @@ def estimate_poses(
             estimator.close()
     if len(times) < 2:
         raise VideoReadError(f"{path} holds fewer than 2 decodable frames; nothing to analyze.")
+    if truncated_at is None and info.duration_s - times[-1] > max(1.0, 0.05 * info.duration_s):
+        truncated_at = times[-1]  # the header promised more than the file holds
     scale = np.array([info.width, info.height], dtype=np.float64)
     position = (np.stack(xy) * scale).transpose(0, 2, 1)  # (time, space, keypoint)
     attrs: dict[str, object] = {

@@ -8,7 +8,11 @@ work offline, so it is not offered.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import sys
+from collections.abc import Iterator
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,10 +22,40 @@ from valgus.pose.base import FramePose
 MODEL_NAME = "mediapipe-pose-full-0.10.21"
 
 
+def _flush_c_stdio() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).fflush(None)
+
+
 def _quiet_native_logs() -> None:
     # glog/TFLite chatter on stderr is noise for users; set before mediapipe loads.
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send the C++ side's stderr (absl/TFLite start-up messages) to /dev/null meanwhile.
+
+    Those messages are written by native code straight to file descriptor 2, which
+    Python's logging cannot filter. Python exceptions still propagate.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stderr (e.g. captured in tests)
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        _flush_c_stdio()  # text buffered by C stdio must land in /dev/null, not later on screen
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 class MediaPipePose:
@@ -32,21 +66,32 @@ class MediaPipePose:
     def __init__(self, *, min_detection_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5) -> None:
         _quiet_native_logs()
-        from mediapipe.python.solutions import pose as mp_pose
+        self._found = 0
+        with _native_stderr_silenced():
+            from mediapipe.python.solutions import pose as mp_pose
 
-        self._pose = mp_pose.Pose(
-            static_image_mode=False,
-            model_complexity=1,
-            smooth_landmarks=False,  # we filter ourselves, zero-phase, with known cut-off
-            enable_segmentation=False,
-            min_detection_confidence=min_detection_confidence,
-            min_tracking_confidence=min_tracking_confidence,
-        )
+            self._pose = mp_pose.Pose(
+                static_image_mode=False,
+                model_complexity=1,
+                smooth_landmarks=False,  # we filter ourselves, zero-phase, with known cut-off
+                enable_segmentation=False,
+                min_detection_confidence=min_detection_confidence,
+                min_tracking_confidence=min_tracking_confidence,
+            )
+            # One blank frame waits for the graph's threads to start (they log as they do).
+            self._pose.process(np.zeros((64, 64, 3), dtype=np.uint8))
 
     def process(self, rgb: NDArray[np.uint8], /) -> FramePose | None:
-        result = self._pose.process(rgb)
+        # The graph logs start-up messages when its detector and then its landmark
+        # model first run, i.e. around the first frames with a person.
+        if self._found < 3:
+            with _native_stderr_silenced():
+                result = self._pose.process(rgb)
+        else:
+            result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return None
+        self._found += 1
         lms = result.pose_landmarks.landmark
         wlms = result.pose_world_landmarks.landmark
         xy = np.array([(lm.x, lm.y) for lm in lms], dtype=np.float64)

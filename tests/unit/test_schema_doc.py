@@ -1,0 +1,20 @@
+"""The published output schema matches the typed models."""
+
+import json
+
+from tests.paths import REPO
+from valgus.results import ErrorResult, json_schema
+
+
+def test_published_schema_is_current() -> None:
+    published = json.loads((REPO / "docs" / "analysis.schema.json").read_text())
+    assert published == {"result": json_schema(), "error": ErrorResult.model_json_schema()}, (
+        "regenerate: python -m valgus.results > docs/analysis.schema.json"
+    )
+
+
+def test_schema_has_the_contract_fields() -> None:
+    props = json_schema()["properties"]
+    assert isinstance(props, dict)
+    for key in ("schema_version", "movement", "source", "quality", "reps", "summary"):
+        assert key in props
