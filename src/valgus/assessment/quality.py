@@ -126,9 +126,14 @@ def check_framing(track: Track, frames: NDArray[np.bool_], /) -> list[QualityWar
     for part in ("knee", "ankle", "heel", "foot_index"):
         for side in ("left", "right"):
             p = track.point(f"{side}_{part}")[frames]
+            p = p[np.isfinite(p).all(axis=1)]  # missing points are a visibility matter
+            if not len(p):
+                continue
             x_in = (p[:, 0] >= -margin * track.width) & (p[:, 0] <= (1 + margin) * track.width)
             y_in = (p[:, 1] >= -margin * track.height) & (p[:, 1] <= (1 + margin) * track.height)
             out[f"{side}_{part}"] = float(np.mean(~(x_in & y_in)))
+    if not out:
+        return []
     worst = max(out, key=lambda k: out[k])
     if out[worst] > 0.5:
         what = "feet" if "knee" not in worst else "knees"

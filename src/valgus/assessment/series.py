@@ -45,6 +45,12 @@ class FrameSeries:
         return cols
 
 
+def _median(values: FloatArray) -> float:
+    """Median of the finite values; NaN (without a warning) when there are none."""
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else float("nan")
+
+
 def _hip_mid_y(track: Track) -> FloatArray:
     return np.asarray((track.point("left_hip")[:, 1] + track.point("right_hip")[:, 1]) / 2)
 
@@ -67,13 +73,13 @@ def compute_series(track: Track, /) -> FrameSeries:
     """Every per-frame measure the squat analysis uses."""
     stand = standing_frames(track)
     lengths = {s: angles.leg_length_px(*_leg(track, s)[:3]) for s in Side}
-    leg_len = float(np.nanmedian(np.concatenate([lengths[s][stand] for s in Side])))
+    leg_len = _median(np.concatenate([lengths[s][stand] for s in Side]))
     y = _hip_mid_y(track)
-    depth = (y - np.nanmedian(y[stand])) / leg_len
+    depth = (y - _median(y[stand])) / leg_len
     legs: dict[Side, LegSeries] = {}
     for side in Side:
         hip, knee, ankle, other_hip = _leg(track, side)
-        thigh_stand = float(np.nanmedian(angles.separation(hip, knee)[stand]))
+        thigh_stand = _median(angles.separation(hip, knee)[stand])
         legs[side] = LegSeries(
             fppa_deg=angles.fppa_deg(hip, knee, ankle, other_hip),
             mkd=angles.medial_knee_displacement(

@@ -114,7 +114,8 @@ def summarize_leg(side: Side, legs: list[LegRep], *, why_not: str = "") -> LegSu
     fppa_ok = sum(lr.fppa_valid for lr in seen) > len(seen) / 2
     assert mkd.mean is not None
     level = bands.mkd_level(mkd.mean)
-    mid_level = bands.mkd_level(float(np.nanmean([lr.mkd_mid or np.nan for lr in seen])))
+    mkd_mids = [lr.mkd_mid for lr in seen if lr.mkd_mid is not None]
+    mid_level = bands.mkd_level(float(np.mean(mkd_mids))) if mkd_mids else 0
     basis = ["mkd"]
     borderline = bands.crosses_edge(mkd.mean, _half_ci(mkd), (bands.MKD_MILD, bands.MKD_MARKED))
     if fppa_ok and fppa.mean is not None:

@@ -24,6 +24,9 @@ BoolArray = NDArray[np.bool_]
 
 LOWER_LEG = ("knee", "ankle", "heel", "foot_index")
 MIN_SEPARATION = 0.05  # of leg length: below this, left/right order is not informative
+# Lower legs are checked against the hips only where the hips are clearly apart (a frontal
+# hip width is about 0.2 leg lengths); in oblique views the legs overlap and cross.
+MIN_HIP_SEPARATION = 0.1
 MAX_BODY_FLIP_RUN_S = 1.0
 
 
@@ -66,8 +69,9 @@ def detect_swaps(x_px: FloatArray, names: list[str], time_s: FloatArray, /, *, s
         return SwapReport(none, none.copy(), 0)
     body_flip = _short_runs(np.sign(body) == -facing, int(MAX_BODY_FLIP_RUN_S * fps))
     fixed = apply_swaps(x_px[:, None, :], names, body_flip, parts=None)[:, 0, :]
+    hips = _order(fixed, names, "hip", scale_px * MIN_HIP_SEPARATION / MIN_SEPARATION)
     leg_votes = sum(_order(fixed, names, part, scale_px) for part in LOWER_LEG)
-    leg_flip = np.sign(leg_votes) == -facing
+    leg_flip = (hips == facing) & (np.sign(leg_votes) == -facing)
     return SwapReport(body_flip, np.asarray(leg_flip), facing)
 
 

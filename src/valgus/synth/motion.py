@@ -1,0 +1,321 @@
+"""Squat motion generator: per-frame 3D joint positions with a known valgus. Pure numpy.
+
+Frame: x = subject's left, y = up, z = forward (toward the camera in a frontal view),
+metres, floor at y = 0, origin on the floor midway between the ankles.
+
+How valgus is made: the feet stay on the floor; the pelvis descends on a sagittal
+path set by the knee flexion (shank and thigh inclinations); each knee lies on the
+circle where the thigh sphere (about the hip) and the shank sphere (about the ankle)
+intersect. Its place on that circle is an angle psi about the hip-ankle axis:
+psi = 0 keeps the knee in the plane of the hip-ankle axis and the forward direction
+(a perfectly frontal orthographic camera then sees FPPA 0), psi > 0 swings it
+medially. At each frame psi is solved (1D root find) so that the orthographic
+frontal FPPA equals target(t) = valgus_deg * profile(depth fraction); where the
+geometry cannot reach the target (a straight leg only has FPPA 0) it is clamped and
+the achieved value recorded.
+
+Other movements (single-leg squat, drop jump) fit the same shape: a timeline of a
+depth fraction per frame, a pelvis/trunk path, feet placement, and the same knee
+solver (:func:`place_knee`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import brentq
+
+from valgus.kinematics.angles import fppa_deg
+from valgus.synth.body import BodyDims, body_dims, foot_points, head_points, unit
+
+FloatArray = NDArray[np.float64]
+Pattern = Literal["bottom_only", "throughout"]
+Arms = Literal["forward", "overhead"]
+
+SIDES = ("left", "right")
+SIDE_SIGN = {"left": 1.0, "right": -1.0}
+
+# Share of knee flexion taken by the shank's forward tilt (ankle dorsiflexion);
+# the rest is the thigh's inclination. ~0.42 gives ~38 deg dorsiflexion at 90 deg.
+SHANK_SHARE = 0.42
+# Trunk forward lean as a share of the thigh's inclination from vertical.
+TRUNK_LEAN_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class SquatParams:
+    """A bilateral bodyweight squat. Angles in degrees, times in seconds."""
+
+    reps: int = 3
+    rep_s: float = 3.0
+    pause_before_s: float = 1.0
+    pause_after_s: float = 1.0
+    depth_deg: float = 90.0
+    stance_width: float = 1.3
+    toe_out_deg: float = 10.0
+    valgus_left_deg: float = 0.0
+    valgus_right_deg: float = 0.0
+    pattern: Pattern = "bottom_only"
+    arms: Arms = "forward"
+    height_m: float = 1.75
+    sway_mm: float = 3.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        problems = squat_param_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def duration_s(self) -> float:
+        """Total duration of the movement."""
+        return self.pause_before_s + self.reps * self.rep_s + self.pause_after_s
+
+
+def squat_param_problems(p: SquatParams) -> list[str]:
+    """Human-readable problems with a parameter set (empty when valid)."""
+    out = []
+    if p.reps < 1:
+        out.append(f"reps must be >= 1, got {p.reps}")
+    if p.rep_s <= 0.3:
+        out.append(f"rep_s must be > 0.3 s, got {p.rep_s}")
+    if p.pause_before_s < 0 or p.pause_after_s < 0:
+        out.append("pauses must be >= 0 s")
+    if not 5.0 <= p.depth_deg <= 130.0:
+        out.append(f"depth_deg must be in 5..130, got {p.depth_deg}")
+    if not 0.5 <= p.stance_width <= 3.0:
+        out.append(f"stance_width must be in 0.5..3 hip widths, got {p.stance_width}")
+    if not -20.0 <= p.toe_out_deg <= 45.0:
+        out.append(f"toe_out_deg must be in -20..45, got {p.toe_out_deg}")
+    for side in SIDES:
+        v = getattr(p, f"valgus_{side}_deg")
+        if not -30.0 <= v <= 45.0:
+            out.append(f"valgus_{side}_deg must be in -30..45, got {v}")
+    if p.pattern not in ("bottom_only", "throughout"):
+        out.append(f"pattern must be 'bottom_only' or 'throughout', got {p.pattern!r}")
+    if p.arms not in ("forward", "overhead"):
+        out.append(f"arms must be 'forward' or 'overhead', got {p.arms!r}")
+    if not 1.2 <= p.height_m <= 2.2:
+        out.append(f"height_m must be in 1.2..2.2, got {p.height_m}")
+    if not 0.0 <= p.sway_mm <= 50.0:
+        out.append(f"sway_mm must be in 0..50, got {p.sway_mm}")
+    return out
+
+
+@dataclass(frozen=True)
+class Motion:
+    """Generated motion. n frames, k named points.
+
+    points: (n, k, 3) metres in the body frame; names: k point names (MediaPipe names
+    where one exists, plus 'pelvis', 'neck', 'head', 'head_top').
+    depth: (n,) fraction 0..1 of the bottom knee flexion.
+    fppa_target_deg / fppa_frontal_deg: (n, 2) [left, right] requested and achieved
+    orthographic frontal FPPA.
+    reps: per rep (start_s, bottom_s, end_s).
+    """
+
+    t_s: FloatArray
+    names: tuple[str, ...]
+    points: FloatArray
+    depth: FloatArray
+    fppa_target_deg: FloatArray
+    fppa_frontal_deg: FloatArray
+    reps: list[tuple[float, float, float]] = field(default_factory=list)
+
+    def point(self, name: str) -> FloatArray:
+        """(n, 3) trajectory of one point."""
+        return self.points[:, self.names.index(name), :]
+
+
+def depth_timeline(params: SquatParams, fps: float) -> tuple[FloatArray, FloatArray]:
+    """Frame times (n,) and depth fraction (n,): sin^2 per rep, 0 standing, 1 bottom."""
+    n = max(1, round(params.duration_s * fps))
+    t = np.arange(n) / fps
+    tau = (t - params.pause_before_s) / params.rep_s
+    in_reps = (tau >= 0) & (tau < params.reps)
+    depth = np.where(in_reps, np.sin(np.pi * np.mod(tau, 1.0)) ** 2, 0.0)
+    return t, depth
+
+
+def rep_times(params: SquatParams) -> list[tuple[float, float, float]]:
+    """(start_s, bottom_s, end_s) of each rep."""
+    out = []
+    for k in range(params.reps):
+        start = params.pause_before_s + k * params.rep_s
+        out.append((start, start + params.rep_s / 2, start + params.rep_s))
+    return out
+
+
+def valgus_profile(depth: FloatArray, pattern: Pattern) -> FloatArray:
+    """Share (0..1) of the full valgus reached at a depth fraction.
+
+    'bottom_only': 0 up to half depth, then a smoothstep to 1 at the bottom.
+    'throughout': linear to 1 by 35 % depth, then full.
+    """
+    d = np.clip(np.asarray(depth, dtype=np.float64), 0.0, 1.0)
+    if pattern == "bottom_only":
+        x = np.clip((d - 0.5) / 0.5, 0.0, 1.0)
+        return np.asarray(x * x * (3 - 2 * x), dtype=np.float64)
+    return np.asarray(np.minimum(1.0, d / 0.35), dtype=np.float64)
+
+
+def frontal_fppa(hip: FloatArray, knee: FloatArray, ankle: FloatArray,
+                 other_hip: FloatArray) -> FloatArray:
+    """FPPA a perfectly frontal orthographic camera sees, from 3D points (..., 3)."""
+    def xy(p: FloatArray) -> FloatArray:
+        return np.asarray(p[..., :2], dtype=np.float64)
+
+    return fppa_deg(xy(hip), xy(knee), xy(ankle), xy(other_hip))
+
+
+def knee_circle(hip: FloatArray, ankle: FloatArray, thigh: float, shank: float,
+                medial: FloatArray) -> tuple[FloatArray, float, FloatArray, FloatArray]:
+    """Centre, radius and in-plane basis (e1 forward, e2 medial) of the knee circle."""
+    d_vec = ankle - hip
+    d = float(np.linalg.norm(d_vec))
+    u = d_vec / d
+    d = min(d, thigh + shank)
+    a = (thigh**2 - shank**2 + d**2) / (2 * d)
+    radius = float(np.sqrt(max(0.0, thigh**2 - a**2)))
+    fwd = np.array([0.0, 0.0, 1.0])
+    e1 = unit(fwd - np.dot(fwd, u) * u)
+    e2 = np.cross(u, e1)
+    if np.dot(e2, medial) < 0:
+        e2 = -e2
+    return hip + a * u, radius, e1, e2
+
+
+def place_knee(hip: FloatArray, ankle: FloatArray, other_hip: FloatArray, dims: BodyDims,
+               target_deg: float, side_sign: float) -> tuple[FloatArray, float]:
+    """Knee position whose orthographic frontal FPPA is target_deg (clamped if out of reach).
+
+    Returns (knee (3,), achieved FPPA deg).
+    """
+    medial = np.array([-side_sign, 0.0, 0.0])
+    centre, radius, e1, e2 = knee_circle(hip, ankle, dims.thigh_m, dims.shank_m, medial)
+
+    def knee_at(psi: float) -> FloatArray:
+        return np.asarray(centre + radius * (np.cos(psi) * e1 + np.sin(psi) * e2))
+
+    def fppa_at(psi: float) -> float:
+        return float(frontal_fppa(hip, knee_at(psi), ankle, other_hip))
+
+    if radius < 1e-6 or abs(target_deg) < 1e-9:
+        knee = knee_at(0.0)
+        return knee, float(np.nan_to_num(fppa_at(0.0)))
+    sign = 1.0 if target_deg > 0 else -1.0
+    grid = sign * np.linspace(0.0, np.pi * 0.9, 91)
+    values = np.array([fppa_at(p) for p in grid]) * sign
+    best = int(np.nanargmax(values))
+    if values[best] <= abs(target_deg):
+        psi = float(grid[best])
+    else:
+        hi = float(grid[np.argmax(values >= abs(target_deg))])
+        psi = brentq(lambda p: fppa_at(p) - target_deg, 0.0, hi, xtol=1e-10)
+    return knee_at(psi), fppa_at(psi)
+
+
+def _sway(params: SquatParams, t: FloatArray) -> FloatArray:
+    """(n, 3) slow random pelvis sway, amplitude ~sway_mm in x and z."""
+    rng = np.random.default_rng(params.seed)
+    out = np.zeros((t.size, 3))
+    for axis in (0, 2):
+        for _ in range(3):
+            freq = rng.uniform(0.1, 0.6)
+            phase = rng.uniform(0, 2 * np.pi)
+            out[:, axis] += np.sin(2 * np.pi * freq * t + phase) / 3
+    return out * params.sway_mm / 1000.0
+
+
+def _pelvis_height_and_back(dims: BodyDims, flex_deg: float, dx: float) -> tuple[float, float]:
+    """Hip joint height above the ankle and its z offset, for a knee flexion and lateral offset."""
+    flex = np.radians(flex_deg)
+    th_s = SHANK_SHARE * flex
+    th_t = flex - th_s
+    z = dims.shank_m * np.sin(th_s) - dims.thigh_m * np.sin(th_t)
+    y = dims.shank_m * np.cos(th_s) + dims.thigh_m * np.cos(th_t)
+    d_sag = np.hypot(z, y)
+    # 3D hip-ankle distance for this flexion (law of cosines), minus the lateral part.
+    d = np.sqrt(dims.thigh_m**2 + dims.shank_m**2 + 2 * dims.thigh_m * dims.shank_m * np.cos(flex))
+    r = np.sqrt(max(d**2 - dx**2, 1e-9))
+    return float(r * y / d_sag), float(r * z / d_sag)
+
+
+def _upper_body(pelvis: FloatArray, hips: dict[str, FloatArray], dims: BodyDims,
+                thigh_incl_rad: float, depth: float, arms: Arms) -> dict[str, FloatArray]:
+    """Trunk, shoulders, arms, neck and head for one frame."""
+    lean = TRUNK_LEAN_SHARE * thigh_incl_rad
+    trunk_dir = np.array([0.0, np.cos(lean), np.sin(lean)])
+    neck = pelvis + trunk_dir * dims.trunk_m
+    pts: dict[str, FloatArray] = {"pelvis": pelvis, "neck": neck}
+    for side in SIDES:
+        sign = SIDE_SIGN[side]
+        shoulder = neck + np.array([sign * dims.shoulder_joint_width_m / 2, -0.02 * dims.scale, 0])
+        elbow, wrist = _arm(shoulder, dims, depth, arms, sign)
+        pts[f"{side}_shoulder"], pts[f"{side}_elbow"], pts[f"{side}_wrist"] = shoulder, elbow, wrist
+    head_tilt = 0.25 * lean
+    head_up = np.array([0.0, np.cos(head_tilt), np.sin(head_tilt)])
+    head_fwd = np.array([0.0, -np.sin(head_tilt), np.cos(head_tilt)])
+    neck_top = neck + head_up * dims.neck_m
+    head = neck_top + head_up * dims.head_half_height_m * 0.95 + head_fwd * 0.01 * dims.scale
+    pts["head"] = head
+    pts["head_top"] = head + head_up * dims.head_half_height_m
+    pts.update(head_points(head, head_fwd, head_up, dims))
+    return pts
+
+
+def _arm(shoulder: FloatArray, dims: BodyDims, depth: float, arms: Arms,
+         sign: float) -> tuple[FloatArray, FloatArray]:
+    """Elbow and wrist: arms raise forward with depth, or stay overhead."""
+    if arms == "overhead":
+        upper = unit(np.array([sign * 0.22, 1.0, 0.05]))
+        fore = unit(np.array([sign * 0.25, 1.0, 0.02]))
+    else:
+        elev = np.radians(25.0 + 60.0 * depth)
+        upper = np.array([sign * 0.12, -np.cos(elev), np.sin(elev)])
+        upper = unit(upper)
+        fore = unit(upper + np.array([-sign * 0.05, 0.15, 0.0]))
+    elbow = shoulder + upper * dims.upper_arm_m
+    return elbow, elbow + fore * dims.forearm_m
+
+
+def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
+    """Per-frame 3D joint positions of the squat described by params."""
+    dims = body_dims(params.height_m)
+    t, depth = depth_timeline(params, fps)
+    flex = depth * params.depth_deg
+    profile = valgus_profile(depth, params.pattern)
+    sway = _sway(params, t)
+    half_stance = params.stance_width * dims.hip_joint_width_m / 2
+    ankles = {s: np.array([SIDE_SIGN[s] * half_stance, dims.ankle_height_m, 0.0]) for s in SIDES}
+    feet = {s: foot_points(ankles[s], dims, toe_out_deg=params.toe_out_deg,
+                           side_sign=SIDE_SIGN[s]) for s in SIDES}
+    frames: list[dict[str, FloatArray]] = []
+    target = np.zeros((t.size, 2))
+    achieved = np.zeros((t.size, 2))
+    for i in range(t.size):
+        dx = max(abs(half_stance - dims.hip_joint_width_m / 2 + s * sway[i, 0]) for s in (-1, 1))
+        y_rel, z_rel = _pelvis_height_and_back(dims, float(flex[i]), dx)
+        pelvis = np.array([sway[i, 0], dims.ankle_height_m + y_rel, z_rel + sway[i, 2]])
+        hips = {s: pelvis + np.array([SIDE_SIGN[s] * dims.hip_joint_width_m / 2, 0, 0])
+                for s in SIDES}
+        pts: dict[str, FloatArray] = {}
+        for j, side in enumerate(SIDES):
+            other = "right" if side == "left" else "left"
+            goal = getattr(params, f"valgus_{side}_deg") * float(profile[i])
+            knee, got = place_knee(hips[side], ankles[side], hips[other], dims, goal,
+                                   SIDE_SIGN[side])
+            target[i, j], achieved[i, j] = goal, got
+            heel, toe, _ = feet[side]
+            pts.update({f"{side}_hip": hips[side], f"{side}_knee": knee,
+                        f"{side}_ankle": ankles[side], f"{side}_heel": heel,
+                        f"{side}_foot_index": toe})
+        thigh_incl = np.radians(flex[i]) * (1 - SHANK_SHARE)
+        pts.update(_upper_body(pelvis, hips, dims, float(thigh_incl), float(depth[i]), params.arms))
+        frames.append(pts)
+    names = tuple(frames[0])
+    points = np.array([[f[n] for n in names] for f in frames], dtype=np.float64)
+    return Motion(t, names, points, depth, target, achieved, rep_times(params))

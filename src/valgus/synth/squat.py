@@ -1,0 +1,55 @@
+"""Render a synthetic squat to an MP4 plus its ground-truth JSON (the I/O layer of synth)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from valgus.synth.body import body_dims
+from valgus.synth.camera import CameraParams
+from valgus.synth.motion import SquatParams, generate_squat
+from valgus.synth.render import RenderParams, background, draw_frame, video_writer
+from valgus.synth.truth import build_truth
+
+
+def truth_path(video_path: Path) -> Path:
+    """OUT.mp4 -> OUT.truth.json, next to the video."""
+    return video_path.with_suffix(".truth.json")
+
+
+DEFAULT_CAMERA = CameraParams()
+DEFAULT_RENDER = RenderParams()
+
+
+def _jsonable(params: Any) -> dict[str, Any]:
+    """asdict() of a parameter dataclass with tuples as lists (as JSON reads them back)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}
+
+
+def render_squat(out_path: Path, squat: SquatParams, camera: CameraParams = DEFAULT_CAMERA,
+                 render: RenderParams = DEFAULT_RENDER) -> dict[str, Any]:
+    """Render the squat to out_path (MP4) and write OUT.truth.json; returns the truth dict.
+
+    Frames are drawn and encoded one at a time (memory does not grow with length).
+    """
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    motion = generate_squat(squat, render.fps)
+    dims = body_dims(squat.height_m)
+    bg = background(camera, render)
+    rng = np.random.default_rng(render.seed)
+    with video_writer(out_path, width=camera.width_px, height=camera.height_px, fps=render.fps,
+                      rotation_deg=render.rotation_deg, crf=render.crf) as write:
+        for i in range(motion.t_s.size):
+            points = {n: motion.points[i, k] for k, n in enumerate(motion.names)}
+            write(draw_frame(points, camera, dims, render, bg, rng))
+    video = {"path": out_path.name, "fps": render.fps, "frames": int(motion.t_s.size),
+             "width": camera.width_px, "height": camera.height_px,
+             "rotation": render.rotation_deg}
+    truth = build_truth(motion, squat, camera, _jsonable(render), video)
+    truth_path(out_path).write_text(json.dumps(truth, separators=(",", ":")))
+    return truth

@@ -1,0 +1,204 @@
+"""Cleaning landmark series: gap bridging, zero-phase low-pass, frame-rate checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from valgus.kinematics import filtering
+
+
+def uniform_time(n: int, fps: float = 30.0) -> np.ndarray:
+    return np.arange(n) / fps
+
+
+def amplitude(x: np.ndarray) -> float:
+    return float((np.nanmax(x) - np.nanmin(x)) / 2)
+
+
+class TestMaskLowConfidence:
+    def test_masks_every_coordinate_of_low_keypoints(self) -> None:
+        values = np.ones((3, 2, 4))
+        conf = np.array([[1.0, 0.1, 1.0, 1.0], [1.0, 1.0, 0.29, 0.3], [0.0, 1.0, 1.0, 1.0]])
+        out = filtering.mask_low_confidence(values, conf, min_conf=0.3)
+        expected = np.ones((3, 2, 4))
+        expected[0, :, 1] = np.nan
+        expected[1, :, 2] = np.nan
+        expected[2, :, 0] = np.nan
+        np.testing.assert_array_equal(out, expected)
+        assert not np.isnan(values).any()
+
+
+class TestInterpolateGaps:
+    def test_short_gap_bridged_linearly(self) -> None:
+        t = uniform_time(30)
+        truth = 2.0 * t + 1.0
+        series = truth.copy()
+        series[10:15] = np.nan  # 5 frames: 6 intervals = 0.2 s <= 0.25 s
+        out = filtering.interpolate_gaps(series, t)
+        np.testing.assert_allclose(out, truth, atol=1e-12)
+
+    def test_long_gap_stays_nan(self) -> None:
+        t = uniform_time(60)
+        series = np.sin(t)
+        series[10:20] = np.nan  # 11 intervals = 0.37 s > 0.25 s
+        out = filtering.interpolate_gaps(series, t)
+        assert np.isnan(out[10:20]).all()
+        np.testing.assert_array_equal(out[:10], series[:10])
+        np.testing.assert_array_equal(out[20:], series[20:])
+
+    def test_gap_length_limit_is_inclusive(self) -> None:
+        t = uniform_time(40)
+        at_limit = t.copy()
+        at_limit[10:15] = np.nan  # 0.2 s between the neighbours
+        over = t.copy()
+        over[10:16] = np.nan  # 0.2333 s
+        assert np.isfinite(filtering.interpolate_gaps(at_limit, t, max_gap_s=0.2)).all()
+        assert np.isnan(filtering.interpolate_gaps(over, t, max_gap_s=0.2)[10:16]).all()
+
+    def test_leading_and_trailing_gaps_stay_nan(self) -> None:
+        t = uniform_time(20)
+        series = t.copy()
+        series[:2] = np.nan
+        series[-3:] = np.nan
+        out = filtering.interpolate_gaps(series, t)
+        assert np.isnan(out[:2]).all() and np.isnan(out[-3:]).all()
+        np.testing.assert_array_equal(out[2:-3], t[2:-3])
+
+    def test_uses_real_timestamps(self) -> None:
+        t = np.array([0.0, 0.01, 0.05, 0.06, 0.2, 0.21])
+        series = 100 * t
+        series[2:4] = np.nan
+        out = filtering.interpolate_gaps(series, t)
+        np.testing.assert_allclose(out, 100 * t, atol=1e-12)
+
+    def test_per_column_over_extra_axes(self) -> None:
+        t = uniform_time(20)
+        series = np.stack([np.stack([t, 2 * t, 3 * t], axis=-1)] * 2, axis=1)  # (20, 2, 3)
+        truth = series.copy()
+        series[5:8, 0, 1] = np.nan  # short: bridged
+        series[5:15, 1, 2] = np.nan  # long: stays
+        out = filtering.interpolate_gaps(series, t)
+        assert out.shape == series.shape
+        np.testing.assert_allclose(out[:, 0, 1], truth[:, 0, 1])
+        assert np.isnan(out[5:15, 1, 2]).all()
+
+    def test_all_nan_column_stays_nan(self) -> None:
+        t = uniform_time(10)
+        out = filtering.interpolate_gaps(np.full(10, np.nan), t)
+        assert np.isnan(out).all()
+
+    def test_input_not_modified(self) -> None:
+        t = uniform_time(30)
+        series = t.copy()
+        series[10:13] = np.nan
+        before = series.copy()
+        filtering.interpolate_gaps(series, t)
+        np.testing.assert_array_equal(series, before)
+
+
+class TestLowpass:
+    def test_slow_sine_kept(self) -> None:
+        t = uniform_time(600)  # 20 s at 30 fps
+        x = np.sin(2 * np.pi * 0.5 * t)
+        out = filtering.lowpass(x, t)
+        interior = slice(60, -60)
+        assert amplitude(out[interior]) == pytest.approx(1.0, rel=0.01)
+        np.testing.assert_allclose(out[interior], x[interior], atol=0.01)
+
+    def test_fast_sine_attenuated(self) -> None:
+        # 15 Hz at 60 fps; 6 Hz cut-off, order 2 filtfilt: |H|^2 = 1 / (1 + (15/6)^4) < 0.03
+        t = uniform_time(1200, fps=60.0)
+        x = np.sin(2 * np.pi * 15 * t + 0.3)
+        out = filtering.lowpass(x, t)
+        assert amplitude(out[120:-120]) < 0.03
+
+    def test_zero_phase_peak_time_unchanged(self) -> None:
+        t = uniform_time(300)
+        x = np.exp(-0.5 * ((t - 5.0) / 0.3) ** 2)
+        out = filtering.lowpass(x, t)
+        assert int(np.argmax(out)) == int(np.argmax(x)) == 150
+        # a causal filter of the same order would lag by several frames; this one is symmetric
+        np.testing.assert_allclose(out[150 - 20:150], out[150 + 20:150:-1], atol=1e-3)
+
+    def test_nan_stretch_stays_nan_and_both_sides_filtered(self) -> None:
+        t = uniform_time(600)
+        x = np.sin(2 * np.pi * 0.5 * t)
+        x[250:280] = np.nan
+        out = filtering.lowpass(x, t)
+        assert np.isnan(out[250:280]).all()
+        assert np.isfinite(out[:250]).all() and np.isfinite(out[280:]).all()
+        np.testing.assert_allclose(out[30:220], x[30:220], atol=0.01)
+        np.testing.assert_allclose(out[310:-30], x[310:-30], atol=0.01)
+
+    def test_noise_reduced_on_both_sides_of_a_gap(self) -> None:
+        rng = np.random.default_rng(1)
+        t = uniform_time(600)
+        x = rng.normal(0.0, 1.0, t.size)
+        x[300:310] = np.nan
+        out = filtering.lowpass(x, t)
+        assert np.nanstd(out[:300]) < 0.7 and np.nanstd(out[310:]) < 0.7
+
+    def test_short_stretch_returned_unchanged(self) -> None:
+        t = uniform_time(100)
+        x = np.sin(t)
+        x[:40] = np.nan
+        x[45:] = np.nan  # 5-sample stretch: too short for filtfilt's padding
+        out = filtering.lowpass(x, t)
+        np.testing.assert_array_equal(out[40:45], x[40:45])
+        assert np.isnan(out[:40]).all() and np.isnan(out[45:]).all()
+
+    def test_variable_frame_rate(self) -> None:
+        rng = np.random.default_rng(2)
+        dt = rng.choice([1 / 40, 1 / 30, 1 / 24], size=599)
+        t = np.concatenate([[0.0], np.cumsum(dt)])
+        x = np.sin(2 * np.pi * 0.5 * t)
+        out = filtering.lowpass(x, t)
+        interior = (t > 2) & (t < t[-1] - 2)
+        np.testing.assert_allclose(out[interior], x[interior], atol=0.01)
+
+    def test_cutoff_above_nyquist_returns_copy(self) -> None:
+        t = uniform_time(50, fps=10.0)
+        x = np.sin(t)
+        out = filtering.lowpass(x, t, cutoff_hz=6.0)
+        np.testing.assert_array_equal(out, x)
+        assert out is not x
+
+    def test_per_column_same_as_one_column(self) -> None:
+        t = uniform_time(200)
+        rng = np.random.default_rng(3)
+        block = rng.normal(size=(200, 2, 3))
+        out = filtering.lowpass(block, t)
+        assert out.shape == block.shape
+        np.testing.assert_allclose(out[:, 1, 2], filtering.lowpass(block[:, 1, 2], t))
+
+    def test_input_not_modified(self) -> None:
+        t = uniform_time(200)
+        x = np.sin(t)
+        x[50:60] = np.nan
+        before = x.copy()
+        filtering.lowpass(x, t)
+        np.testing.assert_array_equal(x, before)
+
+
+class TestVariableFrameRate:
+    def test_constant_rate(self) -> None:
+        assert not filtering.variable_frame_rate(uniform_time(300))
+
+    def test_small_jitter_is_constant(self) -> None:
+        rng = np.random.default_rng(4)
+        t = np.cumsum(np.full(300, 1 / 30) * (1 + rng.uniform(-0.05, 0.05, 300)))
+        assert not filtering.variable_frame_rate(t)
+
+    def test_few_dropped_frames_is_constant(self) -> None:
+        dt = np.full(300, 1 / 30)
+        dt[[50, 150, 250]] *= 2  # 1% of intervals doubled
+        assert not filtering.variable_frame_rate(np.cumsum(dt))
+
+    def test_alternating_intervals_is_variable(self) -> None:
+        dt = np.tile([1 / 30, 1 / 20], 150)
+        assert filtering.variable_frame_rate(np.cumsum(dt))
+
+    def test_ramping_rate_is_variable(self) -> None:
+        dt = np.linspace(1 / 60, 1 / 20, 300)
+        assert filtering.variable_frame_rate(np.cumsum(dt))
