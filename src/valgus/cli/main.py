@@ -8,6 +8,8 @@ import typer
 
 from valgus import __version__
 from valgus.cli.analyze import analyze
+from valgus.cli.bench import bench_app
+from valgus.cli.synth import synth
 
 app = typer.Typer(
     name="valgus",
@@ -25,12 +27,11 @@ app.command(
     "  valgus analyze valgus-results/squat/squat.poses.nc   (rerun without the video)",
 )(analyze)
 
-try:  # the synthetic renderer is optional at this layer
-    from valgus.cli.synth import synth
-except ImportError:  # pragma: no cover
-    pass
-else:
-    app.command("synth")(synth)
+app.command(
+    "synth",
+    epilog="Example:\n\n  valgus synth squat.mp4 --valgus-left 15 --view 20",
+)(synth)
+app.add_typer(bench_app, name="bench")
 
 
 def _version(value: bool) -> None:

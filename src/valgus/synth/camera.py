@@ -30,8 +30,9 @@ class CameraParams:
 
     yaw_deg: float = 0.0
     height_m: float = 0.9
-    distance_m: float = 3.0
-    hfov_deg: float = 60.0
+    distance_m: float = 2.5
+    # A phone's main camera held upright: about 45 deg across the short side.
+    hfov_deg: float = 45.0
     pitch_deg: float = 0.0
     width_px: int = 720
     height_px: int = 1280

@@ -6,11 +6,13 @@ metres, floor at y = 0, origin on the floor midway between the ankles.
 How valgus is made: the feet stay on the floor; the pelvis descends on a sagittal
 path set by the knee flexion (shank and thigh inclinations); each knee lies on the
 circle where the thigh sphere (about the hip) and the shank sphere (about the ankle)
-intersect. Its place on that circle is an angle psi about the hip-ankle axis:
-psi = 0 keeps the knee in the plane of the hip-ankle axis and the forward direction
-(a perfectly frontal orthographic camera then sees FPPA 0), psi > 0 swings it
-medially. At each frame psi is solved (1D root find) so that the orthographic
-frontal FPPA equals target(t) = valgus_deg * profile(depth fraction); where the
+intersect. Its place on that circle is an angle psi about the hip-ankle axis;
+psi > 0 swings it medially. valgus 0 means the knee tracks over the foot (it stays
+in the vertical plane of the foot's long axis, the coaching ideal "knees over
+toes"); a perfectly frontal orthographic camera then sees the neutral FPPA, which is
+0 standing and slightly negative (lateral) at depth with the toes turned out. At
+each frame psi is solved (1D root find) so that the orthographic frontal FPPA equals
+target(t) = neutral FPPA(t) + valgus_deg * profile(depth fraction); where the
 geometry cannot reach the target (a straight leg only has FPPA 0) it is clamped and
 the achieved value recorded.
 
@@ -113,7 +115,8 @@ class Motion:
     where one exists, plus 'pelvis', 'neck', 'head', 'head_top').
     depth: (n,) fraction 0..1 of the bottom knee flexion.
     fppa_target_deg / fppa_frontal_deg: (n, 2) [left, right] requested and achieved
-    orthographic frontal FPPA.
+    orthographic frontal FPPA; fppa_neutral_deg: (n, 2) the frontal FPPA the knee would
+    have tracking over the foot. achieved - neutral = the valgus the motion carries.
     reps: per rep (start_s, bottom_s, end_s).
     """
 
@@ -123,6 +126,7 @@ class Motion:
     depth: FloatArray
     fppa_target_deg: FloatArray
     fppa_frontal_deg: FloatArray
+    fppa_neutral_deg: FloatArray
     reps: list[tuple[float, float, float]] = field(default_factory=list)
 
     def point(self, name: str) -> FloatArray:
@@ -218,6 +222,35 @@ def place_knee(hip: FloatArray, ankle: FloatArray, other_hip: FloatArray, dims: 
     return knee_at(psi), fppa_at(psi)
 
 
+def neutral_knee_fppa(hip: FloatArray, ankle: FloatArray, other_hip: FloatArray, dims: BodyDims,
+                      foot_dir: FloatArray, side_sign: float) -> float:
+    """Orthographic frontal FPPA when the knee tracks over the foot.
+
+    "Over the foot": the knee lies in the vertical plane through the ankle along the
+    foot's long axis (heel to toe), the coaching ideal of knees over the toes. 0 when
+    the leg is straight or no such knee position exists.
+    """
+    medial = np.array([-side_sign, 0.0, 0.0])
+    centre, radius, e1, e2 = knee_circle(hip, ankle, dims.thigh_m, dims.shank_m, medial)
+    if radius < 1e-6:
+        return 0.0
+    normal = unit(np.cross(foot_dir, np.array([0.0, 1.0, 0.0])))
+
+    def off_plane(psi: float) -> float:
+        knee = centre + radius * (np.cos(psi) * e1 + np.sin(psi) * e2)
+        return float(np.dot(knee - ankle, normal))
+
+    grid = np.linspace(-np.pi / 2, np.pi / 2, 181)
+    values = np.array([off_plane(p) for p in grid])
+    roots = np.flatnonzero(np.sign(values[:-1]) != np.sign(values[1:]))
+    if roots.size == 0:
+        return 0.0
+    k = int(roots[np.argmin(np.abs(grid[roots]))])
+    psi = brentq(off_plane, grid[k], grid[k + 1], xtol=1e-10)
+    knee = centre + radius * (np.cos(psi) * e1 + np.sin(psi) * e2)
+    return float(np.nan_to_num(frontal_fppa(hip, knee, ankle, other_hip)))
+
+
 def _sway(params: SquatParams, t: FloatArray) -> FloatArray:
     """(n, 3) slow random pelvis sway, amplitude ~sway_mm in x and z."""
     rng = np.random.default_rng(params.seed)
@@ -296,6 +329,7 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
     frames: list[dict[str, FloatArray]] = []
     target = np.zeros((t.size, 2))
     achieved = np.zeros((t.size, 2))
+    neutral_fppa = np.zeros((t.size, 2))
     for i in range(t.size):
         dx = max(abs(half_stance - dims.hip_joint_width_m / 2 + s * sway[i, 0]) for s in (-1, 1))
         y_rel, z_rel = _pelvis_height_and_back(dims, float(flex[i]), dx)
@@ -305,11 +339,14 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
         pts: dict[str, FloatArray] = {}
         for j, side in enumerate(SIDES):
             other = "right" if side == "left" else "left"
-            goal = getattr(params, f"valgus_{side}_deg") * float(profile[i])
+            heel, toe, _ = feet[side]
+            foot_dir = unit((toe - heel) * np.array([1.0, 0.0, 1.0]))
+            neutral = neutral_knee_fppa(hips[side], ankles[side], hips[other], dims, foot_dir,
+                                        SIDE_SIGN[side])
+            goal = neutral + getattr(params, f"valgus_{side}_deg") * float(profile[i])
             knee, got = place_knee(hips[side], ankles[side], hips[other], dims, goal,
                                    SIDE_SIGN[side])
-            target[i, j], achieved[i, j] = goal, got
-            heel, toe, _ = feet[side]
+            target[i, j], achieved[i, j], neutral_fppa[i, j] = goal, got, neutral
             pts.update({f"{side}_hip": hips[side], f"{side}_knee": knee,
                         f"{side}_ankle": ankles[side], f"{side}_heel": heel,
                         f"{side}_foot_index": toe})
@@ -318,4 +355,4 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
         frames.append(pts)
     names = tuple(frames[0])
     points = np.array([[f[n] for n in names] for f in frames], dtype=np.float64)
-    return Motion(t, names, points, depth, target, achieved, rep_times(params))
+    return Motion(t, names, points, depth, target, achieved, neutral_fppa, rep_times(params))

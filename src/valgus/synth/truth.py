@@ -114,7 +114,11 @@ def _rep_record(motion: Motion, series: dict[str, Any], k: int) -> dict[str, Any
         rec[s] = {name: _r(m[name][bottom]) for name in SIDE_MEASURES}
         rec[s]["fppa_mid_descent_deg"] = _r(m["fppa_deg"][mid])
         rec[s]["fppa_frontal_mid_descent_deg"] = _r(m["fppa_frontal_deg"][mid])
-        rec[s]["fppa_frontal_target_deg"] = _r(motion.fppa_target_deg[bottom, SIDES.index(s)])
+        j = SIDES.index(s)
+        rec[s]["fppa_frontal_target_deg"] = _r(motion.fppa_target_deg[bottom, j])
+        rec[s]["fppa_frontal_neutral_deg"] = _r(motion.fppa_neutral_deg[bottom, j])
+        rec[s]["valgus_frontal_deg"] = _r(motion.fppa_frontal_deg[bottom, j]
+                                          - motion.fppa_neutral_deg[bottom, j])
     rec["kasr"] = _r(series["kasr"][bottom])
     rec["nksd"] = _r(series["nksd"][bottom])
     return rec

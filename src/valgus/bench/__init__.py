@@ -1,0 +1,1 @@
+"""Benchmarks (accuracy against rendered ground truth). Not run by the test suite."""
