@@ -66,7 +66,8 @@ class LegRep(_Model):
     fppa_mid_deg: float | None = Field(description="FPPA at mid-descent (50% of bottom depth)")
     fppa_valid: bool = Field(
         description="false when the thigh points at the camera at depth (projected thigh "
-        "< 50% of its standing length): FPPA then misleads and is not used for the verdict"
+        "< 85% of its standing length, about 75 deg of knee flexion): FPPA then misleads "
+        "and is not used for the verdict"
     )
     mkd: float | None = Field(
         description="medial knee displacement at the deepest frame: knee offset from the "

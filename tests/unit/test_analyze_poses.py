@@ -91,7 +91,11 @@ class TestVerdicts:
             assert rep.right.mkd == pytest.approx(TYPICAL / LEG, abs=0.003)
             assert rep.left.fppa_deg == pytest.approx(expected_fppa(0.10, sq), abs=0.5)
             assert rep.right.fppa_deg == pytest.approx(expected_fppa(TYPICAL, sq), abs=0.5)
-            assert rep.left.fppa_valid and rep.right.fppa_valid
+            # ~88 deg of knee flexion: the thigh points at the camera (projected < 85 % of its
+            # standing length), so FPPA is reported but not used for the verdict.
+            assert rep.left.thigh_foreshortening is not None
+            assert rep.left.thigh_foreshortening < 0.85
+            assert not rep.left.fppa_valid and not rep.right.fppa_valid
             # knees: left moved 0.1 m in, right 0.01 m out; ankles 0.2 m apart
             assert rep.kasr == pytest.approx((0.2 - 0.1 + 0.01) / 0.2, abs=0.01)
 
@@ -288,3 +292,25 @@ class TestPoseFiles:
         _, ds = left_marked
         with pytest.raises(PoseFileError):
             load_poses(self._bad_file(kind, tmp_path, ds))
+
+
+class TestFppaValidity:
+    """FPPA joins the verdict only in shallow squats (thigh not pointing at the camera)."""
+
+    def test_shallow_squat_uses_fppa(self) -> None:
+        sq = Squat(thigh_max_deg=30.0, shank_max_deg=18.0,
+                   medial_shift_m={"left": 0.05, "right": TYPICAL})
+        r = analyze_poses(make_squat_poses(sq)).result
+        for rep in r.reps:
+            assert rep.left.fppa_valid and rep.right.fppa_valid
+            assert rep.left.fppa_deg == pytest.approx(expected_fppa(0.05, sq), abs=0.5)
+        assert r.summary.left.basis == ["mkd", "fppa_deg"]
+        # 5 cm medial on a 0.9 m leg with the thigh nearly upright: FPPA above 10 deg
+        # makes the leg at least "mild" even though MKD alone is 0.056 (also mild).
+        assert r.summary.left.valgus in ("mild", "marked")
+        assert r.summary.right.valgus == "none"
+
+    def test_deep_squat_rests_on_mkd_only(self, left_marked: tuple[Squat, xr.Dataset]) -> None:
+        _, ds = left_marked
+        r = analyze_poses(ds).result
+        assert r.summary.left.basis == ["mkd"] and r.summary.right.basis == ["mkd"]

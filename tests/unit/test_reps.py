@@ -122,7 +122,7 @@ class TestDetectReps:
         assert detect_reps(sig.depth, sig.time_s) == []
 
     def test_too_shallow_dips_are_not_reps(self) -> None:
-        sig = squat_set([0.1] * 3, walk=False)
+        sig = squat_set([0.06] * 3, walk=False)
         assert detect_reps(sig.depth, sig.time_s) == []
 
     def test_nan_frames_treated_as_standing(self) -> None:

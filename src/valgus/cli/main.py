@@ -9,6 +9,7 @@ import typer
 from valgus import __version__
 from valgus.cli.analyze import analyze
 from valgus.cli.bench import bench_app
+from valgus.cli.demo import demo
 from valgus.cli.synth import synth
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.command(
     "  valgus analyze valgus-results/squat/squat.poses.nc   (rerun without the video)",
 )(analyze)
 
+app.command("demo")(demo)
 app.command(
     "synth",
     epilog="Example:\n\n  valgus synth squat.mp4 --valgus-left 15 --view 20",

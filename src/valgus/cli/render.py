@@ -42,7 +42,6 @@ def render_text(result: AnalysisResult, console: Console) -> None:
         ("knee inside the toe line, % leg", _fmt(s.left.mkd, "", 1, 100), _fmt(s.right.mkd, "", 1, 100)),
         ("FPPA, deg", _fmt(s.left.fppa_deg, "", 1), _fmt(s.right.fppa_deg, "", 1)),
         ("FPPA used for verdict", str("fppa_deg" in s.left.basis), str("fppa_deg" in s.right.basis)),
-        ("knee flexion (3D, approx), deg", _fmt(s.left.knee_flexion_deg), _fmt(s.right.knee_flexion_deg)),
         ("smallest detectable change, FPPA", _sdc(s.left.fppa_sdc_deg, "°"), _sdc(s.right.fppa_sdc_deg, "°")),
     ]
     for row in rows:

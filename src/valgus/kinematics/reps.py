@@ -15,9 +15,10 @@ from scipy.signal import find_peaks
 
 FloatArray = NDArray[np.float64]
 
-# Hip drop as a fraction of leg length. A quarter squat drops the hips about
-# 0.15-0.2 leg lengths; swaying, breathing and walking stay well below 0.1.
-MIN_REP_DEPTH = 0.12
+# Hip drop as a fraction of leg length. 45 deg of knee flexion drops the hips about 0.08
+# leg lengths, 60 deg about 0.14, 90 deg about 0.3 (rendered squats); swaying, breathing
+# and walking stay below 0.05.
+MIN_REP_DEPTH = 0.08
 MIN_REP_INTERVAL_S = 0.8
 # Dips shallower than this fraction of the deepest rep are set-up or racking, not reps.
 MIN_RELATIVE_DEPTH = 0.4

@@ -154,7 +154,7 @@ def rep_times(params: SquatParams) -> list[tuple[float, float, float]]:
 
 
 def valgus_profile(depth: FloatArray, pattern: Pattern) -> FloatArray:
-    """Share (0..1) of the full valgus reached at a depth fraction.
+    """Share (0..1) of the full valgus reached at a depth fraction (of the hip drop).
 
     'bottom_only': 0 up to half depth, then a smoothstep to 1 at the bottom.
     'throughout': linear to 1 by 35 % depth, then full.
@@ -315,14 +315,29 @@ def _arm(shoulder: FloatArray, dims: BodyDims, depth: float, arms: Arms,
     return elbow, elbow + fore * dims.forearm_m
 
 
+def hip_drop_fraction(dims: BodyDims, flex_deg: FloatArray, bottom_flex_deg: float,
+                      half_stance_m: float) -> FloatArray:
+    """Hip drop as a fraction of the bottom's hip drop, per frame (0 standing, 1 bottom).
+
+    The valgus timing follows this (not knee flexion) because the analysis finds
+    "mid-descent" as half of the hip drop: the two then mean the same frame.
+    """
+    dx = abs(half_stance_m - dims.hip_joint_width_m / 2)
+    height = np.array([_pelvis_height_and_back(dims, float(f), dx)[0] for f in flex_deg])
+    standing = _pelvis_height_and_back(dims, 0.0, dx)[0]
+    bottom = _pelvis_height_and_back(dims, bottom_flex_deg, dx)[0]
+    return np.asarray((standing - height) / max(standing - bottom, 1e-9), dtype=np.float64)
+
+
 def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
     """Per-frame 3D joint positions of the squat described by params."""
     dims = body_dims(params.height_m)
     t, depth = depth_timeline(params, fps)
     flex = depth * params.depth_deg
-    profile = valgus_profile(depth, params.pattern)
-    sway = _sway(params, t)
     half_stance = params.stance_width * dims.hip_joint_width_m / 2
+    profile = valgus_profile(hip_drop_fraction(dims, flex, params.depth_deg, half_stance),
+                             params.pattern)
+    sway = _sway(params, t)
     ankles = {s: np.array([SIDE_SIGN[s] * half_stance, dims.ankle_height_m, 0.0]) for s in SIDES}
     feet = {s: foot_points(ankles[s], dims, toe_out_deg=params.toe_out_deg,
                            side_sign=SIDE_SIGN[s]) for s in SIDES}

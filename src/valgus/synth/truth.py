@@ -99,8 +99,12 @@ def _rep_record(motion: Motion, series: dict[str, Any], k: int) -> dict[str, Any
     start, _, end = motion.reps[k]
     window = np.flatnonzero((motion.t_s >= start) & (motion.t_s < end))
     bottom = int(window[np.argmax(motion.depth[window])]) if window.size else 0
-    descent = window[window <= bottom]
-    mid = int(descent[np.argmin(np.abs(motion.depth[descent] - 0.5))]) if descent.size else bottom
+    # Mid-descent as the analysis defines it: the first frame whose hip drop reaches half
+    # of the bottom's (valgus.kinematics.reps.mid_descent_index).
+    pelvis_y = motion.point("pelvis")[:, 1]
+    drop = pelvis_y[window[0]] - pelvis_y
+    descent = window[(window <= bottom) & (drop[window] >= 0.5 * drop[bottom])]
+    mid = int(descent[0]) if descent.size else bottom
     rec: dict[str, Any] = {
         "index": k,
         "start_s": _r(start),
