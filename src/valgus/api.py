@@ -92,6 +92,7 @@ def analyze_poses(poses: xr.Dataset, /, *, movement: str = "squat",
     visible = {s: quality.leg_visible(track, s.value, in_reps) for s in Side}
     why_not = {s: "" if ok else "its hip, knee or ankle is hidden or unclear in the reps"
                for s, ok in visible.items()}
+    ratios_ok = all(visible.values())
     if not quality.view_allows_valgus(view):
         visible = dict.fromkeys(Side, False)
         why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
@@ -105,7 +106,7 @@ def analyze_poses(poses: xr.Dataset, /, *, movement: str = "squat",
         warnings.append(QualityWarning(
             code="few_reps",
             message=f"only {len(reps)} rep(s) found; 3-5 reps give a reliable mean and spread."))
-    rep_results = measure_reps(series, reps, visible)
+    rep_results = measure_reps(series, reps, visible, ratios_ok=ratios_ok)
     result = AnalysisResult(
         movement=movement,
         source=_source(poses, source_kind),

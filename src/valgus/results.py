@@ -102,7 +102,8 @@ class LegSummary(_Model):
     pattern: Pattern | None
     basis: list[str] = Field(description="measures the verdict rests on")
     borderline: bool = Field(
-        description="the 95% interval of the mean over reps crosses a band edge"
+        description="a band edge lies within the 95% interval of the mean over reps or within "
+        "the method's own measurement error (2% of leg length for MKD, 3 deg for FPPA)"
     )
     fppa_deg: Stat
     fppa_peak_deg: Stat
@@ -121,8 +122,9 @@ class Asymmetry(_Model):
     mkd_diff: float | None = Field(description="left minus right, mean MKD at the bottom")
     more_valgus_side: Literal["left", "right"] | None
     beyond_error: bool = Field(
-        description="the difference exceeds both the published 2D smallest detectable "
-        "difference (8 deg, Munro 2012) for FPPA or this session's own, whichever applies"
+        description="MKD: the difference exceeds twice the method's error (4% of leg length) "
+        "and this session's own smallest detectable change; FPPA (shallow squats only): it "
+        "exceeds the published 2D smallest detectable difference of 8 deg (Munro 2012)"
     )
 
 

@@ -32,6 +32,14 @@ FPPA_MARKED_DEG = 17.0
 MKD_MILD = 0.03
 MKD_MARKED = 0.08
 
+# Measurement error of the camera pipeline itself, beyond rep-to-rep spread. MKD: the pose
+# model's bias on rendered squats (about -1.1 % of leg length, docs/accuracy.md) plus up to
+# +/-1.5 % from a camera 10 deg off frontal, which the view estimate cannot resolve. FPPA:
+# MAE 1.4 deg on rendered frontal squats, up to 3 deg at high valgus. A mean closer than
+# this to a band edge is reported as borderline.
+MKD_MEASUREMENT_ERROR = 0.02
+FPPA_MEASUREMENT_ERROR_DEG = 3.0
+
 # KASR < 1: knees inside the ankles (reference section 5 rule 2, geometric, DERIVED).
 KASR_INSIDE = 1.0
 
@@ -73,6 +81,13 @@ def crosses_edge(mean: float, half_width: float, edges: tuple[float, float]) -> 
     if not math.isfinite(half_width):
         return False
     return any(mean - half_width < e < mean + half_width for e in edges)
+
+
+def near_edge(mean: float, ci_half_width: float, floor: float, edges: tuple[float, float]) -> bool:
+    """Borderline: a band edge lies within the larger of the 95% interval and the
+    measurement error of the method (floor)."""
+    half = max(ci_half_width, floor) if math.isfinite(ci_half_width) else floor
+    return crosses_edge(mean, half, edges)
 
 
 WELLNESS_STATEMENT = (

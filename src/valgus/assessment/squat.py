@@ -54,7 +54,10 @@ def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool) -> LegRep:
     )
 
 
-def measure_reps(series: FrameSeries, reps: list[RepIdx], visible: dict[Side, bool]) -> list[Rep]:
+def measure_reps(series: FrameSeries, reps: list[RepIdx], visible: dict[Side, bool], *,
+                 ratios_ok: bool) -> list[Rep]:
+    """Per-rep results. ratios_ok: both knees and ankles seen well enough for KASR/NKSD
+    (which stay valid in oblique views: a common sideways shift of both knees cancels)."""
     out = []
     for i, rep in enumerate(reps):
         mid = mid_descent_index(series.depth, rep)
@@ -65,8 +68,8 @@ def measure_reps(series: FrameSeries, reps: list[RepIdx], visible: dict[Side, bo
             depth=_num(series.depth[rep.bottom]) or 0.0,
             left=leg_rep(series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT]),
             right=leg_rep(series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT]),
-            kasr=_num(series.kasr[rep.bottom]) if all(visible.values()) else None,
-            nksd=_num(series.nksd[rep.bottom]) if all(visible.values()) else None,
+            kasr=_num(series.kasr[rep.bottom]) if ratios_ok else None,
+            nksd=_num(series.nksd[rep.bottom]) if ratios_ok else None,
         ))
     return out
 
@@ -117,14 +120,15 @@ def summarize_leg(side: Side, legs: list[LegRep], *, why_not: str = "") -> LegSu
     mkd_mids = [lr.mkd_mid for lr in seen if lr.mkd_mid is not None]
     mid_level = bands.mkd_level(float(np.mean(mkd_mids))) if mkd_mids else 0
     basis = ["mkd"]
-    borderline = bands.crosses_edge(mkd.mean, _half_ci(mkd), (bands.MKD_MILD, bands.MKD_MARKED))
+    borderline = bands.near_edge(mkd.mean, _half_ci(mkd), bands.MKD_MEASUREMENT_ERROR,
+                                 (bands.MKD_MILD, bands.MKD_MARKED))
     if fppa_ok and fppa.mean is not None:
         basis.append("fppa_deg")
         f_level = bands.fppa_level(fppa.mean)
         mids = [lr.fppa_mid_deg for lr in seen if lr.fppa_mid_deg is not None]
         mid_level = max(mid_level, bands.fppa_level(float(np.mean(mids))) if mids else 0)
-        borderline |= bands.crosses_edge(fppa.mean, _half_ci(fppa),
-                                         (bands.FPPA_MILD_DEG, bands.FPPA_MARKED_DEG))
+        borderline |= bands.near_edge(fppa.mean, _half_ci(fppa), bands.FPPA_MEASUREMENT_ERROR_DEG,
+                                      (bands.FPPA_MILD_DEG, bands.FPPA_MARKED_DEG))
         level = max(level, f_level)
     pattern = _pattern(level, mid_level)
     return LegSummary(
@@ -165,8 +169,11 @@ def asymmetry(left: LegSummary, right: LegSummary) -> Asymmetry:
     side = None
     if mkd_diff is not None and mkd_diff != 0:
         side = "left" if mkd_diff > 0 else "right"
+    # A camera slightly off frontal moves the two knees in opposite directions, so a
+    # left-right difference must exceed twice the method's error and the session's own SDC.
     own = [x for x in (left.mkd_sdc, right.mkd_sdc) if x is not None]
-    mkd_beyond = mkd_diff is not None and bool(own) and abs(mkd_diff) > max(own)
+    mkd_floor = max([2 * bands.MKD_MEASUREMENT_ERROR, *own])
+    mkd_beyond = mkd_diff is not None and abs(mkd_diff) > mkd_floor
     fppa_beyond = fppa_diff is not None and abs(fppa_diff) > bands.FPPA_SDD_DEG and (
         "fppa_deg" in left.basis and "fppa_deg" in right.basis)
     return Asymmetry(fppa_diff_deg=fppa_diff, mkd_diff=mkd_diff, more_valgus_side=side,
