@@ -53,7 +53,8 @@ def default_cases(quick: bool = False) -> list[Case]:
     cases += [Case("valgus", 0, 0)]
     cases += [Case("yaw", yaw_deg=y) for y in (10, 20, 30, 40, 50, 60, 75)]
     cases += [Case("depth", depth_deg=d) for d in (60, 75, 110)]
-    cases += [Case("size", size="1080x1920"), Case("pattern", pattern="throughout")]
+    cases += [Case("size", size="1080x1920"), Case("size", size="2160x3840"),
+              Case("pattern", pattern="throughout")]
     return cases
 
 
@@ -175,7 +176,9 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
     near = [o for o in outcomes if not o.error and o.case.yaw_deg <= 20]
     fppa = [x for o in near for x in o.diffs.get("fppa_deg", [])]
     mkd = [x for o in near for x in o.diffs.get("mkd", [])]
-    legs = [(got, ref, border) for o in near for _, got, ref, border in o.verdicts]
+    legs = [(got, ref, border) for o in near for _, got, ref, border in o.verdicts
+            if got is not None]
+    unjudged = sum(got is None for o in near for _, got, _, _ in o.verdicts)
     agree = sum(got == ref for got, ref, _ in legs)
     flagged = sum(got != ref and border for got, ref, border in legs)
     wrong = len(legs) - agree - flagged
@@ -187,8 +190,9 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
         f"{np.mean(np.abs(fppa)):.2f} deg, bias {np.mean(fppa):+.2f} deg, max |error| "
         f"{np.max(np.abs(fppa)):.2f} deg (n = {len(fppa)} leg-reps); MKD MAE "
         f"{100 * np.mean(np.abs(mkd)):.2f} % of leg length, bias {100 * np.mean(mkd):+.2f} %; "
-        f"verdicts: {agree}/{len(legs)} legs agree with the reference, {flagged} differ by one "
-        f"band and were flagged borderline, {wrong} differ without a flag.",
+        f"verdicts: of {len(legs)} judged legs, {agree} agree with the reference, {flagged} "
+        f"differ by one band and were flagged borderline, {wrong} differ without a flag; "
+        f"{unjudged} legs not judged (view).",
         f"- Yaw where valgus is no longer judged (legs not judged): {not_judged or 'none'}; "
         f"refused as side view: {refused or 'none'}.",
     ]
@@ -228,7 +232,8 @@ def report(outcomes: list[Outcome], command: str) -> str:
 
 
 def main(out: Path | None, quick: bool, progress: Callable[[str], None]) -> str:
-    command = "valgus bench accuracy" + (" --quick" if quick else "") + (f" --out {out}" if out else "")
+    command = ("valgus bench accuracy" + (" --quick" if quick else "")
+               + (f" --out {out}" if out else ""))
     text = report(run(default_cases(quick), progress=progress), command)
     if out is not None:
         out.write_text(text)

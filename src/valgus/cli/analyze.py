@@ -28,7 +28,7 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     out: Path | None = typer.Option(
         None, "--out", "-o",
-        help="Folder for results, pose data and per-frame CSV [default: ./valgus-results/NAME].",
+        help="Folder for results, pose data and per-frame CSV (default: ./valgus-results/NAME).",
     ),
     save: bool = typer.Option(True, "--save/--no-save", help="Write the result files."),
 ) -> None:
