@@ -66,8 +66,12 @@ class Squat:
 
     @property
     def duration_s(self) -> float:
-        return (self.lead_s + self.n_reps * self.rep_s + max(self.n_reps - 1, 0) * self.pause_s
-                + self.tail_s)
+        return (
+            self.lead_s
+            + self.n_reps * self.rep_s
+            + max(self.n_reps - 1, 0) * self.pause_s
+            + self.tail_s
+        )
 
     @property
     def time_s(self) -> np.ndarray:
@@ -85,8 +89,9 @@ class Squat:
 
     def bottom_depth(self) -> float:
         """Hip drop at the bottom / leg length (frontal view)."""
-        drop = (SHANK * (1 - np.cos(np.radians(self.shank_max_deg)))
-                + THIGH * (1 - np.cos(np.radians(self.thigh_max_deg))))
+        drop = SHANK * (1 - np.cos(np.radians(self.shank_max_deg))) + THIGH * (
+            1 - np.cos(np.radians(self.thigh_max_deg))
+        )
         return float(drop / LEG)
 
 
@@ -150,13 +155,25 @@ def make_squat_poses(sq: Squat | None = None, /) -> xr.Dataset:
     if sq.mirrored:
         x = -x
     pos = np.stack([sq.width / 2 + x, sq.hip_y_px + pts[:, 1] * sq.px_per_m], axis=1)
-    hip_centre = (pts[:, :, [KEYPOINTS.index("left_hip")]]
-                  + pts[:, :, [KEYPOINTS.index("right_hip")]]) / 2
+    hip_centre = (
+        pts[:, :, [KEYPOINTS.index("left_hip")]] + pts[:, :, [KEYPOINTS.index("right_hip")]]
+    ) / 2
     world = pts - hip_centre
     conf = np.full((len(pts), len(KEYPOINTS)), sq.visibility)
-    return make_poses(pos, world, conf, sq.time_s,
-                      attrs={"source": "synthetic", "width": sq.width, "height": sq.height,
-                             "rotation": 0, "fps": sq.fps, "model": "synthetic"})
+    return make_poses(
+        pos,
+        world,
+        conf,
+        sq.time_s,
+        attrs={
+            "source": "synthetic",
+            "width": sq.width,
+            "height": sq.height,
+            "rotation": 0,
+            "fps": sq.fps,
+            "model": "synthetic",
+        },
+    )
 
 
 def with_nan(ds: xr.Dataset, keypoint: str, frames: slice, /) -> xr.Dataset:

@@ -6,5 +6,13 @@ from valgus.results import AnalysisResult
 
 __version__ = "0.1.0"
 
-__all__ = ["Analysis", "AnalysisResult", "ValgusError", "__version__", "analyze_file",
-           "analyze_poses", "analyze_video", "save_analysis"]
+__all__ = [
+    "Analysis",
+    "AnalysisResult",
+    "ValgusError",
+    "__version__",
+    "analyze_file",
+    "analyze_poses",
+    "analyze_video",
+    "save_analysis",
+]

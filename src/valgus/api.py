@@ -1,9 +1,9 @@
 """The facade the CLI, the web app and notebooks call.
 
-    >>> import valgus
-    >>> analysis = valgus.analyze_video("squat.mp4")
-    >>> analysis.result.summary.left.valgus
-    'mild'
+>>> import valgus
+>>> analysis = valgus.analyze_video("squat.mp4")
+>>> analysis.result.summary.left.valgus
+'mild'
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ class Analysis:
     series: FrameSeries
 
 
-def analyze_video(path: str | Path, /, *, movement: str = "squat",
-                  progress: ProgressFn | None = None) -> Analysis:
+def analyze_video(
+    path: str | Path, /, *, movement: str = "squat", progress: ProgressFn | None = None
+) -> Analysis:
     """Run the pose model on a video and analyze it. Raises a ValgusError subclass when
     the footage cannot support a result (see valgus.errors)."""
     _check_movement(movement)
@@ -51,8 +52,9 @@ def analyze_video(path: str | Path, /, *, movement: str = "squat",
     return analyze_poses(poses, movement=movement, source_kind="video")
 
 
-def analyze_file(path: str | Path, /, *, movement: str = "squat",
-                 progress: ProgressFn | None = None) -> Analysis:
+def analyze_file(
+    path: str | Path, /, *, movement: str = "squat", progress: ProgressFn | None = None
+) -> Analysis:
     """Analyze a video, or rerun the analysis on a saved pose file (*.poses.nc)."""
     p = Path(path)
     if is_pose_file(p):
@@ -62,12 +64,14 @@ def analyze_file(path: str | Path, /, *, movement: str = "squat",
 
 def _check_movement(movement: str) -> None:
     if movement not in MOVEMENTS:
-        raise InputError(f"movement {movement!r} is not supported yet; choose from: "
-                         f"{', '.join(MOVEMENTS)}")
+        raise InputError(
+            f"movement {movement!r} is not supported yet; choose from: {', '.join(MOVEMENTS)}"
+        )
 
 
-def analyze_poses(poses: xr.Dataset, /, *, movement: str = "squat",
-                  source_kind: str = "poses") -> Analysis:
+def analyze_poses(
+    poses: xr.Dataset, /, *, movement: str = "squat", source_kind: str = "poses"
+) -> Analysis:
     """Analyze a pose Dataset (pure: no file is read or written)."""
     _check_movement(movement)
     track = build_track(poses)
@@ -77,42 +81,58 @@ def analyze_poses(poses: xr.Dataset, /, *, movement: str = "squat",
     series = compute_series(track)
     reps = detect_reps(series.depth, series.time_s)
     if not reps:
-        damaged = (f" The video is damaged after {poses.attrs['truncated_at_s']:.1f} s."
-                   if "truncated_at_s" in poses.attrs else "")
+        damaged = (
+            f" The video is damaged after {poses.attrs['truncated_at_s']:.1f} s."
+            if "truncated_at_s" in poses.attrs
+            else ""
+        )
         raise NoRepsFoundError(
             f"no squat found: the hips never dropped by {100 * MIN_REP_DEPTH:.0f}% of leg length "
             f"or more.{damaged} Film 3-5 full squats, the whole body in frame."
         )
     in_reps = np.zeros(len(track.time_s), dtype=bool)
     for r in reps:
-        in_reps[r.start:r.end + 1] = True
+        in_reps[r.start : r.end + 1] = True
     view = quality.estimate_view(track, in_reps & track.detected)
     warnings += quality.view_warnings(view)
     warnings += quality.check_framing(track, in_reps)
     visible = {s: quality.leg_visible(track, s.value, in_reps) for s in Side}
-    why_not = {s: "" if ok else "its hip, knee or ankle is hidden or unclear in the reps"
-               for s, ok in visible.items()}
+    why_not = {
+        s: "" if ok else "its hip, knee or ankle is hidden or unclear in the reps"
+        for s, ok in visible.items()
+    }
     ratios_ok = all(visible.values())
     if not quality.view_allows_valgus(view):
         visible = dict.fromkeys(Side, False)
         why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
     for s, ok in visible.items():
         if not ok and "hidden" in why_not[s]:
-            warnings.append(QualityWarning(
-                code=f"{s.value}_leg_hidden",
-                message=f"the {s.value} leg's hip, knee or ankle is hidden or unclear during the "
-                "squats; that leg is not judged. Film square-on, in good light, legs uncovered."))
+            warnings.append(
+                QualityWarning(
+                    code=f"{s.value}_leg_hidden",
+                    message=f"the {s.value} leg's hip, knee or ankle is hidden or unclear during the "
+                    "squats; that leg is not judged. Film square-on, in good light, legs uncovered.",
+                )
+            )
     if len(reps) < MIN_REPS_RECOMMENDED:
-        warnings.append(QualityWarning(
-            code="few_reps",
-            message=f"only {len(reps)} rep(s) found; 3-5 reps give a reliable mean and spread."))
+        warnings.append(
+            QualityWarning(
+                code="few_reps",
+                message=f"only {len(reps)} rep(s) found; 3-5 reps give a reliable mean and spread.",
+            )
+        )
     rep_results = measure_reps(series, reps, visible, ratios_ok=ratios_ok)
     result = AnalysisResult(
         movement=movement,
         source=_source(poses, source_kind),
-        quality=Quality(usable=any(visible.values()), view=view.view, view_yaw_deg=view.yaw_deg,
-                        detected_fraction=round(float(track.detected.mean()), 3),
-                        swapped_frames=track.swaps.n_swapped, warnings=warnings),
+        quality=Quality(
+            usable=any(visible.values()),
+            view=view.view,
+            view_yaw_deg=view.yaw_deg,
+            detected_fraction=round(float(track.detected.mean()), 3),
+            swapped_frames=track.swaps.n_swapped,
+            warnings=warnings,
+        ),
         reps=rep_results,
         summary=summarize(rep_results, why_not),
         method=_method(poses),
@@ -123,27 +143,43 @@ def analyze_poses(poses: xr.Dataset, /, *, movement: str = "squat",
 def _input_warnings(poses: xr.Dataset, n_swapped: int) -> list[QualityWarning]:
     out = []
     if "truncated_at_s" in poses.attrs:
-        out.append(QualityWarning(
-            code="truncated", message=f"the video is damaged after {poses.attrs['truncated_at_s']:.1f} s; "
-            "only the part before was analyzed."))
+        out.append(
+            QualityWarning(
+                code="truncated",
+                message=f"the video is damaged after {poses.attrs['truncated_at_s']:.1f} s; "
+                "only the part before was analyzed.",
+            )
+        )
     if variable_frame_rate(poses.time.values):
-        out.append(QualityWarning(
-            code="variable_frame_rate",
-            message="variable frame rate: real timestamps were used and the series resampled for filtering."))
+        out.append(
+            QualityWarning(
+                code="variable_frame_rate",
+                message="variable frame rate: real timestamps were used and the series resampled for filtering.",
+            )
+        )
     if n_swapped:
-        out.append(QualityWarning(
-            code="left_right_swaps", message=f"left/right landmarks were swapped by the pose model in "
-            f"{n_swapped} frame(s) and corrected."))
+        out.append(
+            QualityWarning(
+                code="left_right_swaps",
+                message=f"left/right landmarks were swapped by the pose model in "
+                f"{n_swapped} frame(s) and corrected.",
+            )
+        )
     return out
 
 
 def _source(poses: xr.Dataset, kind: str) -> Source:
     t = poses.time.values
-    return Source(path=str(poses.attrs.get("source", "")), kind=kind,  # type: ignore[arg-type]
-                  fps=round(float(poses.attrs.get("fps", 1 / np.median(np.diff(t)))), 3),
-                  frames=len(t), duration_s=round(float(t[-1] - t[0]), 3),
-                  width=int(poses.attrs["width"]), height=int(poses.attrs["height"]),
-                  rotation=int(poses.attrs.get("rotation", 0)))
+    return Source(
+        path=str(poses.attrs.get("source", "")),
+        kind=kind,  # type: ignore[arg-type]
+        fps=round(float(poses.attrs.get("fps", 1 / np.median(np.diff(t)))), 3),
+        frames=len(t),
+        duration_s=round(float(t[-1] - t[0]), 3),
+        width=int(poses.attrs["width"]),
+        height=int(poses.attrs["height"]),
+        rotation=int(poses.attrs.get("rotation", 0)),
+    )
 
 
 def _method(poses: xr.Dataset) -> dict[str, float | str]:
@@ -171,8 +207,11 @@ def save_analysis(analysis: Analysis, out_dir: str | Path, /, *, stem: str) -> d
     """Write <stem>.analysis.json, <stem>.poses.nc and <stem>.frames.csv (each atomically)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"analysis": out / f"{stem}.analysis.json", "poses": out / f"{stem}.poses.nc",
-             "frames": out / f"{stem}.frames.csv"}
+    paths = {
+        "analysis": out / f"{stem}.analysis.json",
+        "poses": out / f"{stem}.poses.nc",
+        "frames": out / f"{stem}.frames.csv",
+    }
     if analysis.result.source.kind == "video":
         save_poses(analysis.poses, paths["poses"])
     else:
@@ -185,5 +224,7 @@ def save_analysis(analysis: Analysis, out_dir: str | Path, /, *, stem: str) -> d
         for row in zip(*cols.values(), strict=True):
             writer.writerow(["" if not np.isfinite(v) else f"{v:.5g}" for v in row])
     os.replace(tmp, paths["frames"])
-    _atomic_write_text(paths["analysis"], json.dumps(analysis.result.model_dump(mode="json"), indent=2))
+    _atomic_write_text(
+        paths["analysis"], json.dumps(analysis.result.model_dump(mode="json"), indent=2)
+    )
     return paths

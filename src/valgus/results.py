@@ -92,7 +92,9 @@ class Rep(_Model):
     depth: float = Field(description="hip drop at the deepest frame / standing leg length")
     left: LegRep
     right: LegRep
-    kasr: float | None = Field(description="knee separation / ankle separation at the deepest frame")
+    kasr: float | None = Field(
+        description="knee separation / ankle separation at the deepest frame"
+    )
     nksd: float | None = Field(description="knee separation / hip separation at the deepest frame")
 
 
@@ -163,7 +165,7 @@ class ErrorResult(_Model):
 def json_schema() -> dict[str, object]:
     """JSON Schema of `valgus analyze --json` output (a result or an error)."""
     schema = AnalysisResult.model_json_schema()
-    schema["$id"] = "https://valgus.invalid/schema/analysis-v%d.json" % SCHEMA_VERSION
+    schema["$id"] = f"https://valgus.invalid/schema/analysis-v{SCHEMA_VERSION}.json"
     schema["title"] = "valgus analysis result"
     return schema
 
@@ -171,5 +173,4 @@ def json_schema() -> dict[str, object]:
 if __name__ == "__main__":  # python -m valgus.results > docs/analysis.schema.json
     import json
 
-    print(json.dumps({"result": json_schema(),
-                      "error": ErrorResult.model_json_schema()}, indent=2))
+    print(json.dumps({"result": json_schema(), "error": ErrorResult.model_json_schema()}, indent=2))

@@ -72,7 +72,9 @@ def test_dim_oblique_clip_says_what_it_could_judge(oblique_poses: xr.Dataset) ->
             assert leg.band == "not judged" and "not judged" in leg.description
 
 
-def test_rerun_from_pose_file_gives_the_same_result(oblique_poses: xr.Dataset, tmp_path: Path) -> None:
+def test_rerun_from_pose_file_gives_the_same_result(
+    oblique_poses: xr.Dataset, tmp_path: Path
+) -> None:
     direct = valgus.analyze_poses(oblique_poses).result
     path = save_poses(oblique_poses, tmp_path / "clip.poses.nc")
     again = valgus.analyze_file(path).result
@@ -83,7 +85,9 @@ def test_rerun_from_pose_file_gives_the_same_result(oblique_poses: xr.Dataset, t
 def test_cli_writes_results_and_reruns_from_them(tmp_path: Path) -> None:
     out = tmp_path / "out"
     runner = CliRunner()
-    res = runner.invoke(app, ["analyze", str(shared_file("data", "video", OBLIQUE)), "--out", str(out)])
+    res = runner.invoke(
+        app, ["analyze", str(shared_file("data", "video", OBLIQUE)), "--out", str(out)]
+    )
     assert res.exit_code == 0, res.stderr
     assert "rep(s) found" in res.stdout and "not a medical assessment" in res.stdout
     stem = Path(OBLIQUE).stem

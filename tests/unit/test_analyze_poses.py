@@ -181,8 +181,9 @@ class TestRefusals:
 
     def test_standing_only(self) -> None:
         with pytest.raises(NoRepsFoundError):
-            analyze_poses(make_squat_poses(Squat(n_reps=0, lead_s=3, tail_s=3,
-                                                 medial_shift_m=shifts())))
+            analyze_poses(
+                make_squat_poses(Squat(n_reps=0, lead_s=3, tail_s=3, medial_shift_m=shifts()))
+            )
 
     def test_feet_below_the_image(self) -> None:
         # hips at y=1100: ankles at 1980 px > 1920 (+1% margin) in every frame
@@ -209,8 +210,9 @@ class TestVisibilityAndGaps:
         assert "left_leg_hidden" in [w.code for w in r.quality.warnings]
 
     @pytest.mark.parametrize("frames", [slice(60, 65), slice(64, 70), slice(150, 154)])
-    def test_short_knee_gaps_still_analysed(self, left_marked: tuple[Squat, xr.Dataset],
-                                            frames: slice) -> None:
+    def test_short_knee_gaps_still_analysed(
+        self, left_marked: tuple[Squat, xr.Dataset], frames: slice
+    ) -> None:
         _, ds = left_marked
         full = analyze_poses(ds).result
         r = analyze_poses(with_nan(ds, "left_knee", frames)).result
@@ -244,8 +246,9 @@ class TestVisibilityAndGaps:
 
 
 class TestPoseFiles:
-    def test_round_trip_identical(self, tmp_path: Path,
-                                  left_marked: tuple[Squat, xr.Dataset]) -> None:
+    def test_round_trip_identical(
+        self, tmp_path: Path, left_marked: tuple[Squat, xr.Dataset]
+    ) -> None:
         _, ds = left_marked
         path = save_poses(ds, tmp_path / "squat.poses.nc")
         assert not (tmp_path / "squat.poses.nc.part").exists()
@@ -255,8 +258,9 @@ class TestPoseFiles:
         b = analyze_poses(reloaded).result.model_dump()
         assert a == b
 
-    def test_round_trip_keeps_nan(self, tmp_path: Path,
-                                  left_marked: tuple[Squat, xr.Dataset]) -> None:
+    def test_round_trip_keeps_nan(
+        self, tmp_path: Path, left_marked: tuple[Squat, xr.Dataset]
+    ) -> None:
         _, ds = left_marked
         gappy = with_nan(ds, "left_knee", slice(60, 64))
         reloaded = load_poses(save_poses(gappy, tmp_path / "gappy.poses.nc"))
@@ -285,10 +289,13 @@ class TestPoseFiles:
             pass
         return path
 
-    @pytest.mark.parametrize("kind", ["text", "empty", "no_schema", "no_width", "no_position",
-                                      "unrelated_netcdf", "missing"])
-    def test_bad_pose_files(self, kind: str, tmp_path: Path,
-                            left_marked: tuple[Squat, xr.Dataset]) -> None:
+    @pytest.mark.parametrize(
+        "kind",
+        ["text", "empty", "no_schema", "no_width", "no_position", "unrelated_netcdf", "missing"],
+    )
+    def test_bad_pose_files(
+        self, kind: str, tmp_path: Path, left_marked: tuple[Squat, xr.Dataset]
+    ) -> None:
         _, ds = left_marked
         with pytest.raises(PoseFileError):
             load_poses(self._bad_file(kind, tmp_path, ds))
@@ -298,8 +305,9 @@ class TestFppaValidity:
     """FPPA joins the verdict only in shallow squats (thigh not pointing at the camera)."""
 
     def test_shallow_squat_uses_fppa(self) -> None:
-        sq = Squat(thigh_max_deg=30.0, shank_max_deg=18.0,
-                   medial_shift_m={"left": 0.05, "right": TYPICAL})
+        sq = Squat(
+            thigh_max_deg=30.0, shank_max_deg=18.0, medial_shift_m={"left": 0.05, "right": TYPICAL}
+        )
         r = analyze_poses(make_squat_poses(sq)).result
         for rep in r.reps:
             assert rep.left.fppa_valid and rep.right.fppa_valid

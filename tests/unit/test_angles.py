@@ -82,8 +82,12 @@ class TestFPPA:
 
     def test_nan_frames_only(self) -> None:
         knee = np.array([[D5, 200.0], [np.nan, np.nan], [-D5, 200.0]])
-        out = angles.fppa_deg(np.broadcast_to(R_HIP, (3, 2)), knee,
-                              np.broadcast_to(R_ANKLE, (3, 2)), np.broadcast_to(L_HIP, (3, 2)))
+        out = angles.fppa_deg(
+            np.broadcast_to(R_HIP, (3, 2)),
+            knee,
+            np.broadcast_to(R_ANKLE, (3, 2)),
+            np.broadcast_to(L_HIP, (3, 2)),
+        )
         assert out[0] == pytest.approx(10.0)
         assert np.isnan(out[1])
         assert out[2] == pytest.approx(-10.0)
@@ -106,12 +110,15 @@ class TestMedialSign:
 
 
 class TestKneeDeviation:
-    @pytest.mark.parametrize(("knee_x", "other_hip", "expected"), [
-        (30.0, L_HIP, 30.0),  # towards the other hip: medial
-        (-30.0, L_HIP, -30.0),
-        (30.0, pt(-200, 0), -30.0),  # other hip on the other side: same point is lateral
-        (0.0, L_HIP, 0.0),
-    ])
+    @pytest.mark.parametrize(
+        ("knee_x", "other_hip", "expected"),
+        [
+            (30.0, L_HIP, 30.0),  # towards the other hip: medial
+            (-30.0, L_HIP, -30.0),
+            (30.0, pt(-200, 0), -30.0),  # other hip on the other side: same point is lateral
+            (0.0, L_HIP, 0.0),
+        ],
+    )
     def test_signed_distance(self, knee_x: float, other_hip: np.ndarray, expected: float) -> None:
         out = angles.knee_deviation(R_HIP, pt(knee_x, 200), R_ANKLE, other_hip)
         assert out == pytest.approx(expected, abs=1e-12)
@@ -160,19 +167,22 @@ class TestMedialKneeDisplacement:
 
     def test_right_leg_medial_positive(self) -> None:
         # right hip at x=100, other hip at x=300: medial is +x
-        out = angles.medial_knee_displacement(pt(120, 200), pt(100, 420), pt(300, 0), pt(100, 0),
-                                              self.LEG)
+        out = angles.medial_knee_displacement(
+            pt(120, 200), pt(100, 420), pt(300, 0), pt(100, 0), self.LEG
+        )
         assert out == pytest.approx(20 / 400)
 
     def test_right_leg_lateral_negative(self) -> None:
-        out = angles.medial_knee_displacement(pt(90, 200), pt(100, 420), pt(300, 0), pt(100, 0),
-                                              self.LEG)
+        out = angles.medial_knee_displacement(
+            pt(90, 200), pt(100, 420), pt(300, 0), pt(100, 0), self.LEG
+        )
         assert out == pytest.approx(-10 / 400)
 
     def test_left_leg_medial_positive(self) -> None:
         # left hip at x=300, other hip at x=100: medial is -x
-        out = angles.medial_knee_displacement(pt(280, 200), pt(300, 420), pt(100, 0), pt(300, 0),
-                                              self.LEG)
+        out = angles.medial_knee_displacement(
+            pt(280, 200), pt(300, 420), pt(100, 0), pt(300, 0), self.LEG
+        )
         assert out == pytest.approx(20 / 400)
 
     def test_normalised_by_leg_length_per_frame(self) -> None:
@@ -188,8 +198,9 @@ class TestMedialKneeDisplacement:
         assert a == pytest.approx(b)
 
     def test_nan_propagates(self) -> None:
-        out = angles.medial_knee_displacement(pt(np.nan, 200), pt(100, 420), pt(300, 0),
-                                              pt(100, 0), 400)
+        out = angles.medial_knee_displacement(
+            pt(np.nan, 200), pt(100, 420), pt(300, 0), pt(100, 0), 400
+        )
         assert np.isnan(out)
 
 
@@ -201,13 +212,15 @@ class TestLengthsAndFlexion:
         assert angles.thigh_foreshortening(pt(0, 0), pt(0, 100), 200.0) == pytest.approx(0.5)
 
     def test_flexion_straight_is_zero(self) -> None:
-        out = angles.flexion_deg_3d(np.array([0.0, 0, 0]), np.array([0.0, 0.45, 0]),
-                                    np.array([0.0, 0.88, 0]))
+        out = angles.flexion_deg_3d(
+            np.array([0.0, 0, 0]), np.array([0.0, 0.45, 0]), np.array([0.0, 0.88, 0])
+        )
         assert out == pytest.approx(0.0, abs=1e-6)
 
     def test_flexion_right_angle_is_90(self) -> None:
-        out = angles.flexion_deg_3d(np.array([0.0, 0.45, 0.45]), np.array([0.0, 0.45, 0]),
-                                    np.array([0.0, 0.88, 0]))
+        out = angles.flexion_deg_3d(
+            np.array([0.0, 0.45, 0.45]), np.array([0.0, 0.45, 0]), np.array([0.0, 0.88, 0])
+        )
         assert out == pytest.approx(90.0, abs=1e-9)
 
     def test_flexion_known_angle_over_frames(self) -> None:
@@ -215,8 +228,9 @@ class TestLengthsAndFlexion:
         knee = np.zeros((4, 3))
         ankle = np.tile([0.0, 0.43, 0.0], (4, 1))
         hip = np.stack([np.zeros(4), -0.45 * np.cos(theta), 0.45 * np.sin(theta)], axis=1)
-        np.testing.assert_allclose(angles.flexion_deg_3d(hip, knee, ankle),
-                                   [0, 30, 60, 120], atol=1e-6)
+        np.testing.assert_allclose(
+            angles.flexion_deg_3d(hip, knee, ankle), [0, 30, 60, 120], atol=1e-6
+        )
 
     def test_flexion_nan(self) -> None:
         out = angles.flexion_deg_3d(np.array([np.nan, 0, 0]), np.zeros(3), np.array([0, 1.0, 0]))

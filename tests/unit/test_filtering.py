@@ -119,7 +119,7 @@ class TestLowpass:
         out = filtering.lowpass(x, t)
         assert int(np.argmax(out)) == int(np.argmax(x)) == 150
         # a causal filter of the same order would lag by several frames; this one is symmetric
-        np.testing.assert_allclose(out[150 - 20:150], out[150 + 20:150:-1], atol=1e-3)
+        np.testing.assert_allclose(out[150 - 20 : 150], out[150 + 20 : 150 : -1], atol=1e-3)
 
     def test_nan_stretch_stays_nan_and_both_sides_filtered(self) -> None:
         t = uniform_time(600)

@@ -54,8 +54,14 @@ def build(parts: list[tuple[str, float, int]], *, noise_sd: float = 0.0, seed: i
     return Signal(depth, np.arange(depth.size) / FPS, bottoms, starts, ends)
 
 
-def squat_set(depths: list[float], *, walk: bool = True, rack: float = 0.0,
-              noise_sd: float = 0.0, seed: int = 0) -> Signal:
+def squat_set(
+    depths: list[float],
+    *,
+    walk: bool = True,
+    rack: float = 0.0,
+    noise_sd: float = 0.0,
+    seed: int = 0,
+) -> Signal:
     parts: list[tuple[str, float, int]] = [("walk", 0.03, 90)] if walk else []
     for d in depths:
         parts += [("stand", 0.0, 30), ("rep", d, 0)]
@@ -63,8 +69,9 @@ def squat_set(depths: list[float], *, walk: bool = True, rack: float = 0.0,
         parts += [("stand", 0.0, 40), ("rack", rack, 0)]
     parts.append(("stand", 0.0, 45))
     # a racking dip is a shallow rep-shaped dip; build it as a rep and forget its truth
-    sig = build([(("rep" if k == "rack" else k), v, f) for k, v, f in parts],
-                noise_sd=noise_sd, seed=seed)
+    sig = build(
+        [(("rep" if k == "rack" else k), v, f) for k, v, f in parts], noise_sd=noise_sd, seed=seed
+    )
     if rack:
         sig.bottoms.pop()
         sig.starts.pop()
@@ -138,8 +145,16 @@ class TestDetectReps:
         half = (REP_FRAMES - 1) // 2
         between = rep[half:] * 0.5 + 0.25  # 0.5 -> 0.25
         between2 = rep[: half + 1] * 0.5 + 0.25  # 0.25 -> 0.5
-        depth = np.concatenate([np.zeros(30), rep[: half + 1], between[1:], between2[1:],
-                                rep[half + 1:], np.zeros(30)])
+        depth = np.concatenate(
+            [
+                np.zeros(30),
+                rep[: half + 1],
+                between[1:],
+                between2[1:],
+                rep[half + 1 :],
+                np.zeros(30),
+            ]
+        )
         t = np.arange(depth.size) / FPS
         reps = detect_reps(depth, t)
         assert len(reps) == 2
@@ -151,7 +166,7 @@ class TestDetectReps:
     def test_recording_starting_in_a_rep_is_incomplete(self) -> None:
         sig = squat_set([0.5] * 2, walk=False)
         # starts 20 frames into the first rep's descent, at depth 0.29 (bottom 0.5)
-        depth = sig.depth[30 + 20:]
+        depth = sig.depth[30 + 20 :]
         reps = detect_reps(depth, np.arange(depth.size) / FPS)
         assert len(reps) == 2
         assert not reps[0].complete and reps[1].complete

@@ -109,8 +109,7 @@ class TestApplySwaps:
         for name in NAMES:
             if name.startswith("left_"):
                 j = NAMES.index("right_" + name[5:])
-                np.testing.assert_array_equal(out[sel][..., NAMES.index(name)],
-                                              values[sel][..., j])
+                np.testing.assert_array_equal(out[sel][..., NAMES.index(name)], values[sel][..., j])
         nose = NAMES.index("nose")
         np.testing.assert_array_equal(out[..., nose], values[..., nose])
         np.testing.assert_array_equal(apply_swaps(out, NAMES, sel, parts=None), values)

@@ -25,8 +25,9 @@ def _bottom_frames(motion) -> list[int]:
 @pytest.mark.parametrize("pattern", ["bottom_only", "throughout"])
 @pytest.mark.parametrize(("left", "right"), [(0.0, 0.0), (10.0, 0.0), (0.0, 20.0), (15.0, 25.0)])
 def test_bottom_hits_requested_frontal_fppa(pattern: str, left: float, right: float) -> None:
-    motion = generate_squat(SquatParams(reps=2, valgus_left_deg=left, valgus_right_deg=right,
-                                        pattern=pattern), FPS)  # type: ignore[arg-type]
+    motion = generate_squat(
+        SquatParams(reps=2, valgus_left_deg=left, valgus_right_deg=right, pattern=pattern), FPS
+    )  # type: ignore[arg-type]
     for i in _bottom_frames(motion):
         assert motion.depth[i] == pytest.approx(1.0, abs=1e-6)
         valgus = motion.fppa_frontal_deg[i] - motion.fppa_neutral_deg[i]
@@ -72,7 +73,9 @@ def test_camera_projects_known_points() -> None:
     np.testing.assert_allclose(depth, 3.0)
     side = CameraParams(yaw_deg=90)
     xy_side, depth_side = project(np.array([[0.0, 0.9, 1.0]]), side)
-    assert xy_side[0, 0] < 360 and depth_side[0] == pytest.approx(side.distance_m)  # facing image left
+    assert xy_side[0, 0] < 360 and depth_side[0] == pytest.approx(
+        side.distance_m
+    )  # facing image left
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +83,15 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("synth") / "squat.mp4"
     truth = render_squat(
         out,
-        SquatParams(reps=1, rep_s=1.0, pause_before_s=0.2, pause_after_s=0.2,
-                    valgus_left_deg=12, valgus_right_deg=6, pattern="throughout"),
+        SquatParams(
+            reps=1,
+            rep_s=1.0,
+            pause_before_s=0.2,
+            pause_after_s=0.2,
+            valgus_left_deg=12,
+            valgus_right_deg=6,
+            pattern="throughout",
+        ),
         CameraParams(width_px=240, height_px=426),
         RenderParams(fps=20, rotation_deg=90, noise_std=2.0),
     )
@@ -94,8 +104,14 @@ def test_truth_file_fields_are_present_and_consistent(rendered: tuple[Path, dict
     assert on_disk == truth
     assert truth["schema"] == "valgus.synth.truth" and truth["schema_version"] == 1
     assert set(truth["params"]) == {"squat", "camera", "render"}
-    assert truth["video"] == {"path": "squat.mp4", "fps": 20, "frames": 28, "width": 240,
-                              "height": 426, "rotation": 90}
+    assert truth["video"] == {
+        "path": "squat.mp4",
+        "fps": 20,
+        "frames": 28,
+        "width": 240,
+        "height": 426,
+        "rotation": 90,
+    }
     assert len(truth["frames"]) == 28
     frame = truth["frames"][10]
     assert set(frame["points_2d"]) == set(TRUTH_POINTS) == set(frame["points_3d"])

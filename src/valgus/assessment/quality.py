@@ -95,15 +95,17 @@ def estimate_view(track: Track, frames: NDArray[np.bool_], /) -> ViewEstimate:
     return ViewEstimate(view, round(yaw, 1))
 
 
-_REFILM = ("Film from the front: phone at hip height, square to the body, 2-3 m away, "
-           "whole body in frame.")
+_REFILM = (
+    "Film from the front: phone at hip height, square to the body, 2-3 m away, whole body in frame."
+)
 
 
 def _unsuitable(est: ViewEstimate) -> UnsuitableViewError:
     where = "from the side" if est.view == "side" else "at a strong angle"
     return UnsuitableViewError(
         f"the camera sees the body {where} (about {est.yaw_deg:.0f} degrees off frontal); "
-        f"knees caving in cannot be judged from this view. {_REFILM}")
+        f"knees caving in cannot be judged from this view. {_REFILM}"
+    )
 
 
 def refuse_side_view(est: ViewEstimate, /) -> None:
@@ -116,21 +118,27 @@ def view_warnings(est: ViewEstimate, /) -> list[QualityWarning]:
     """Raise for a side view; say what an oblique view allows."""
     refuse_side_view(est)
     if est.yaw_deg is None:
-        return [QualityWarning(code="view_unknown",
-                               message="the camera angle could not be estimated")]
+        return [
+            QualityWarning(code="view_unknown", message="the camera angle could not be estimated")
+        ]
     if est.yaw_deg > USABLE_MAX_YAW_DEG:
-        return [QualityWarning(
-            code="strong_oblique_view",
-            message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal (more than "
-            f"{USABLE_MAX_YAW_DEG:.0f}): the reps, their timing and depth are reported, but "
-            f"knee valgus cannot be judged from this angle. {_REFILM}")]
+        return [
+            QualityWarning(
+                code="strong_oblique_view",
+                message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal (more than "
+                f"{USABLE_MAX_YAW_DEG:.0f}): the reps, their timing and depth are reported, but "
+                f"knee valgus cannot be judged from this angle. {_REFILM}",
+            )
+        ]
     if est.view == "oblique":
-        return [QualityWarning(
-            code="oblique_view",
-            message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal: one knee looks "
-            "more inward and the other less than they are (about 1.5% of leg length per 10 "
-            "degrees at the bottom of a deep squat). Film square to the body.",
-        )]
+        return [
+            QualityWarning(
+                code="oblique_view",
+                message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal: one knee looks "
+                "more inward and the other less than they are (about 1.5% of leg length per 10 "
+                "degrees at the bottom of a deep squat). Film square to the body.",
+            )
+        ]
     return []
 
 
@@ -157,11 +165,13 @@ def check_framing(track: Track, frames: NDArray[np.bool_], /) -> list[QualityWar
             "frames. Step back or tilt the phone so the whole body, feet included, stays in frame."
         )
     if out[worst] > 0.05:
-        return [QualityWarning(
-            code="partly_out_of_frame",
-            message=f"{worst.replace('_', ' ')} leaves the picture in {100 * out[worst]:.0f}% "
-            "of the squat frames; those frames are not used.",
-        )]
+        return [
+            QualityWarning(
+                code="partly_out_of_frame",
+                message=f"{worst.replace('_', ' ')} leaves the picture in {100 * out[worst]:.0f}% "
+                "of the squat frames; those frames are not used.",
+            )
+        ]
     return []
 
 

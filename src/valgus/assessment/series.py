@@ -83,10 +83,13 @@ def compute_series(track: Track, /) -> FrameSeries:
         legs[side] = LegSeries(
             fppa_deg=angles.fppa_deg(hip, knee, ankle, other_hip),
             mkd=angles.medial_knee_displacement(
-                knee, track.point(f"{side}_foot_index"), other_hip, hip, leg_len),
+                knee, track.point(f"{side}_foot_index"), other_hip, hip, leg_len
+            ),
             knee_flexion_deg=angles.flexion_deg_3d(
-                track.point3d(f"{side}_hip"), track.point3d(f"{side}_knee"),
-                track.point3d(f"{side}_ankle")),
+                track.point3d(f"{side}_hip"),
+                track.point3d(f"{side}_knee"),
+                track.point3d(f"{side}_ankle"),
+            ),
             thigh_foreshortening=angles.thigh_foreshortening(hip, knee, thigh_stand),
         )
     p = track.point

@@ -34,9 +34,18 @@ def _peak(values: FloatArray) -> float | None:
 def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool) -> LegRep:
     """One leg's measures in one rep."""
     if not visible:
-        return LegRep(visible=False, fppa_deg=None, fppa_peak_deg=None, fppa_mid_deg=None,
-                      fppa_valid=False, mkd=None, mkd_peak=None, mkd_mid=None,
-                      knee_flexion_deg=None, thigh_foreshortening=None)
+        return LegRep(
+            visible=False,
+            fppa_deg=None,
+            fppa_peak_deg=None,
+            fppa_mid_deg=None,
+            fppa_valid=False,
+            mkd=None,
+            mkd_peak=None,
+            mkd_mid=None,
+            knee_flexion_deg=None,
+            thigh_foreshortening=None,
+        )
     b = rep.bottom
     window = slice(rep.start, rep.end + 1)
     fs = leg.thigh_foreshortening[b]
@@ -54,23 +63,29 @@ def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool) -> LegRep:
     )
 
 
-def measure_reps(series: FrameSeries, reps: list[RepIdx], visible: dict[Side, bool], *,
-                 ratios_ok: bool) -> list[Rep]:
+def measure_reps(
+    series: FrameSeries, reps: list[RepIdx], visible: dict[Side, bool], *, ratios_ok: bool
+) -> list[Rep]:
     """Per-rep results. ratios_ok: both knees and ankles seen well enough for KASR/NKSD
     (which stay valid in oblique views: a common sideways shift of both knees cancels)."""
     out = []
     for i, rep in enumerate(reps):
         mid = mid_descent_index(series.depth, rep)
         t = series.time_s
-        out.append(Rep(
-            index=i + 1, start_s=_num(t[rep.start]) or 0.0, bottom_s=_num(t[rep.bottom]) or 0.0,
-            end_s=_num(t[rep.end]) or 0.0, complete=rep.complete,
-            depth=_num(series.depth[rep.bottom]) or 0.0,
-            left=leg_rep(series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT]),
-            right=leg_rep(series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT]),
-            kasr=_num(series.kasr[rep.bottom]) if ratios_ok else None,
-            nksd=_num(series.nksd[rep.bottom]) if ratios_ok else None,
-        ))
+        out.append(
+            Rep(
+                index=i + 1,
+                start_s=_num(t[rep.start]) or 0.0,
+                bottom_s=_num(t[rep.bottom]) or 0.0,
+                end_s=_num(t[rep.end]) or 0.0,
+                complete=rep.complete,
+                depth=_num(series.depth[rep.bottom]) or 0.0,
+                left=leg_rep(series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT]),
+                right=leg_rep(series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT]),
+                kasr=_num(series.kasr[rep.bottom]) if ratios_ok else None,
+                nksd=_num(series.nksd[rep.bottom]) if ratios_ok else None,
+            )
+        )
     return out
 
 
@@ -79,7 +94,9 @@ def stat(values: list[float | None]) -> Stat:
     if v.size == 0:
         return Stat(mean=None, sd=None, n=0)
     sd = float(np.std(v, ddof=1)) if v.size > 1 else None
-    return Stat(mean=_num(float(np.mean(v))), sd=_num(sd) if sd is not None else None, n=int(v.size))
+    return Stat(
+        mean=_num(float(np.mean(v))), sd=_num(sd) if sd is not None else None, n=int(v.size)
+    )
 
 
 def sdc(s: Stat) -> float | None:
@@ -101,10 +118,20 @@ def _pattern(bottom_level: int, mid_level: int) -> str:
 
 def _not_judged(side: Side, why: str) -> LegSummary:
     empty = Stat(mean=None, sd=None, n=0)
-    return LegSummary(valgus=None, band="not judged", pattern=None, basis=[], borderline=False,
-                      fppa_deg=empty, fppa_peak_deg=empty, mkd=empty, knee_flexion_deg=empty,
-                      fppa_sdc_deg=None, mkd_sdc=None,
-                      description=f"{side.value.capitalize()} leg not judged: {why}.")
+    return LegSummary(
+        valgus=None,
+        band="not judged",
+        pattern=None,
+        basis=[],
+        borderline=False,
+        fppa_deg=empty,
+        fppa_peak_deg=empty,
+        mkd=empty,
+        knee_flexion_deg=empty,
+        fppa_sdc_deg=None,
+        mkd_sdc=None,
+        description=f"{side.value.capitalize()} leg not judged: {why}.",
+    )
 
 
 def summarize_leg(side: Side, legs: list[LegRep], *, why_not: str = "") -> LegSummary:
@@ -120,36 +147,48 @@ def summarize_leg(side: Side, legs: list[LegRep], *, why_not: str = "") -> LegSu
     mkd_mids = [lr.mkd_mid for lr in seen if lr.mkd_mid is not None]
     mid_level = bands.mkd_level(float(np.mean(mkd_mids))) if mkd_mids else 0
     basis = ["mkd"]
-    borderline = bands.near_edge(mkd.mean, _half_ci(mkd), bands.MKD_MEASUREMENT_ERROR,
-                                 (bands.MKD_MILD, bands.MKD_MARKED))
+    borderline = bands.near_edge(
+        mkd.mean, _half_ci(mkd), bands.MKD_MEASUREMENT_ERROR, (bands.MKD_MILD, bands.MKD_MARKED)
+    )
     if fppa_ok and fppa.mean is not None:
         basis.append("fppa_deg")
         f_level = bands.fppa_level(fppa.mean)
         mids = [lr.fppa_mid_deg for lr in seen if lr.fppa_mid_deg is not None]
         mid_level = max(mid_level, bands.fppa_level(float(np.mean(mids))) if mids else 0)
-        borderline |= bands.near_edge(fppa.mean, _half_ci(fppa), bands.FPPA_MEASUREMENT_ERROR_DEG,
-                                      (bands.FPPA_MILD_DEG, bands.FPPA_MARKED_DEG))
+        borderline |= bands.near_edge(
+            fppa.mean,
+            _half_ci(fppa),
+            bands.FPPA_MEASUREMENT_ERROR_DEG,
+            (bands.FPPA_MILD_DEG, bands.FPPA_MARKED_DEG),
+        )
         level = max(level, f_level)
     pattern = _pattern(level, mid_level)
     return LegSummary(
         valgus=bands.VERDICTS[level],  # type: ignore[arg-type]
         band=bands.BAND_WORDS[level],  # type: ignore[arg-type]
         pattern=pattern,  # type: ignore[arg-type]
-        basis=basis, borderline=borderline,
-        fppa_deg=fppa, fppa_peak_deg=stat([lr.fppa_peak_deg for lr in seen]), mkd=mkd,
+        basis=basis,
+        borderline=borderline,
+        fppa_deg=fppa,
+        fppa_peak_deg=stat([lr.fppa_peak_deg for lr in seen]),
+        mkd=mkd,
         knee_flexion_deg=stat([lr.knee_flexion_deg for lr in seen]),
-        fppa_sdc_deg=sdc(fppa), mkd_sdc=sdc(mkd),
+        fppa_sdc_deg=sdc(fppa),
+        mkd_sdc=sdc(mkd),
         description=describe_leg(side, level, pattern, mkd, fppa, fppa_ok, borderline),
     )
 
 
-def describe_leg(side: Side, level: int, pattern: str, mkd: Stat, fppa: Stat, fppa_ok: bool,
-                 borderline: bool) -> str:
+def describe_leg(
+    side: Side, level: int, pattern: str, mkd: Stat, fppa: Stat, fppa_ok: bool, borderline: bool
+) -> str:
     """Plain words for what the camera saw: no diagnosis, no risk."""
     assert mkd.mean is not None
     where = "inside" if mkd.mean > 0 else "outside"
-    text = (f"At the bottom of the squat the {side.value} knee was {abs(mkd.mean) * 100:.0f}% of "
-            f"leg length {where} the line over the toes")
+    text = (
+        f"At the bottom of the squat the {side.value} knee was {abs(mkd.mean) * 100:.0f}% of "
+        f"leg length {where} the line over the toes"
+    )
     if fppa_ok and fppa.mean is not None:
         text += f"; frontal-plane angle {fppa.mean:+.0f} deg"
     text += f" ({bands.BAND_WORDS[level]}"
@@ -174,10 +213,17 @@ def asymmetry(left: LegSummary, right: LegSummary) -> Asymmetry:
     own = [x for x in (left.mkd_sdc, right.mkd_sdc) if x is not None]
     mkd_floor = max([2 * bands.MKD_MEASUREMENT_ERROR, *own])
     mkd_beyond = mkd_diff is not None and abs(mkd_diff) > mkd_floor
-    fppa_beyond = fppa_diff is not None and abs(fppa_diff) > bands.FPPA_SDD_DEG and (
-        "fppa_deg" in left.basis and "fppa_deg" in right.basis)
-    return Asymmetry(fppa_diff_deg=fppa_diff, mkd_diff=mkd_diff, more_valgus_side=side,
-                     beyond_error=bool(mkd_beyond or fppa_beyond))
+    fppa_beyond = (
+        fppa_diff is not None
+        and abs(fppa_diff) > bands.FPPA_SDD_DEG
+        and ("fppa_deg" in left.basis and "fppa_deg" in right.basis)
+    )
+    return Asymmetry(
+        fppa_diff_deg=fppa_diff,
+        mkd_diff=mkd_diff,
+        more_valgus_side=side,
+        beyond_error=bool(mkd_beyond or fppa_beyond),
+    )
 
 
 def summarize(reps: list[Rep], why_not: dict[Side, str] | None = None) -> Summary:
@@ -185,8 +231,12 @@ def summarize(reps: list[Rep], why_not: dict[Side, str] | None = None) -> Summar
     left = summarize_leg(Side.LEFT, [r.left for r in reps], why_not=why.get(Side.LEFT, ""))
     right = summarize_leg(Side.RIGHT, [r.right for r in reps], why_not=why.get(Side.RIGHT, ""))
     return Summary(
-        n_reps=len(reps), left=left, right=right,
-        kasr=stat([r.kasr for r in reps]), nksd=stat([r.nksd for r in reps]),
+        n_reps=len(reps),
+        left=left,
+        right=right,
+        kasr=stat([r.kasr for r in reps]),
+        nksd=stat([r.nksd for r in reps]),
         depth=stat([r.depth for r in reps]),
-        asymmetry=asymmetry(left, right), statement=bands.WELLNESS_STATEMENT,
+        asymmetry=asymmetry(left, right),
+        statement=bands.WELLNESS_STATEMENT,
     )

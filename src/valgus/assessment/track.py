@@ -69,7 +69,20 @@ def build_track(ds: xr.Dataset, /) -> Track:
     arrays = [apply_swaps(a, names, swaps.body_frames, parts=None) for a in arrays]
     arrays = [apply_swaps(a, names, swaps.leg_frames, parts=LOWER_LEG) for a in arrays]
     xy, world, conf = arrays[0], arrays[1], arrays[2][:, 0, :]
-    clean_xy = lowpass(interpolate_gaps(mask_low_confidence(xy, conf, min_conf=MIN_VISIBILITY), t), t)
-    clean_w = lowpass(interpolate_gaps(mask_low_confidence(world, conf, min_conf=MIN_VISIBILITY), t), t)
-    return Track(t, clean_xy, clean_w, conf, names, int(ds.attrs["width"]), int(ds.attrs["height"]),
-                 detected, swaps)
+    clean_xy = lowpass(
+        interpolate_gaps(mask_low_confidence(xy, conf, min_conf=MIN_VISIBILITY), t), t
+    )
+    clean_w = lowpass(
+        interpolate_gaps(mask_low_confidence(world, conf, min_conf=MIN_VISIBILITY), t), t
+    )
+    return Track(
+        t,
+        clean_xy,
+        clean_w,
+        conf,
+        names,
+        int(ds.attrs["width"]),
+        int(ds.attrs["height"]),
+        detected,
+        swaps,
+    )

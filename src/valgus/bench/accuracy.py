@@ -41,8 +41,10 @@ class Case:
     pattern: str = "bottom_only"
 
     def label(self) -> str:
-        return (f"L{self.valgus_left:g}/R{self.valgus_right:g} yaw {self.yaw_deg:g} "
-                f"depth {self.depth_deg:g} {self.size} {self.pattern}")
+        return (
+            f"L{self.valgus_left:g}/R{self.valgus_right:g} yaw {self.yaw_deg:g} "
+            f"depth {self.depth_deg:g} {self.size} {self.pattern}"
+        )
 
 
 def default_cases(quick: bool = False) -> list[Case]:
@@ -53,8 +55,11 @@ def default_cases(quick: bool = False) -> list[Case]:
     cases += [Case("valgus", 0, 0)]
     cases += [Case("yaw", yaw_deg=y) for y in (10, 20, 30, 40, 50, 60, 75)]
     cases += [Case("depth", depth_deg=d) for d in (60, 75, 110)]
-    cases += [Case("size", size="1080x1920"), Case("size", size="2160x3840"),
-              Case("pattern", pattern="throughout")]
+    cases += [
+        Case("size", size="1080x1920"),
+        Case("size", size="2160x3840"),
+        Case("pattern", pattern="throughout"),
+    ]
     return cases
 
 
@@ -73,10 +78,17 @@ class Outcome:
 
 
 def _squat(case: Case, seed: int) -> SquatParams:
-    return SquatParams(reps=3, rep_s=2.5, pause_before_s=1.0, pause_after_s=1.0,
-                       depth_deg=case.depth_deg, valgus_left_deg=case.valgus_left,
-                       valgus_right_deg=case.valgus_right, pattern=case.pattern,  # type: ignore[arg-type]
-                       seed=seed)
+    return SquatParams(
+        reps=3,
+        rep_s=2.5,
+        pause_before_s=1.0,
+        pause_after_s=1.0,
+        depth_deg=case.depth_deg,
+        valgus_left_deg=case.valgus_left,
+        valgus_right_deg=case.valgus_right,
+        pattern=case.pattern,  # type: ignore[arg-type]
+        seed=seed,
+    )
 
 
 def reference_result(case: Case, seed: int) -> Any:
@@ -86,9 +98,20 @@ def reference_result(case: Case, seed: int) -> Any:
     render = RenderParams(seed=seed)
     squat = _squat(case, seed)
     cam = CameraParams(yaw_deg=0.0, width_px=w, height_px=h)
-    truth = build_truth(generate_squat(squat, render.fps), squat, cam, {}, {
-        "path": "reference", "fps": render.fps, "frames": 0, "width": w, "height": h,
-        "rotation": 0})
+    truth = build_truth(
+        generate_squat(squat, render.fps),
+        squat,
+        cam,
+        {},
+        {
+            "path": "reference",
+            "fps": render.fps,
+            "frames": 0,
+            "width": w,
+            "height": h,
+            "rotation": 0,
+        },
+    )
     try:
         return api.analyze_poses(truth_poses(truth)).result
     except ValgusError:
@@ -100,9 +123,12 @@ def run_case(case: Case, workdir: Path, *, seed: int = 0) -> Outcome:
     t0 = time.perf_counter()
     w, h = SIZES[case.size]
     video = workdir / f"case-{abs(hash(case)) % 10**8}.mp4"
-    truth = render_squat(video, _squat(case, seed),
-                         CameraParams(yaw_deg=case.yaw_deg, width_px=w, height_px=h),
-                         RenderParams(seed=seed))
+    truth = render_squat(
+        video,
+        _squat(case, seed),
+        CameraParams(yaw_deg=case.yaw_deg, width_px=w, height_px=h),
+        RenderParams(seed=seed),
+    )
     out = Outcome(case, 0.0, reps_true=len(truth["reps"]))
     reference = reference_result(case, seed)
     try:
@@ -114,14 +140,23 @@ def run_case(case: Case, workdir: Path, *, seed: int = 0) -> Outcome:
         return out
     finally:
         video.unlink(missing_ok=True)
-    out.view, out.yaw_est, out.reps_found = (result.quality.view, result.quality.view_yaw_deg,
-                                             len(result.reps))
+    out.view, out.yaw_est, out.reps_found = (
+        result.quality.view,
+        result.quality.view_yaw_deg,
+        len(result.reps),
+    )
     out.diffs = _diffs(result.reps, truth["reps"])
     for side in SIDES:
         got = getattr(result.summary, side)
         ref = getattr(reference.summary, side) if reference else None
-        out.verdicts.append((side, got.valgus, ref.valgus if ref else None,
-                             got.borderline or bool(ref and ref.borderline)))
+        out.verdicts.append(
+            (
+                side,
+                got.valgus,
+                ref.valgus if ref else None,
+                got.borderline or bool(ref and ref.borderline),
+            )
+        )
     out.seconds = time.perf_counter() - t0
     return out
 
@@ -151,23 +186,31 @@ def _mae_bias(values: list[float], scale: float = 1.0, digits: int = 1) -> str:
 
 def table(outcomes: Iterable[Outcome]) -> str:
     """Markdown table of the outcomes."""
-    head = ("| case | view (est. yaw) | reps | FPPA MAE / bias, deg | MKD MAE / bias, % leg | "
-            "KASR MAE / bias | NKSD MAE / bias | verdict L, R (reference) | s |")
+    head = (
+        "| case | view (est. yaw) | reps | FPPA MAE / bias, deg | MKD MAE / bias, % leg | "
+        "KASR MAE / bias | NKSD MAE / bias | verdict L, R (reference) | s |"
+    )
     lines = [head, "|" + "---|" * 9]
     for o in outcomes:
         view = o.view + (f" ({o.yaw_est:g})" if o.yaw_est is not None else "")
         if o.error:
             view += f": refused ({o.error})"
-        verdicts = ", ".join(
-            f"{got or 'n/j'}" + ("" if got == ref else f" ({ref or 'n/j'})")
-            + ("*" if border else "")
-            for _, got, ref, border in o.verdicts) or "-"
+        verdicts = (
+            ", ".join(
+                f"{got or 'n/j'}"
+                + ("" if got == ref else f" ({ref or 'n/j'})")
+                + ("*" if border else "")
+                for _, got, ref, border in o.verdicts
+            )
+            or "-"
+        )
         lines.append(
             f"| {o.case.label()} | {view} | {o.reps_found}/{o.reps_true} | "
             f"{_mae_bias(o.diffs.get('fppa_deg', []))} | "
             f"{_mae_bias(o.diffs.get('mkd', []), 100)} | "
             f"{_mae_bias(o.diffs.get('kasr', []), digits=2)} | "
-            f"{_mae_bias(o.diffs.get('nksd', []), digits=2)} | {verdicts} | {o.seconds:.0f} |")
+            f"{_mae_bias(o.diffs.get('nksd', []), digits=2)} | {verdicts} | {o.seconds:.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -176,15 +219,19 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
     near = [o for o in outcomes if not o.error and o.case.yaw_deg <= 20]
     fppa = [x for o in near for x in o.diffs.get("fppa_deg", [])]
     mkd = [x for o in near for x in o.diffs.get("mkd", [])]
-    legs = [(got, ref, border) for o in near for _, got, ref, border in o.verdicts
-            if got is not None]
+    legs = [
+        (got, ref, border) for o in near for _, got, ref, border in o.verdicts if got is not None
+    ]
     unjudged = sum(got is None for o in near for _, got, _, _ in o.verdicts)
     agree = sum(got == ref for got, ref, _ in legs)
     flagged = sum(got != ref and border for got, ref, border in legs)
     wrong = len(legs) - agree - flagged
     refused = sorted(o.case.yaw_deg for o in outcomes if o.error == "unsuitable_view")
-    not_judged = sorted(o.case.yaw_deg for o in outcomes
-                        if not o.error and all(v is None for _, v, _, _ in o.verdicts))
+    not_judged = sorted(
+        o.case.yaw_deg
+        for o in outcomes
+        if not o.error and all(v is None for _, v, _, _ in o.verdicts)
+    )
     return [
         f"- Frontal and near-frontal (yaw <= 20 deg), {len(near)} cases: FPPA MAE "
         f"{np.mean(np.abs(fppa)):.2f} deg, bias {np.mean(fppa):+.2f} deg, max |error| "
@@ -209,31 +256,34 @@ def run(cases: list[Case], *, progress: Callable[[str], None] | None = None) -> 
 
 
 def report(outcomes: list[Outcome], command: str) -> str:
-    return "\n".join([
-        "# Accuracy against rendered ground truth",
-        "",
-        f"Made by `{command}` on {platform.machine()}, Python {platform.python_version()}.",
-        "Each case: 3 reps (2.5 s each) of a bodyweight squat rendered by `valgus.synth` "
-        "(camera 2.5 m away at 0.9 m, 45 deg horizontal field of view, 30 fps), analyzed from the "
-        "video with MediaPipe Pose (full). Errors are measured minus true at the deepest frame, "
-        "per rep and leg (FPPA, MKD) or per rep (KASR, NKSD); MAE / mean signed error. "
-        "Valgus L/R is the frontal-plane valgus the renderer adds beyond knees tracking over "
-        "the toes (docs/synthetic-truth.md). The reference verdict is the analysis run on the "
-        "true landmarks as a perfectly frontal camera would see them (so camera yaw counts as "
-        "error); it is shown in brackets where the video verdict differs; * = the result or the "
-        "reference flagged the leg borderline (within measurement error of a band edge). "
-        "n/j = not judged.",
-        "",
-        table(outcomes),
-        "",
-        *summary_lines(outcomes),
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Accuracy against rendered ground truth",
+            "",
+            f"Made by `{command}` on {platform.machine()}, Python {platform.python_version()}.",
+            "Each case: 3 reps (2.5 s each) of a bodyweight squat rendered by `valgus.synth` "
+            "(camera 2.5 m away at 0.9 m, 45 deg horizontal field of view, 30 fps), analyzed from the "
+            "video with MediaPipe Pose (full). Errors are measured minus true at the deepest frame, "
+            "per rep and leg (FPPA, MKD) or per rep (KASR, NKSD); MAE / mean signed error. "
+            "Valgus L/R is the frontal-plane valgus the renderer adds beyond knees tracking over "
+            "the toes (docs/synthetic-truth.md). The reference verdict is the analysis run on the "
+            "true landmarks as a perfectly frontal camera would see them (so camera yaw counts as "
+            "error); it is shown in brackets where the video verdict differs; * = the result or the "
+            "reference flagged the leg borderline (within measurement error of a band edge). "
+            "n/j = not judged.",
+            "",
+            table(outcomes),
+            "",
+            *summary_lines(outcomes),
+            "",
+        ]
+    )
 
 
 def main(out: Path | None, quick: bool, progress: Callable[[str], None]) -> str:
-    command = ("valgus bench accuracy" + (" --quick" if quick else "")
-               + (f" --out {out}" if out else ""))
+    command = (
+        "valgus bench accuracy" + (" --quick" if quick else "") + (f" --out {out}" if out else "")
+    )
     text = report(run(default_cases(quick), progress=progress), command)
     if out is not None:
         out.write_text(text)

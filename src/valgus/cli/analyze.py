@@ -27,7 +27,9 @@ def analyze(
     movement: str = typer.Option("squat", "--movement", "-m", help="Movement filmed: squat."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     out: Path | None = typer.Option(
-        None, "--out", "-o",
+        None,
+        "--out",
+        "-o",
         help="Folder for results, pose data and per-frame CSV (default: ./valgus-results/NAME).",
     ),
     save: bool = typer.Option(True, "--save/--no-save", help="Write the result files."),
@@ -35,10 +37,15 @@ def analyze(
     """Analyze a squat filmed from the front: per leg, whether and how much the knee caves in."""
     err = Console(stderr=True)
     try:
-        with _progress(err, enabled=not as_json and err.is_terminal) as progress:
+        with _Progress(err, enabled=not as_json and err.is_terminal) as progress:
             analysis = api.analyze_file(path, movement=movement, progress=progress)
-        paths = api.save_analysis(analysis, out or Path("valgus-results") / _stem(path),
-                                  stem=_stem(path)) if save else {}
+        paths = (
+            api.save_analysis(
+                analysis, out or Path("valgus-results") / _stem(path), stem=_stem(path)
+            )
+            if save
+            else {}
+        )
     except ValgusError as e:
         _fail(e, as_json=as_json, console=err)
     except KeyboardInterrupt:
@@ -61,16 +68,26 @@ def _fail(e: ValgusError, *, as_json: bool, console: Console) -> None:
     raise typer.Exit(e.exit_code)
 
 
-class _progress:
+class _Progress:
     """A progress bar on stderr for long videos; a no-op callback otherwise."""
 
     def __init__(self, console: Console, *, enabled: bool) -> None:
         self.enabled = enabled
-        self.bar = Progress(TextColumn("pose model"), BarColumn(), TextColumn("{task.completed}/{task.total} frames"),
-                            TimeRemainingColumn(), console=console, transient=True) if enabled else None
+        self.bar = (
+            Progress(
+                TextColumn("pose model"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total} frames"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
+            if enabled
+            else None
+        )
         self.task: int | None = None
 
-    def __enter__(self) -> _progress:
+    def __enter__(self) -> _Progress:
         if self.bar is not None:
             self.bar.start()
             self.task = self.bar.add_task("frames", total=None)

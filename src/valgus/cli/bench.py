@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-bench_app = typer.Typer(help="Benchmarks: accuracy against rendered ground truth.",
-                        no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks: accuracy against rendered ground truth.", no_args_is_help=True
+)
 
 
 @bench_app.command("accuracy")

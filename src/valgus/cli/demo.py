@@ -8,18 +8,29 @@ import typer
 from rich.console import Console
 
 from valgus import api
-from valgus.cli.analyze import _progress
+from valgus.cli.analyze import _Progress
 from valgus.cli.render import render_text
 from valgus.errors import ValgusError
 from valgus.synth import CameraParams, RenderParams, SquatParams, render_squat
 
-DEMO_SQUAT = SquatParams(reps=3, rep_s=2.5, depth_deg=90.0, valgus_left_deg=35.0,
-                         valgus_right_deg=5.0, pattern="bottom_only", seed=7)
+DEMO_SQUAT = SquatParams(
+    reps=3,
+    rep_s=2.5,
+    depth_deg=90.0,
+    valgus_left_deg=40.0,
+    valgus_right_deg=5.0,
+    pattern="bottom_only",
+    seed=7,
+)
 
 
 def demo(
-    out: Path = typer.Option(Path("valgus-results") / "demo", "--out", "-o",
-                             help="Folder for the demo video, its truth file and the results."),
+    out: Path = typer.Option(
+        Path("valgus-results") / "demo",
+        "--out",
+        "-o",
+        help="Folder for the demo video, its truth file and the results.",
+    ),
 ) -> None:
     """Render a synthetic squat (left knee caving in, right knee nearly straight), analyze it
     with the real pose model and compare with the known truth."""
@@ -28,7 +39,7 @@ def demo(
     console.print(f"Rendering a 3-rep squat with known knee valgus to {video} ...")
     try:
         truth = render_squat(video, DEMO_SQUAT, CameraParams(), RenderParams(seed=7))
-        with _progress(err, enabled=err.is_terminal) as progress:
+        with _Progress(err, enabled=err.is_terminal) as progress:
             analysis = api.analyze_video(video, progress=progress)
         paths = api.save_analysis(analysis, out, stem="demo-squat")
     except (ValgusError, OSError) as e:
@@ -45,6 +56,7 @@ def demo(
             f"  {side}: drawn {getattr(DEMO_SQUAT, f'valgus_{side}_deg'):g} deg of valgus beyond "
             f"knees-over-toes; true knee inside the toe line {100 * mkd:.1f}% of leg "
             f"(measured {100 * (got.mkd.mean or 0):.1f}%), true FPPA {fppa:+.1f} deg "
-            f"(measured {got.fppa_deg.mean or 0:+.1f})")
+            f"(measured {got.fppa_deg.mean or 0:+.1f})"
+        )
     for kind, p in {"video": video, **paths}.items():
         console.print(f"[dim]{kind}: {p}[/]")

@@ -28,9 +28,11 @@ def _verdict(leg: LegSummary) -> str:
 
 def render_text(result: AnalysisResult, console: Console) -> None:
     src, q, s = result.source, result.quality, result.summary
-    console.print(f"[bold]{src.path}[/]  {src.width}x{src.height}, {src.fps:.0f} fps, "
-                  f"{src.duration_s:.1f} s, view: {q.view}"
-                  + (f" (~{q.view_yaw_deg:.0f}° off frontal)" if q.view_yaw_deg is not None else ""))
+    console.print(
+        f"[bold]{src.path}[/]  {src.width}x{src.height}, {src.fps:.0f} fps, "
+        f"{src.duration_s:.1f} s, view: {q.view}"
+        + (f" (~{q.view_yaw_deg:.0f}° off frontal)" if q.view_yaw_deg is not None else "")
+    )
     console.print(f"{s.n_reps} rep(s) found; depth (hip drop / leg length) {_fmt(s.depth, '', 2)}")
     table = Table(title="Knee valgus at the bottom of the squat (mean ± SD over reps)")
     table.add_column("")
@@ -39,23 +41,38 @@ def render_text(result: AnalysisResult, console: Console) -> None:
     rows = [
         ("verdict", _verdict(s.left), _verdict(s.right)),
         ("pattern", str(s.left.pattern or "-"), str(s.right.pattern or "-")),
-        ("knee inside the toe line, % leg", _fmt(s.left.mkd, "", 1, 100), _fmt(s.right.mkd, "", 1, 100)),
+        (
+            "knee inside the toe line, % leg",
+            _fmt(s.left.mkd, "", 1, 100),
+            _fmt(s.right.mkd, "", 1, 100),
+        ),
         ("FPPA, deg", _fmt(s.left.fppa_deg, "", 1), _fmt(s.right.fppa_deg, "", 1)),
-        ("FPPA used for verdict", str("fppa_deg" in s.left.basis), str("fppa_deg" in s.right.basis)),
-        ("smallest detectable change, FPPA", _sdc(s.left.fppa_sdc_deg, "°"), _sdc(s.right.fppa_sdc_deg, "°")),
+        (
+            "FPPA used for verdict",
+            str("fppa_deg" in s.left.basis),
+            str("fppa_deg" in s.right.basis),
+        ),
+        (
+            "smallest detectable change, FPPA",
+            _sdc(s.left.fppa_sdc_deg, "°"),
+            _sdc(s.right.fppa_sdc_deg, "°"),
+        ),
     ]
     for row in rows:
         table.add_row(*row)
     console.print(table)
-    console.print(f"Knee/ankle separation (KASR) {_fmt(s.kasr, '', 2)}; "
-                  f"knee/hip separation (NKSD) {_fmt(s.nksd, '', 2)}  (KASR < 1: knees inside ankles)")
+    console.print(
+        f"Knee/ankle separation (KASR) {_fmt(s.kasr, '', 2)}; "
+        f"knee/hip separation (NKSD) {_fmt(s.nksd, '', 2)}  (KASR < 1: knees inside ankles)"
+    )
     for leg in (s.left, s.right):
         console.print(f"- {leg.description}")
     a = s.asymmetry
     if a.more_valgus_side is not None:
         verdict = "beyond measurement error" if a.beyond_error else "within measurement error"
-        console.print(f"- Left-right difference: more inward on the {a.more_valgus_side} "
-                      f"({verdict}).")
+        console.print(
+            f"- Left-right difference: more inward on the {a.more_valgus_side} ({verdict})."
+        )
     for w in q.warnings:
         console.print(f"[yellow]! {w.message}[/]")
     console.print(f"[dim]{s.statement}[/]")

@@ -78,18 +78,23 @@ def probe(path: Path, /) -> VideoInfo:
             else (container.duration / 1e6 if container.duration else 0.0)
         )
         frames = stream.frames or (round(duration * fps) if fps else 0)
-        return VideoInfo(str(path), w, h, rotation, fps, int(frames), duration,
-                         stream.codec_context.name)
+        return VideoInfo(
+            str(path), w, h, rotation, fps, int(frames), duration, stream.codec_context.name
+        )
     finally:
         container.close()
 
 
-def _first_frame_rotation(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> int:
+def _first_frame_rotation(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> int:
     try:
         for frame in container.decode(stream):
             return _frame_rotation(frame, stream)
     except av.error.FFmpegError as err:
-        raise VideoReadError(f"{container.name}: the first frame cannot be decoded ({err}).") from err
+        raise VideoReadError(
+            f"{container.name}: the first frame cannot be decoded ({err})."
+        ) from err
     raise VideoReadError(f"{container.name} holds no decodable video frame.")
 
 
@@ -108,7 +113,9 @@ def _upright(img: RGBFrame, clockwise_deg: int) -> RGBFrame:
     return np.ascontiguousarray(np.rot90(img, k=-(clockwise_deg // 90)))
 
 
-def iter_frames(path: Path, /, *, max_side_px: int | None = None) -> Iterator[tuple[float, RGBFrame]]:
+def iter_frames(
+    path: Path, /, *, max_side_px: int | None = None
+) -> Iterator[tuple[float, RGBFrame]]:
     """Yield (time_s, upright RGB frame) for every frame, in presentation order.
 
     max_side_px: scale frames down at decode time so the longer side is at most this
@@ -130,7 +137,11 @@ def iter_frames(path: Path, /, *, max_side_px: int | None = None) -> Iterator[tu
                 if rotation is None:
                     rotation = _frame_rotation(frame, stream)
                     size = _decode_size(frame.width, frame.height, max_side_px)
-                t = float((frame.pts - base) * tb) if frame.pts is not None and tb else last_t + 1 / 30
+                t = (
+                    float((frame.pts - base) * tb)
+                    if frame.pts is not None and tb
+                    else last_t + 1 / 30
+                )
                 if t <= last_t:  # duplicate or out-of-order timestamp: keep order monotonic
                     continue
                 last_t = t

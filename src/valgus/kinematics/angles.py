@@ -84,14 +84,19 @@ def kasr(
         return separation(knee_l, knee_r) / separation(ankle_l, ankle_r)
 
 
-def nksd(knee_l: FloatArray, knee_r: FloatArray, hip_l: FloatArray, hip_r: FloatArray) -> FloatArray:
+def nksd(
+    knee_l: FloatArray, knee_r: FloatArray, hip_l: FloatArray, hip_r: FloatArray
+) -> FloatArray:
     """Normalised knee separation: knee separation / hip separation (Noyes 2005)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return separation(knee_l, knee_r) / separation(hip_l, hip_r)
 
 
 def medial_knee_displacement(
-    knee: FloatArray, foot_index: FloatArray, other_hip: FloatArray, hip: FloatArray,
+    knee: FloatArray,
+    foot_index: FloatArray,
+    other_hip: FloatArray,
+    hip: FloatArray,
     leg_length_px: FloatArray | float,
 ) -> FloatArray:
     """Knee offset from the vertical through the foot index, / leg length; + = medial.

@@ -22,7 +22,9 @@ DEFAULT_CUTOFF_HZ = 6.0
 MAX_GAP_S = 0.25
 
 
-def mask_low_confidence(values: FloatArray, confidence: FloatArray, /, *, min_conf: float) -> FloatArray:
+def mask_low_confidence(
+    values: FloatArray, confidence: FloatArray, /, *, min_conf: float
+) -> FloatArray:
     """NaN where confidence < min_conf. values (time, ..., keypoint), confidence (time, keypoint)."""
     out = values.copy()
     low = confidence < min_conf
@@ -38,7 +40,9 @@ def _gap_runs(missing: NDArray[np.bool_]) -> list[tuple[int, int]]:
     return list(zip(edges[::2], edges[1::2], strict=True))
 
 
-def interpolate_gaps(series: FloatArray, time_s: FloatArray, /, *, max_gap_s: float = MAX_GAP_S) -> FloatArray:
+def interpolate_gaps(
+    series: FloatArray, time_s: FloatArray, /, *, max_gap_s: float = MAX_GAP_S
+) -> FloatArray:
     """Linearly bridge interior NaN gaps no longer than max_gap_s, per column.
 
     series (time, ...). Leading/trailing gaps and longer gaps stay NaN.
@@ -54,13 +58,20 @@ def interpolate_gaps(series: FloatArray, time_s: FloatArray, /, *, max_gap_s: fl
                 continue
             if time_s[stop] - time_s[start - 1] > max_gap_s + 1e-9:
                 continue
-            col[start:stop] = np.interp(time_s[start:stop], [time_s[start - 1], time_s[stop]],
-                                        [col[start - 1], col[stop]])
+            col[start:stop] = np.interp(
+                time_s[start:stop], [time_s[start - 1], time_s[stop]], [col[start - 1], col[stop]]
+            )
     return flat.reshape(series.shape)
 
 
-def lowpass(series: FloatArray, time_s: FloatArray, /, *, cutoff_hz: float = DEFAULT_CUTOFF_HZ,
-            order: int = 2) -> FloatArray:
+def lowpass(
+    series: FloatArray,
+    time_s: FloatArray,
+    /,
+    *,
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,
+    order: int = 2,
+) -> FloatArray:
     """Zero-phase Butterworth low-pass (filtfilt, effective order 2*order) per column.
 
     Works on each finite stretch separately; NaNs stay NaN. Stretches too short
@@ -71,7 +82,7 @@ def lowpass(series: FloatArray, time_s: FloatArray, /, *, cutoff_hz: float = DEF
         return series.copy()
     b, a = butter(order, cutoff_hz / (fs / 2))
     pad = 3 * max(len(a), len(b))
-    grid = time_s[0] + np.arange(int(round((time_s[-1] - time_s[0]) * fs)) + 1) / fs
+    grid = time_s[0] + np.arange(round(float(time_s[-1] - time_s[0]) * fs) + 1) / fs
     flat = series.reshape(len(time_s), -1)
     out = np.full_like(flat, np.nan)
     for j in range(flat.shape[1]):

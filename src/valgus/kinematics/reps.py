@@ -34,7 +34,9 @@ class Rep:
     complete: bool  # both boundaries found inside the recording
 
 
-def _boundary(depth: FloatArray, bottom: int, step: int, level: float, limit: int) -> tuple[int, bool]:
+def _boundary(
+    depth: FloatArray, bottom: int, step: int, level: float, limit: int
+) -> tuple[int, bool]:
     i = bottom
     while 0 <= i + step < len(depth) and i != limit:
         if np.isfinite(depth[i]) and depth[i] <= level:
@@ -43,12 +45,18 @@ def _boundary(depth: FloatArray, bottom: int, step: int, level: float, limit: in
     return i, False
 
 
-def detect_reps(depth: FloatArray, time_s: FloatArray, /, *, min_depth: float = MIN_REP_DEPTH) -> list[Rep]:
+def detect_reps(
+    depth: FloatArray, time_s: FloatArray, /, *, min_depth: float = MIN_REP_DEPTH
+) -> list[Rep]:
     """Reps in a depth series (time,); NaN allowed (treated as not deep)."""
     filled = np.where(np.isfinite(depth), depth, 0.0)
     fps = 1.0 / float(np.median(np.diff(time_s)))
-    peaks, _ = find_peaks(filled, prominence=min_depth, height=min_depth,
-                          distance=max(1, int(MIN_REP_INTERVAL_S * fps)))
+    peaks, _ = find_peaks(
+        filled,
+        prominence=min_depth,
+        height=min_depth,
+        distance=max(1, int(MIN_REP_INTERVAL_S * fps)),
+    )
     if peaks.size:
         peaks = peaks[filled[peaks] >= MIN_RELATIVE_DEPTH * filled[peaks].max()]
     reps: list[Rep] = []
@@ -59,9 +67,9 @@ def detect_reps(depth: FloatArray, time_s: FloatArray, /, *, min_depth: float = 
         start, ok_s = _boundary(filled, int(p), -1, level, prev_limit)
         end, ok_e = _boundary(filled, int(p), +1, level, next_limit)
         if not ok_s:  # between two reps without standing up: split at the shallowest frame
-            start = prev_limit + int(np.argmin(filled[prev_limit:p + 1])) if k > 0 else start
+            start = prev_limit + int(np.argmin(filled[prev_limit : p + 1])) if k > 0 else start
         if not ok_e and k + 1 < len(peaks):
-            end = int(p) + int(np.argmin(filled[p:next_limit + 1]))
+            end = int(p) + int(np.argmin(filled[p : next_limit + 1]))
         reps.append(Rep(start, int(p), end, ok_s and ok_e))
     return reps
 
@@ -69,6 +77,6 @@ def detect_reps(depth: FloatArray, time_s: FloatArray, /, *, min_depth: float = 
 def mid_descent_index(depth: FloatArray, rep: Rep, /, *, fraction: float = 0.5) -> int:
     """First frame of the descent whose depth reaches `fraction` of the bottom depth."""
     target = fraction * depth[rep.bottom]
-    seg = depth[rep.start:rep.bottom + 1]
+    seg = depth[rep.start : rep.bottom + 1]
     hits = np.flatnonzero(np.nan_to_num(seg, nan=-np.inf) >= target)
     return rep.start + int(hits[0]) if hits.size else rep.bottom

@@ -34,7 +34,9 @@ MAX_BODY_FLIP_RUN_S = 1.0
 class SwapReport:
     body_frames: BoolArray  # (time,) whole-body labels exchanged
     leg_frames: BoolArray  # (time,) lower-leg labels exchanged (after the body fix)
-    facing_sign: int  # +1: subject's left on the image right (facing the camera), -1 otherwise, 0 unknown
+    facing_sign: (
+        int  # +1: subject's left on the image right (facing the camera), -1 otherwise, 0 unknown
+    )
 
     @property
     def n_swapped(self) -> int:
@@ -59,7 +61,9 @@ def _short_runs(flags: BoolArray, max_len: int) -> BoolArray:
     return out
 
 
-def detect_swaps(x_px: FloatArray, names: list[str], time_s: FloatArray, /, *, scale_px: float) -> SwapReport:
+def detect_swaps(
+    x_px: FloatArray, names: list[str], time_s: FloatArray, /, *, scale_px: float
+) -> SwapReport:
     """Find swapped frames from image x coordinates (time, keypoint)."""
     body = _order(x_px, names, "hip", scale_px) + _order(x_px, names, "shoulder", scale_px)
     facing = int(np.sign(np.sum(np.sign(body))))
@@ -75,8 +79,9 @@ def detect_swaps(x_px: FloatArray, names: list[str], time_s: FloatArray, /, *, s
     return SwapReport(body_flip, np.asarray(leg_flip), facing)
 
 
-def apply_swaps(values: FloatArray, names: list[str], frames: BoolArray, /, *,
-                parts: tuple[str, ...] | None) -> FloatArray:
+def apply_swaps(
+    values: FloatArray, names: list[str], frames: BoolArray, /, *, parts: tuple[str, ...] | None
+) -> FloatArray:
     """Exchange left/right keypoints in the given frames. values (time, ..., keypoint).
 
     parts: body parts to exchange (e.g. LOWER_LEG); None exchanges every left/right pair.
@@ -85,7 +90,7 @@ def apply_swaps(values: FloatArray, names: list[str], frames: BoolArray, /, *,
     for i, name in enumerate(names):
         if not name.startswith("left_"):
             continue
-        part = name[len("left_"):]
+        part = name[len("left_") :]
         if parts is not None and part not in parts:
             continue
         j = names.index("right_" + part)

@@ -21,7 +21,10 @@ ProgressFn = Callable[[int, int], None]  # (frames done, frames expected)
 
 
 def estimate_poses(
-    path: Path, /, *, estimator: PoseEstimator | None = None,
+    path: Path,
+    /,
+    *,
+    estimator: PoseEstimator | None = None,
     progress: ProgressFn | None = None,
 ) -> xr.Dataset:
     """Run the pose model on every frame of a video; return the pose Dataset.
@@ -76,6 +79,9 @@ def estimate_poses(
     if truncated_at is not None:
         attrs["truncated_at_s"] = truncated_at
     return make_poses(
-        position, np.stack(world).transpose(0, 2, 1), np.stack(vis), np.asarray(times),
+        position,
+        np.stack(world).transpose(0, 2, 1),
+        np.stack(vis),
+        np.asarray(times),
         attrs=attrs,
     )

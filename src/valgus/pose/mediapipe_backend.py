@@ -63,8 +63,9 @@ class MediaPipePose:
 
     name = MODEL_NAME
 
-    def __init__(self, *, min_detection_confidence: float = 0.5,
-                 min_tracking_confidence: float = 0.5) -> None:
+    def __init__(
+        self, *, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5
+    ) -> None:
         _quiet_native_logs()
         self._found = 0
         with _native_stderr_silenced():

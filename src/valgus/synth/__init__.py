@@ -1,7 +1,7 @@
 """Synthetic squat videos with known ground truth (renderer, motion, camera, truth).
 
-    from valgus.synth import SquatParams, CameraParams, RenderParams, render_squat
-    truth = render_squat(Path("squat.mp4"), SquatParams(valgus_left_deg=10))
+from valgus.synth import SquatParams, CameraParams, RenderParams, render_squat
+truth = render_squat(Path("squat.mp4"), SquatParams(valgus_left_deg=10))
 """
 
 from valgus.synth.camera import CameraParams

@@ -119,8 +119,11 @@ def foot_points(
     heel = np.array([heel[0], 0.022 * dims.scale, heel[2]])
     medial = -side_sign * np.array([forward[2], 0.0, -forward[0]])
     # The 2nd toe tip lies a little medial of the foot's long axis.
-    toe = (ankle + forward * (dims.foot_length_m - dims.heel_back_m - 0.012 * dims.scale)
-           + medial * 0.1 * dims.foot_breadth_m)
+    toe = (
+        ankle
+        + forward * (dims.foot_length_m - dims.heel_back_m - 0.012 * dims.scale)
+        + medial * 0.1 * dims.foot_breadth_m
+    )
     toe = np.array([toe[0], 0.018 * dims.scale, toe[2]])
     return heel, toe, forward
 

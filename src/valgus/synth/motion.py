@@ -166,17 +166,20 @@ def valgus_profile(depth: FloatArray, pattern: Pattern) -> FloatArray:
     return np.asarray(np.minimum(1.0, d / 0.35), dtype=np.float64)
 
 
-def frontal_fppa(hip: FloatArray, knee: FloatArray, ankle: FloatArray,
-                 other_hip: FloatArray) -> FloatArray:
+def frontal_fppa(
+    hip: FloatArray, knee: FloatArray, ankle: FloatArray, other_hip: FloatArray
+) -> FloatArray:
     """FPPA a perfectly frontal orthographic camera sees, from 3D points (..., 3)."""
+
     def xy(p: FloatArray) -> FloatArray:
         return np.asarray(p[..., :2], dtype=np.float64)
 
     return fppa_deg(xy(hip), xy(knee), xy(ankle), xy(other_hip))
 
 
-def knee_circle(hip: FloatArray, ankle: FloatArray, thigh: float, shank: float,
-                medial: FloatArray) -> tuple[FloatArray, float, FloatArray, FloatArray]:
+def knee_circle(
+    hip: FloatArray, ankle: FloatArray, thigh: float, shank: float, medial: FloatArray
+) -> tuple[FloatArray, float, FloatArray, FloatArray]:
     """Centre, radius and in-plane basis (e1 forward, e2 medial) of the knee circle."""
     d_vec = ankle - hip
     d = float(np.linalg.norm(d_vec))
@@ -192,8 +195,14 @@ def knee_circle(hip: FloatArray, ankle: FloatArray, thigh: float, shank: float,
     return hip + a * u, radius, e1, e2
 
 
-def place_knee(hip: FloatArray, ankle: FloatArray, other_hip: FloatArray, dims: BodyDims,
-               target_deg: float, side_sign: float) -> tuple[FloatArray, float]:
+def place_knee(
+    hip: FloatArray,
+    ankle: FloatArray,
+    other_hip: FloatArray,
+    dims: BodyDims,
+    target_deg: float,
+    side_sign: float,
+) -> tuple[FloatArray, float]:
     """Knee position whose orthographic frontal FPPA is target_deg (clamped if out of reach).
 
     Returns (knee (3,), achieved FPPA deg).
@@ -222,8 +231,14 @@ def place_knee(hip: FloatArray, ankle: FloatArray, other_hip: FloatArray, dims: 
     return knee_at(psi), fppa_at(psi)
 
 
-def neutral_knee_fppa(hip: FloatArray, ankle: FloatArray, other_hip: FloatArray, dims: BodyDims,
-                      foot_dir: FloatArray, side_sign: float) -> float:
+def neutral_knee_fppa(
+    hip: FloatArray,
+    ankle: FloatArray,
+    other_hip: FloatArray,
+    dims: BodyDims,
+    foot_dir: FloatArray,
+    side_sign: float,
+) -> float:
     """Orthographic frontal FPPA when the knee tracks over the foot.
 
     "Over the foot": the knee lies in the vertical plane through the ankle along the
@@ -277,8 +292,14 @@ def _pelvis_height_and_back(dims: BodyDims, flex_deg: float, dx: float) -> tuple
     return float(r * y / d_sag), float(r * z / d_sag)
 
 
-def _upper_body(pelvis: FloatArray, hips: dict[str, FloatArray], dims: BodyDims,
-                thigh_incl_rad: float, depth: float, arms: Arms) -> dict[str, FloatArray]:
+def _upper_body(
+    pelvis: FloatArray,
+    hips: dict[str, FloatArray],
+    dims: BodyDims,
+    thigh_incl_rad: float,
+    depth: float,
+    arms: Arms,
+) -> dict[str, FloatArray]:
     """Trunk, shoulders, arms, neck and head for one frame."""
     lean = TRUNK_LEAN_SHARE * thigh_incl_rad
     trunk_dir = np.array([0.0, np.cos(lean), np.sin(lean)])
@@ -300,8 +321,9 @@ def _upper_body(pelvis: FloatArray, hips: dict[str, FloatArray], dims: BodyDims,
     return pts
 
 
-def _arm(shoulder: FloatArray, dims: BodyDims, depth: float, arms: Arms,
-         sign: float) -> tuple[FloatArray, FloatArray]:
+def _arm(
+    shoulder: FloatArray, dims: BodyDims, depth: float, arms: Arms, sign: float
+) -> tuple[FloatArray, FloatArray]:
     """Elbow and wrist: arms raise forward with depth, or stay overhead."""
     if arms == "overhead":
         upper = unit(np.array([sign * 0.22, 1.0, 0.05]))
@@ -315,8 +337,9 @@ def _arm(shoulder: FloatArray, dims: BodyDims, depth: float, arms: Arms,
     return elbow, elbow + fore * dims.forearm_m
 
 
-def hip_drop_fraction(dims: BodyDims, flex_deg: FloatArray, bottom_flex_deg: float,
-                      half_stance_m: float) -> FloatArray:
+def hip_drop_fraction(
+    dims: BodyDims, flex_deg: FloatArray, bottom_flex_deg: float, half_stance_m: float
+) -> FloatArray:
     """Hip drop as a fraction of the bottom's hip drop, per frame (0 standing, 1 bottom).
 
     The valgus timing follows this (not knee flexion) because the analysis finds
@@ -335,12 +358,15 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
     t, depth = depth_timeline(params, fps)
     flex = depth * params.depth_deg
     half_stance = params.stance_width * dims.hip_joint_width_m / 2
-    profile = valgus_profile(hip_drop_fraction(dims, flex, params.depth_deg, half_stance),
-                             params.pattern)
+    profile = valgus_profile(
+        hip_drop_fraction(dims, flex, params.depth_deg, half_stance), params.pattern
+    )
     sway = _sway(params, t)
     ankles = {s: np.array([SIDE_SIGN[s] * half_stance, dims.ankle_height_m, 0.0]) for s in SIDES}
-    feet = {s: foot_points(ankles[s], dims, toe_out_deg=params.toe_out_deg,
-                           side_sign=SIDE_SIGN[s]) for s in SIDES}
+    feet = {
+        s: foot_points(ankles[s], dims, toe_out_deg=params.toe_out_deg, side_sign=SIDE_SIGN[s])
+        for s in SIDES
+    }
     frames: list[dict[str, FloatArray]] = []
     target = np.zeros((t.size, 2))
     achieved = np.zeros((t.size, 2))
@@ -349,22 +375,31 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
         dx = max(abs(half_stance - dims.hip_joint_width_m / 2 + s * sway[i, 0]) for s in (-1, 1))
         y_rel, z_rel = _pelvis_height_and_back(dims, float(flex[i]), dx)
         pelvis = np.array([sway[i, 0], dims.ankle_height_m + y_rel, z_rel + sway[i, 2]])
-        hips = {s: pelvis + np.array([SIDE_SIGN[s] * dims.hip_joint_width_m / 2, 0, 0])
-                for s in SIDES}
+        hips = {
+            s: pelvis + np.array([SIDE_SIGN[s] * dims.hip_joint_width_m / 2, 0, 0]) for s in SIDES
+        }
         pts: dict[str, FloatArray] = {}
         for j, side in enumerate(SIDES):
             other = "right" if side == "left" else "left"
             heel, toe, _ = feet[side]
             foot_dir = unit((toe - heel) * np.array([1.0, 0.0, 1.0]))
-            neutral = neutral_knee_fppa(hips[side], ankles[side], hips[other], dims, foot_dir,
-                                        SIDE_SIGN[side])
+            neutral = neutral_knee_fppa(
+                hips[side], ankles[side], hips[other], dims, foot_dir, SIDE_SIGN[side]
+            )
             goal = neutral + getattr(params, f"valgus_{side}_deg") * float(profile[i])
-            knee, got = place_knee(hips[side], ankles[side], hips[other], dims, goal,
-                                   SIDE_SIGN[side])
+            knee, got = place_knee(
+                hips[side], ankles[side], hips[other], dims, goal, SIDE_SIGN[side]
+            )
             target[i, j], achieved[i, j], neutral_fppa[i, j] = goal, got, neutral
-            pts.update({f"{side}_hip": hips[side], f"{side}_knee": knee,
-                        f"{side}_ankle": ankles[side], f"{side}_heel": heel,
-                        f"{side}_foot_index": toe})
+            pts.update(
+                {
+                    f"{side}_hip": hips[side],
+                    f"{side}_knee": knee,
+                    f"{side}_ankle": ankles[side],
+                    f"{side}_heel": heel,
+                    f"{side}_foot_index": toe,
+                }
+            )
         thigh_incl = np.radians(flex[i]) * (1 - SHANK_SHARE)
         pts.update(_upper_body(pelvis, hips, dims, float(thigh_incl), float(depth[i]), params.arms))
         frames.append(pts)

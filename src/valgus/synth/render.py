@@ -98,19 +98,24 @@ def _fill(img: Image, poly: FloatArray, color: RGB) -> None:
     cv2.fillPoly(img, [_fixed(poly)], color, cv2.LINE_AA, _SHIFT)
 
 
-def _blob(img: Image, centres: FloatArray, radii: FloatArray, color: RGB,
-          light: FloatArray) -> None:
+def _blob(
+    img: Image, centres: FloatArray, radii: FloatArray, color: RGB, light: FloatArray
+) -> None:
     """A shaded solid: dark rim, base colour, highlight offset toward the light."""
     if not np.all(np.isfinite(centres)) or np.any(radii <= 0):
         return
     _fill(img, _hull_of_circles(centres, radii), _shade(color, 0.72))
     _fill(img, _hull_of_circles(centres + light * radii[:, None] * 0.10, radii * 0.84), color)
-    _fill(img, _hull_of_circles(centres + light * radii[:, None] * 0.35, radii * 0.38),
-          _shade(color, 1.16))
+    _fill(
+        img,
+        _hull_of_circles(centres + light * radii[:, None] * 0.35, radii * 0.38),
+        _shade(color, 1.16),
+    )
 
 
-def _ellipse(img: Image, centre: FloatArray, axes: FloatArray, angle_deg: float,
-             color: RGB) -> None:
+def _ellipse(
+    img: Image, centre: FloatArray, axes: FloatArray, angle_deg: float, color: RGB
+) -> None:
     c = (round(float(centre[0]) * _ONE), round(float(centre[1]) * _ONE))
     ax = (max(1, round(float(axes[0]) * _ONE)), max(1, round(float(axes[1]) * _ONE)))
     cv2.ellipse(img, c, ax, angle_deg, 0, 360, color, -1, cv2.LINE_AA, _SHIFT)
@@ -161,20 +166,34 @@ def background(cam: CameraParams, style: RenderParams, wall_distance_m: float = 
     img[:row] = np.clip(np.asarray(style.wall_rgb) * wall_grad[:row, :, None], 0, 255)
     img[row:] = np.clip(np.asarray(style.floor_rgb) * floor_grad[row:, :, None], 0, 255)
     skirting = max(2, int(0.006 * h))
-    img[max(0, row - skirting):row] = _shade(style.wall_rgb, 0.8)
+    img[max(0, row - skirting) : row] = _shade(style.wall_rgb, 0.8)
     del rot
     return img
 
 
-def _limb(v: _View, a: FloatArray, b: FloatArray, ra: float, rb: float, color: RGB,
-          light: FloatArray, bias: float = 0.0) -> Part:
+def _limb(
+    v: _View,
+    a: FloatArray,
+    b: FloatArray,
+    ra: float,
+    rb: float,
+    color: RGB,
+    light: FloatArray,
+    bias: float = 0.0,
+) -> Part:
     xy, r = v.spheres(np.stack([a, b]), np.array([ra, rb]))
     _, depth = v.px(np.stack([a, b]))
     return float(depth.mean()) + bias, lambda img: _blob(img, xy, r, color, light)
 
 
-def _solid(v: _View, centres: FloatArray, radii: FloatArray, color: RGB, light: FloatArray,
-           depth_key: float) -> Part:
+def _solid(
+    v: _View,
+    centres: FloatArray,
+    radii: FloatArray,
+    color: RGB,
+    light: FloatArray,
+    depth_key: float,
+) -> Part:
     xy, r = v.spheres(centres, radii)
     return depth_key, lambda img: _blob(img, xy, r, color, light)
 
@@ -186,15 +205,22 @@ def _leg_parts(v: _View, p: dict[str, FloatArray], side: str, light: FloatArray)
     knee_depth = float(v.px(knee)[1])
     ankle_depth = float(v.px(ankle)[1])
     parts = [
-        _limb(v, hip, knee, d.thigh_radius_m, d.knee_radius_m + 0.004 * d.scale,
-              s.trousers_rgb, light),
+        _limb(
+            v, hip, knee, d.thigh_radius_m, d.knee_radius_m + 0.004 * d.scale, s.trousers_rgb, light
+        ),
         _limb(v, knee, hem, d.knee_radius_m, d.calf_radius_m * 0.9, s.trousers_rgb, light),
-        _solid(v, knee[None], np.array([d.knee_radius_m + 0.006 * d.scale]), s.trousers_rgb,
-               light, knee_depth - 0.03),
-        _limb(v, hem, ankle, d.calf_radius_m * 0.78, d.ankle_radius_m * 0.9, s.skin_rgb, light,
-              0.004),
-        _solid(v, ankle[None], np.array([d.ankle_radius_m]), s.skin_rgb, light,
-               ankle_depth - 0.01),
+        _solid(
+            v,
+            knee[None],
+            np.array([d.knee_radius_m + 0.006 * d.scale]),
+            s.trousers_rgb,
+            light,
+            knee_depth - 0.03,
+        ),
+        _limb(
+            v, hem, ankle, d.calf_radius_m * 0.78, d.ankle_radius_m * 0.9, s.skin_rgb, light, 0.004
+        ),
+        _solid(v, ankle[None], np.array([d.ankle_radius_m]), s.skin_rgb, light, ankle_depth - 0.01),
     ]
     parts += _shoe_parts(v, p, side, light)
     return parts
@@ -211,10 +237,19 @@ def _shoe_parts(v: _View, p: dict[str, FloatArray], side: str, light: FloatArray
     length = float(np.linalg.norm(front - back))
     sole_h, sc = 0.022 * d.scale, d.scale
     # (along the foot from the heel, across, height) of the shoe outline.
-    upper_pts = [(0.0, 0.75, 0.0), (0.0, 0.75, 0.04 * sc), (0.22, 0.8, 0.042 * sc),
-                 (0.22, 0.8, 0.0), (0.72, 1.0, 0.0), (0.72, 1.0, 0.042 * sc),
-                 (0.92, 0.75, 0.0), (0.92, 0.75, 0.034 * sc), (1.0, 0.3, 0.0),
-                 (1.0, 0.3, 0.022 * sc), (0.5, 0.9, 0.05 * sc)]
+    upper_pts = [
+        (0.0, 0.75, 0.0),
+        (0.0, 0.75, 0.04 * sc),
+        (0.22, 0.8, 0.042 * sc),
+        (0.22, 0.8, 0.0),
+        (0.72, 1.0, 0.0),
+        (0.72, 1.0, 0.042 * sc),
+        (0.92, 0.75, 0.0),
+        (0.92, 0.75, 0.034 * sc),
+        (1.0, 0.3, 0.0),
+        (1.0, 0.3, 0.022 * sc),
+        (0.5, 0.9, 0.05 * sc),
+    ]
     pts3 = []
     for along, across, height in upper_pts:
         for sign in (-1.0, 1.0):
@@ -257,10 +292,15 @@ def _trunk_parts(v: _View, p: dict[str, FloatArray], light: FloatArray) -> list[
     left = np.array([1.0, 0.0, 0.0])
     hw = d.hip_joint_width_m / 2
     pelvis_depth = float(v.px(pelvis)[1])
-    hips = np.stack([p["left_hip"] - up * 0.03 * sc, p["right_hip"] - up * 0.03 * sc,
-                     pelvis + up * 0.07 * sc + left * 0.1 * sc,
-                     pelvis + up * 0.07 * sc - left * 0.1 * sc,
-                     pelvis - up * 0.06 * sc])
+    hips = np.stack(
+        [
+            p["left_hip"] - up * 0.03 * sc,
+            p["right_hip"] - up * 0.03 * sc,
+            pelvis + up * 0.07 * sc + left * 0.1 * sc,
+            pelvis + up * 0.07 * sc - left * 0.1 * sc,
+            pelvis - up * 0.06 * sc,
+        ]
+    )
     hip_r = np.array([d.thigh_radius_m + 0.01 * sc] * 2 + [0.075 * sc] * 2 + [0.06 * sc])
     rows = [(0.12, 0.095, 0.095), (0.45, 0.105, 0.105), (0.78, 0.11, 0.1), (0.93, 0.135, 0.065)]
     centres, radii = [], []
@@ -283,15 +323,17 @@ def _arm_parts(v: _View, p: dict[str, FloatArray], side: str, light: FloatArray)
     hand_key = float(v.px(hand)[1])
     return [
         _limb(v, sh, el, d.arm_radius_m * 0.95, d.forearm_radius_m * 1.1, s.skin_rgb, light),
-        _limb(v, sh, sleeve, d.arm_radius_m * 1.25, d.arm_radius_m * 1.15, s.shirt_rgb, light,
-              -0.003),
+        _limb(
+            v, sh, sleeve, d.arm_radius_m * 1.25, d.arm_radius_m * 1.15, s.shirt_rgb, light, -0.003
+        ),
         _limb(v, el, wr, d.forearm_radius_m, d.forearm_radius_m * 0.8, s.skin_rgb, light),
         _solid(v, hand[None], np.array([0.042 * sc]), s.skin_rgb, light, hand_key),
     ]
 
 
-def _ellipsoid_outline(v: _View, centre: FloatArray, axes: list[FloatArray]
-                       ) -> tuple[FloatArray, FloatArray, float]:
+def _ellipsoid_outline(
+    v: _View, centre: FloatArray, axes: list[FloatArray]
+) -> tuple[FloatArray, FloatArray, float]:
     """Image ellipse (centre, semi-axes, angle deg) of an ellipsoid with 3D semi-axis vectors."""
     c_xy, depth = v.px(centre)
     jac = v.rot[:2]  # right, down rows
@@ -314,10 +356,12 @@ def _head_part(v: _View, p: dict[str, FloatArray], light: FloatArray) -> list[Pa
     head_key = float(v.px(head)[1])
     neck_top = head - up * b * 0.75
 
-    hair = _ellipsoid_outline(v, head + up * 0.07 * b - fwd * 0.08 * c,
-                              [left * a * 1.04, up * b * 0.98, fwd * c * 1.0])
-    face = _ellipsoid_outline(v, head - up * 0.04 * b + fwd * 0.03 * c,
-                              [left * a * 0.97, up * b * 0.94, fwd * c * 0.97])
+    hair = _ellipsoid_outline(
+        v, head + up * 0.07 * b - fwd * 0.08 * c, [left * a * 1.04, up * b * 0.98, fwd * c * 1.0]
+    )
+    face = _ellipsoid_outline(
+        v, head - up * 0.04 * b + fwd * 0.03 * c, [left * a * 0.97, up * b * 0.94, fwd * c * 0.97]
+    )
 
     def feature(name: str) -> tuple[FloatArray, float]:
         xy, _ = v.px(p[name])
@@ -345,14 +389,26 @@ def _head_part(v: _View, p: dict[str, FloatArray], light: FloatArray) -> list[Pa
     ]
 
 
-def _fringe(img: Image, v: _View, head: FloatArray, up: FloatArray, fwd: FloatArray,
-            left: FloatArray, abc: tuple[float, float, float], color: RGB) -> None:
+def _fringe(
+    img: Image,
+    v: _View,
+    head: FloatArray,
+    up: FloatArray,
+    fwd: FloatArray,
+    left: FloatArray,
+    abc: tuple[float, float, float],
+    color: RGB,
+) -> None:
     a, b, c = abc
     pts = []
     for el in np.linspace(np.radians(35), np.radians(90), 6):
         for az in np.linspace(-np.pi, np.pi, 24, endpoint=False):
-            q = (head + left * a * np.cos(el) * np.sin(az) + up * b * np.sin(el)
-                 + fwd * c * np.cos(el) * np.cos(az))
+            q = (
+                head
+                + left * a * np.cos(el) * np.sin(az)
+                + up * b * np.sin(el)
+                + fwd * c * np.cos(el) * np.cos(az)
+            )
             if v.facing(q, q - head) > -0.1:
                 pts.append(q)
     if len(pts) >= 3:
@@ -360,8 +416,9 @@ def _fringe(img: Image, v: _View, head: FloatArray, up: FloatArray, fwd: FloatAr
         _fill(img, _as_hull(xy), color)
 
 
-def _face_features(img: Image, v: _View, p: dict[str, FloatArray], head: FloatArray,
-                   f: float, sc: float) -> None:
+def _face_features(
+    img: Image, v: _View, p: dict[str, FloatArray], head: FloatArray, f: float, sc: float
+) -> None:
     s = v.style
     for side in ("left", "right"):
         name = f"{side}_eye"
@@ -372,23 +429,43 @@ def _face_features(img: Image, v: _View, p: dict[str, FloatArray], head: FloatAr
         _ellipse(img, xy, np.array([0.0055, 0.0055]) * sc * f, 0, (35, 28, 24))
         brow = xy + np.array([0.0, -0.016 * sc * f])
         half = np.array([0.012 * sc * f, 0.0])
-        cv2.line(img, tuple(_fixed(brow - half)), tuple(_fixed(brow + half)), s.hair_rgb,
-                 max(1, round(0.004 * sc * f)), cv2.LINE_AA, _SHIFT)
+        cv2.line(
+            img,
+            tuple(_fixed(brow - half)),
+            tuple(_fixed(brow + half)),
+            s.hair_rgb,
+            max(1, round(0.004 * sc * f)),
+            cv2.LINE_AA,
+            _SHIFT,
+        )
     if v.facing(p["nose"], p["nose"] - head) > 0.1:
         xy, _ = v.px(p["nose"])
         _ellipse(img, xy, np.array([0.008, 0.009]) * sc * f, 0, _shade(s.skin_rgb, 0.78))
-        _ellipse(img, xy - np.array([0, 0.004 * sc * f]), np.array([0.005, 0.007]) * sc * f, 0,
-                 _shade(s.skin_rgb, 1.08))
+        _ellipse(
+            img,
+            xy - np.array([0, 0.004 * sc * f]),
+            np.array([0.005, 0.007]) * sc * f,
+            0,
+            _shade(s.skin_rgb, 1.08),
+        )
     ml, mr = p["mouth_left"], p["mouth_right"]
     if v.facing((ml + mr) / 2, (ml + mr) / 2 - head) > 0.1:
         a, _ = v.px(ml)
         b, _ = v.px(mr)
-        cv2.line(img, tuple(_fixed(a)), tuple(_fixed(b)), (150, 60, 60),
-                 max(1, round(0.007 * sc * f)), cv2.LINE_AA, _SHIFT)
+        cv2.line(
+            img,
+            tuple(_fixed(a)),
+            tuple(_fixed(b)),
+            (150, 60, 60),
+            max(1, round(0.007 * sc * f)),
+            cv2.LINE_AA,
+            _SHIFT,
+        )
 
 
-def frame_parts(points: dict[str, FloatArray], cam: CameraParams, dims: BodyDims,
-                style: RenderParams) -> list[Part]:
+def frame_parts(
+    points: dict[str, FloatArray], cam: CameraParams, dims: BodyDims, style: RenderParams
+) -> list[Part]:
     """All drawable parts of one frame, each with its camera depth (farthest drawn first)."""
     centre, rot = camera_pose(cam)
     v = _View(cam, centre, rot, dims, style)
@@ -402,8 +479,14 @@ def frame_parts(points: dict[str, FloatArray], cam: CameraParams, dims: BodyDims
     return parts
 
 
-def draw_frame(points: dict[str, FloatArray], cam: CameraParams, dims: BodyDims,
-               style: RenderParams, bg: Image, rng: np.random.Generator | None = None) -> Image:
+def draw_frame(
+    points: dict[str, FloatArray],
+    cam: CameraParams,
+    dims: BodyDims,
+    style: RenderParams,
+    bg: Image,
+    rng: np.random.Generator | None = None,
+) -> Image:
     """One RGB frame (height_px, width_px, 3) of the figure over a background."""
     img = bg.copy()
     for _, draw in sorted(frame_parts(points, cam, dims, style), key=lambda x: -x[0]):
@@ -426,8 +509,9 @@ def stored_frame(img: Image, rotation_deg: int) -> Image:
 
 
 @contextmanager
-def video_writer(path: Path, *, width: int, height: int, fps: float, rotation_deg: int = 0,
-                 crf: int = 18) -> Iterator[Callable[[Image], None]]:
+def video_writer(
+    path: Path, *, width: int, height: int, fps: float, rotation_deg: int = 0, crf: int = 18
+) -> Iterator[Callable[[Image], None]]:
     """Stream upright RGB frames into an H.264 MP4; yields a write(frame) function.
 
     rotation_deg (clockwise, as a phone's 'rotate' tag): frames are stored turned the

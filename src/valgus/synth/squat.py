@@ -30,8 +30,12 @@ def _jsonable(params: Any) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}
 
 
-def render_squat(out_path: Path, squat: SquatParams, camera: CameraParams = DEFAULT_CAMERA,
-                 render: RenderParams = DEFAULT_RENDER) -> dict[str, Any]:
+def render_squat(
+    out_path: Path,
+    squat: SquatParams,
+    camera: CameraParams = DEFAULT_CAMERA,
+    render: RenderParams = DEFAULT_RENDER,
+) -> dict[str, Any]:
     """Render the squat to out_path (MP4) and write OUT.truth.json; returns the truth dict.
 
     Frames are drawn and encoded one at a time (memory does not grow with length).
@@ -42,14 +46,25 @@ def render_squat(out_path: Path, squat: SquatParams, camera: CameraParams = DEFA
     dims = body_dims(squat.height_m)
     bg = background(camera, render)
     rng = np.random.default_rng(render.seed)
-    with video_writer(out_path, width=camera.width_px, height=camera.height_px, fps=render.fps,
-                      rotation_deg=render.rotation_deg, crf=render.crf) as write:
+    with video_writer(
+        out_path,
+        width=camera.width_px,
+        height=camera.height_px,
+        fps=render.fps,
+        rotation_deg=render.rotation_deg,
+        crf=render.crf,
+    ) as write:
         for i in range(motion.t_s.size):
             points = {n: motion.points[i, k] for k, n in enumerate(motion.names)}
             write(draw_frame(points, camera, dims, render, bg, rng))
-    video = {"path": out_path.name, "fps": render.fps, "frames": int(motion.t_s.size),
-             "width": camera.width_px, "height": camera.height_px,
-             "rotation": render.rotation_deg}
+    video = {
+        "path": out_path.name,
+        "fps": render.fps,
+        "frames": int(motion.t_s.size),
+        "width": camera.width_px,
+        "height": camera.height_px,
+        "rotation": render.rotation_deg,
+    }
     truth = build_truth(motion, squat, camera, _jsonable(render), video)
     truth_path(out_path).write_text(json.dumps(truth, separators=(",", ":")))
     return truth

@@ -52,10 +52,10 @@ def side_series(motion: Motion, xy: dict[str, FloatArray], side: str) -> dict[st
     p3 = motion.point
     return {
         "fppa_deg": fppa_deg(hip, knee, ankle, xy[f"{o}_hip"]),
-        "fppa_frontal_deg": frontal_fppa(p3(f"{side}_hip"), p3(f"{side}_knee"),
-                                         p3(f"{side}_ankle"), p3(f"{o}_hip")),
-        "mkd": medial_knee_displacement(knee, xy[f"{side}_foot_index"], xy[f"{o}_hip"], hip,
-                                        leg0),
+        "fppa_frontal_deg": frontal_fppa(
+            p3(f"{side}_hip"), p3(f"{side}_knee"), p3(f"{side}_ankle"), p3(f"{o}_hip")
+        ),
+        "mkd": medial_knee_displacement(knee, xy[f"{side}_foot_index"], xy[f"{o}_hip"], hip, leg0),
         "knee_flexion_deg": _flexion(p3(f"{side}_hip"), p3(f"{side}_knee"), p3(f"{side}_ankle")),
     }
 
@@ -121,15 +121,21 @@ def _rep_record(motion: Motion, series: dict[str, Any], k: int) -> dict[str, Any
         j = SIDES.index(s)
         rec[s]["fppa_frontal_target_deg"] = _r(motion.fppa_target_deg[bottom, j])
         rec[s]["fppa_frontal_neutral_deg"] = _r(motion.fppa_neutral_deg[bottom, j])
-        rec[s]["valgus_frontal_deg"] = _r(motion.fppa_frontal_deg[bottom, j]
-                                          - motion.fppa_neutral_deg[bottom, j])
+        rec[s]["valgus_frontal_deg"] = _r(
+            motion.fppa_frontal_deg[bottom, j] - motion.fppa_neutral_deg[bottom, j]
+        )
     rec["kasr"] = _r(series["kasr"][bottom])
     rec["nksd"] = _r(series["nksd"][bottom])
     return rec
 
 
-def build_truth(motion: Motion, squat: SquatParams, cam: CameraParams,
-                render: dict[str, Any], video: dict[str, Any]) -> dict[str, Any]:
+def build_truth(
+    motion: Motion,
+    squat: SquatParams,
+    cam: CameraParams,
+    render: dict[str, Any],
+    video: dict[str, Any],
+) -> dict[str, Any]:
     """The truth document (JSON-ready dict) for a rendered squat.
 
     render: the render parameters as a dict; video: {path, fps, frames, width, height,

@@ -38,8 +38,16 @@ def truth_poses(truth: dict[str, Any], /) -> xr.Dataset:
     world -= world[:, :, hips].mean(axis=2, keepdims=True)
     video = truth["video"]
     return make_poses(
-        xy, world, conf, np.array([f["t_s"] for f in frames], dtype=np.float64),
-        attrs={"source": f"truth:{video['path']}", "width": cam.width_px,
-               "height": cam.height_px, "rotation": 0, "fps": float(video["fps"]),
-               "model": "ground-truth"},
+        xy,
+        world,
+        conf,
+        np.array([f["t_s"] for f in frames], dtype=np.float64),
+        attrs={
+            "source": f"truth:{video['path']}",
+            "width": cam.width_px,
+            "height": cam.height_px,
+            "rotation": 0,
+            "fps": float(video["fps"]),
+            "model": "ground-truth",
+        },
     )
