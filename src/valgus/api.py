@@ -193,7 +193,7 @@ def _method(poses: xr.Dataset) -> dict[str, float | str]:
         "fppa_marked_deg": bands.FPPA_MARKED_DEG,
         "mkd_mild": bands.MKD_MILD,
         "mkd_marked": bands.MKD_MARKED,
-        "fppa_min_thigh_foreshortening": bands.FPPA_MIN_THIGH_FORESHORTENING,
+        "fppa_max_depth": bands.FPPA_MAX_DEPTH,
     }
 
 

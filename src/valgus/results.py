@@ -65,9 +65,9 @@ class LegRep(_Model):
     fppa_peak_deg: float | None = Field(description="largest FPPA during the rep")
     fppa_mid_deg: float | None = Field(description="FPPA at mid-descent (50% of bottom depth)")
     fppa_valid: bool = Field(
-        description="false when the thigh points at the camera at depth (projected thigh "
-        "< 85% of its standing length, about 75 deg of knee flexion): FPPA then misleads "
-        "and is not used for the verdict"
+        description="false in reps deeper than 0.2 leg lengths of hip drop (about 75 deg of "
+        "knee flexion), where the thighs point at the camera and FPPA misleads; it is then "
+        "reported but not used for the verdict"
     )
     mkd: float | None = Field(
         description="medial knee displacement at the deepest frame: knee offset from the "
@@ -170,7 +170,6 @@ def json_schema() -> dict[str, object]:
     return schema
 
 
-if __name__ == "__main__":  # python -m valgus.results > docs/analysis.schema.json
-    import json
-
-    print(json.dumps({"result": json_schema(), "error": ErrorResult.model_json_schema()}, indent=2))
+def published_schema() -> dict[str, object]:
+    """What docs/analysis.schema.json holds: the result schema and the error schema."""
+    return {"result": json_schema(), "error": ErrorResult.model_json_schema()}

@@ -306,7 +306,7 @@ class TestFppaValidity:
 
     def test_shallow_squat_uses_fppa(self) -> None:
         sq = Squat(
-            thigh_max_deg=30.0, shank_max_deg=18.0, medial_shift_m={"left": 0.05, "right": TYPICAL}
+            thigh_max_deg=31.0, shank_max_deg=30.0, medial_shift_m={"left": 0.05, "right": TYPICAL}
         )
         r = analyze_poses(make_squat_poses(sq)).result
         for rep in r.reps:

@@ -47,13 +47,14 @@ KASR_INSIDE = 1.0
 # section 5 rule 6 uses 8 deg for changes and left-right differences.
 FPPA_SDD_DEG = 8.0
 
-# FPPA is used for the verdict only while the projected thigh keeps at least this fraction
-# of its standing length. Deeper, the thigh points at the camera and FPPA becomes "high, and
-# potentially misleading" (mocapr, planar cross-talk; reference 1.1). DERIVED: with the phone
-# at hip height 2.5 m away, 0.85 is reached at about 75 deg of knee flexion (rendered squats:
-# 0.96 at 45 deg, 0.91 at 60, 0.85 at 75, 0.78 at 90, 0.67 at 110), i.e. FPPA is used in the
-# range where its norms were measured (single-leg squats to about 45-60 deg).
-FPPA_MIN_THIGH_FORESHORTENING = 0.85
+# FPPA is used for the verdict only in reps no deeper than this hip drop (fraction of leg
+# length). Deeper, the thighs point at the camera and FPPA becomes "high, and potentially
+# misleading" (mocapr, planar cross-talk; reference 1.1). DERIVED on rendered squats with
+# the phone at hip height: hip drop 0.12 at 60 deg of knee flexion, 0.16 at 65, 0.21 at 75,
+# 0.30 at 90; so 0.2 keeps FPPA to about 75 deg, near where its norms were measured (single-
+# leg squats to 45-60 deg). By then the projected thigh has shrunk to about 85 % of its
+# standing length, and a few px of hip-landmark error move FPPA by degrees.
+FPPA_MAX_DEPTH = 0.2
 
 BAND_WORDS = {0: "typical", 1: "above typical", 2: "well above typical"}
 VERDICTS = {0: "none", 1: "mild", 2: "marked"}

@@ -31,7 +31,7 @@ def _peak(values: FloatArray) -> float | None:
     return _num(float(np.nanmax(values))) if np.isfinite(values).any() else None
 
 
-def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool) -> LegRep:
+def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool, depth: float) -> LegRep:
     """One leg's measures in one rep."""
     if not visible:
         return LegRep(
@@ -54,7 +54,7 @@ def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool) -> LegRep:
         fppa_deg=_num(leg.fppa_deg[b]),
         fppa_peak_deg=_peak(leg.fppa_deg[window]),
         fppa_mid_deg=_num(leg.fppa_deg[mid]),
-        fppa_valid=bool(math.isfinite(fs) and fs >= bands.FPPA_MIN_THIGH_FORESHORTENING),
+        fppa_valid=bool(math.isfinite(depth) and depth <= bands.FPPA_MAX_DEPTH),
         mkd=_num(leg.mkd[b]),
         mkd_peak=_peak(leg.mkd[window]),
         mkd_mid=_num(leg.mkd[mid]),
@@ -72,6 +72,7 @@ def measure_reps(
     for i, rep in enumerate(reps):
         mid = mid_descent_index(series.depth, rep)
         t = series.time_s
+        depth = float(series.depth[rep.bottom])
         out.append(
             Rep(
                 index=i + 1,
@@ -79,9 +80,13 @@ def measure_reps(
                 bottom_s=_num(t[rep.bottom]) or 0.0,
                 end_s=_num(t[rep.end]) or 0.0,
                 complete=rep.complete,
-                depth=_num(series.depth[rep.bottom]) or 0.0,
-                left=leg_rep(series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT]),
-                right=leg_rep(series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT]),
+                depth=_num(depth) or 0.0,
+                left=leg_rep(
+                    series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT], depth=depth
+                ),
+                right=leg_rep(
+                    series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT], depth=depth
+                ),
                 kasr=_num(series.kasr[rep.bottom]) if ratios_ok else None,
                 nksd=_num(series.nksd[rep.bottom]) if ratios_ok else None,
             )

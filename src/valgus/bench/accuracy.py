@@ -54,7 +54,7 @@ def default_cases(quick: bool = False) -> list[Case]:
     cases = [Case("valgus", v, 25 - v) for v in (0, 5, 10, 15, 20, 25)]
     cases += [Case("valgus", 0, 0)]
     cases += [Case("yaw", yaw_deg=y) for y in (10, 20, 30, 40, 50, 60, 75)]
-    cases += [Case("depth", depth_deg=d) for d in (60, 75, 110)]
+    cases += [Case("depth", depth_deg=d) for d in (65, 75, 110)]
     cases += [
         Case("size", size="1080x1920"),
         Case("size", size="2160x3840"),

@@ -36,6 +36,16 @@ app.command(
 app.add_typer(bench_app, name="bench")
 
 
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of `valgus analyze --json` (result and error objects)."""
+    import json
+
+    from valgus.results import published_schema
+
+    typer.echo(json.dumps(published_schema(), indent=2))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"valgus {__version__}")

@@ -15,10 +15,11 @@ from scipy.signal import find_peaks
 
 FloatArray = NDArray[np.float64]
 
-# Hip drop as a fraction of leg length. 45 deg of knee flexion drops the hips about 0.08
-# leg lengths, 60 deg about 0.14, 90 deg about 0.3 (rendered squats); swaying, breathing
-# and walking stay below 0.05.
-MIN_REP_DEPTH = 0.08
+# Hip drop as a fraction of leg length. On rendered squats 50 deg of knee flexion drops the
+# hips about 0.09 leg lengths, 60 deg 0.12, 90 deg 0.30; swaying and walking stay below
+# 0.05, but a lifter dipping to unrack a bar reaches 0.10 (real clip). So a rep needs about
+# 60 deg of knee flexion, the low end of where frontal-plane norms were measured.
+MIN_REP_DEPTH = 0.12
 MIN_REP_INTERVAL_S = 0.8
 # Dips shallower than this fraction of the deepest rep are set-up or racking, not reps.
 MIN_RELATIVE_DEPTH = 0.4
