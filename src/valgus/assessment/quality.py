@@ -52,7 +52,7 @@ def check_person(track: Track, /) -> None:
 def _pair_yaw_world(track: Track, part: str, frames: NDArray[np.bool_]) -> FloatArray:
     """Signed yaw (deg) of the left-right axis of a body part in the 3D landmarks."""
     d = track.point3d(f"left_{part}") - track.point3d(f"right_{part}")
-    return np.degrees(np.arctan2(d[frames, 2], np.abs(d[frames, 0])))
+    return np.asarray(np.degrees(np.arctan2(d[frames, 2], np.abs(d[frames, 0]))), dtype=np.float64)
 
 
 def _yaw_from_width(track: Track, frames: NDArray[np.bool_]) -> FloatArray:
@@ -62,7 +62,7 @@ def _yaw_from_width(track: Track, frames: NDArray[np.bool_]) -> FloatArray:
     width = np.linalg.norm(ls - rs, axis=1)
     torso = np.linalg.norm((ls + rs) / 2 - (lh + rh) / 2, axis=1)
     ratio = np.clip(width / torso / FRONTAL_SHOULDER_TORSO_RATIO, 0.0, 1.0)
-    return np.degrees(np.arccos(ratio[frames]))
+    return np.asarray(np.degrees(np.arccos(ratio[frames])), dtype=np.float64)
 
 
 def _median(values: FloatArray) -> float | None:

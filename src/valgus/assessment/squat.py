@@ -9,6 +9,7 @@ reported for the pair of knees.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -210,7 +211,7 @@ def asymmetry(left: LegSummary, right: LegSummary) -> Asymmetry:
     lm, rm = left.mkd.mean, right.mkd.mean
     fppa_diff = _num(lf - rf) if lf is not None and rf is not None else None
     mkd_diff = _num(lm - rm) if lm is not None and rm is not None else None
-    side = None
+    side: Literal["left", "right"] | None = None
     if mkd_diff is not None and mkd_diff != 0:
         side = "left" if mkd_diff > 0 else "right"
     # A camera slightly off frontal moves the two knees in opposite directions, so a
