@@ -42,6 +42,9 @@ def demo(
         with _Progress(err, enabled=err.is_terminal) as progress:
             analysis = api.analyze_video(video, progress=progress)
         paths = api.save_analysis(analysis, out, stem="demo-squat")
+        from valgus.report.build import build_report
+
+        paths["report"] = build_report(analysis, out, stem="demo-squat", video=video).html
     except (ValgusError, OSError) as e:
         err.print(f"valgus: demo failed: {e}", highlight=False)
         raise typer.Exit(1) from e

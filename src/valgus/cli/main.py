@@ -10,6 +10,7 @@ from valgus import __version__
 from valgus.cli.analyze import analyze
 from valgus.cli.bench import bench_app
 from valgus.cli.demo import demo
+from valgus.cli.report import report
 from valgus.cli.synth import synth
 
 app = typer.Typer(
@@ -29,6 +30,11 @@ app.command(
 )(analyze)
 
 app.command("demo")(demo)
+app.command(
+    "report",
+    epilog="Examples:\n\n  valgus report valgus-results/squat\n\n"
+    "  valgus report squat.analysis.json --video squat.mp4 --out reports/",
+)(report)
 app.command(
     "synth",
     epilog="Example:\n\n  valgus synth squat.mp4 --valgus-left 15 --view 20",

@@ -1,0 +1,1 @@
+"""Pictures and reports: key frames, plots, a self-contained HTML report."""

@@ -1,0 +1,75 @@
+"""Build the report files for one analysis (the I/O side of report/)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+
+from valgus.api import Analysis
+from valgus.assessment.track import build_track
+from valgus.errors import VideoReadError
+from valgus.report.draw import RGB
+from valgus.report.frames import grab_frames
+from valgus.report.html import render_html
+from valgus.report.keyframes import best_worst, key_frames
+from valgus.report.plots import measures_png
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    html: Path
+    pictures: list[Path]
+
+
+def png_bytes(img: RGB) -> bytes:
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    if not ok:  # pragma: no cover - OpenCV failure
+        raise ValueError("could not encode a PNG")
+    return bytes(buf)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def build_report(
+    analysis: Analysis, out_dir: Path, /, *, stem: str, video: Path | None, blur_faces: bool = True
+) -> ReportFiles:
+    """Key frames (PNG), best/worst rep per leg, the measures plot and NAME.report.html."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = analysis.result
+    notes: list[str] = []
+    frames: dict[float, RGB] = {}
+    if video is not None and video.exists():
+        try:
+            frames = grab_frames(video, [r.bottom_s for r in result.reps])
+        except VideoReadError as e:
+            notes.append(f"Key frames missing: {e}")
+    else:
+        notes.append("Key frames missing: the video was not kept (only landmarks were).")
+    track = build_track(analysis.poses)
+    keys = key_frames(frames, track, result, blur=blur_faces)
+    pictures, key_pngs, bw_pngs = [], [], []
+    for k in keys:
+        png = png_bytes(k.image)
+        pictures.append(_write(out_dir / f"{stem}.rep{k.rep_index}.png", png))
+        key_pngs.append((f"rep {k.rep_index} at {k.time_s:.2f} s", png))
+    for side in ("left", "right"):
+        img = best_worst(keys, result, side)
+        if img is not None:
+            png = png_bytes(img)
+            pictures.append(_write(out_dir / f"{stem}.{side}-best-worst.png", png))
+            bw_pngs.append((f"{side} knee: rep most outside (left) and most inside (right)", png))
+    plot = measures_png(analysis.series, result)
+    pictures.append(_write(out_dir / f"{stem}.measures.png", plot))
+    if not blur_faces:
+        notes.append("Faces were NOT blurred in these pictures (--no-blur).")
+    page = render_html(result, key_frames=key_pngs, best_worst=bw_pngs, plot_png=plot, notes=notes)
+    html_path = _write(out_dir / f"{stem}.report.html", page.encode("utf-8"))
+    return ReportFiles(html_path, pictures)

@@ -1,0 +1,126 @@
+"""A self-contained HTML report (images inlined as data URIs; opens offline)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import date
+
+from valgus import __version__
+from valgus.results import AnalysisResult, LegSummary, Stat
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
+main{max-width:980px;margin:0 auto;padding:24px}
+h1{font-size:1.6rem;margin:0 0 4px} h2{font-size:1.2rem;margin:28px 0 10px;border-bottom:2px solid #e3e6ea;padding-bottom:4px}
+.sub{color:#5b6776;margin:0 0 16px}
+.note{background:#fff8e6;border-left:4px solid #e6a700;padding:10px 14px;margin:14px 0;font-size:.92rem}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{padding:8px 10px;border-bottom:1px solid #e3e6ea;text-align:left;font-size:.95rem}
+th{background:#eef1f4}
+.typical{color:#2e7d32;font-weight:600} .above{color:#b26a00;font-weight:600} .well{color:#c62828;font-weight:700} .nj{color:#777}
+.grid{display:flex;flex-wrap:wrap;gap:12px} .grid figure{margin:0;background:#fff;padding:6px;border:1px solid #e3e6ea}
+figure img{display:block;max-height:420px} figcaption{font-size:.85rem;color:#5b6776;padding-top:4px}
+ul{padding-left:20px} li{margin:4px 0}
+footer{color:#7a8591;font-size:.8rem;margin-top:30px}
+"""
+
+BAND_CLASS = {
+    "typical": "typical",
+    "above typical": "above",
+    "well above typical": "well",
+    "not judged": "nj",
+}
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _stat(s: Stat, scale: float = 1.0, unit: str = "", digits: int = 1) -> str:
+    if s.mean is None:
+        return "–"
+    sd = f" ± {s.sd * scale:.{digits}f}" if s.sd is not None else ""
+    return f"{s.mean * scale:.{digits}f}{sd}{unit} (n={s.n})"
+
+
+def _leg_cells(leg: LegSummary) -> list[str]:
+    band = html.escape(leg.band + (" (borderline)" if leg.borderline else ""))
+    return [
+        f'<span class="{BAND_CLASS[leg.band]}">{band}</span>',
+        html.escape((leg.pattern or "–").replace("_", " ")),
+        _stat(leg.mkd, 100, " %"),
+        _stat(leg.fppa_deg, 1, "°")
+        + ("" if "fppa_deg" in leg.basis else " <small>(not used: deep)</small>"),
+        f"{leg.mkd_sdc * 100:.1f} %" if leg.mkd_sdc is not None else "–",
+    ]
+
+
+def _figure(png: bytes, caption: str) -> str:
+    return (
+        f'<figure><img src="{data_uri(png)}" alt="{html.escape(caption)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def render_html(
+    result: AnalysisResult,
+    *,
+    key_frames: list[tuple[str, bytes]],
+    best_worst: list[tuple[str, bytes]],
+    plot_png: bytes | None,
+    notes: list[str],
+) -> str:
+    """The report page. Images are PNG bytes with captions."""
+    s, q = result.summary, result.quality
+    rows = "".join(
+        f"<tr><th>{side} knee</th>" + "".join(f"<td>{c}</td>" for c in _leg_cells(leg)) + "</tr>"
+        for side, leg in (("Left", s.left), ("Right", s.right))
+    )
+    findings = "".join(f"<li>{html.escape(leg.description)}</li>" for leg in (s.left, s.right))
+    a = s.asymmetry
+    if a.more_valgus_side:
+        findings += (
+            f"<li>The {a.more_valgus_side} knee moved in more; the difference is "
+            f"{'beyond' if a.beyond_error else 'within'} the measurement error.</li>"
+        )
+    if s.kasr.mean is not None:
+        findings += (
+            f"<li>Knee separation / ankle separation at the bottom (KASR): "
+            f"{_stat(s.kasr, digits=2)}; below 1 the knees are inside the ankles.</li>"
+        )
+    warnings = "".join(f"<li>{html.escape(w.message)}</li>" for w in q.warnings) or "<li>none</li>"
+    extra = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    keys = (
+        "".join(_figure(png, cap) for cap, png in key_frames)
+        or "<p>No key frames (video not available).</p>"
+    )
+    bw = "".join(_figure(png, cap) for cap, png in best_worst)
+    plot = _figure(plot_png, "Measures over time") if plot_png else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>valgus report: {html.escape(result.source.path.split("/")[-1])}</title><style>{CSS}</style></head>
+<body><main>
+<h1>Knee valgus screen: {html.escape(result.movement)}</h1>
+<p class="sub">{html.escape(result.source.path.split("/")[-1])} · {len(result.reps)} rep(s) ·
+view {html.escape(q.view)} · report made {date.today().isoformat()}</p>
+<div class="note">{html.escape(s.statement)}</div>
+<h2>Summary (bottom of the squat, mean ± SD over reps)</h2>
+<table><tr><th></th><th>result</th><th>when</th><th>knee inside the toe line (% of leg)</th>
+<th>frontal-plane angle</th><th>smallest detectable change</th></tr>{rows}</table>
+<h2>What the camera saw</h2><ul>{findings}</ul>
+<h2>Key frames (deepest point of each rep)</h2>
+<p class="sub">Lines hip–knee–ankle: green typical, amber above typical, red well above typical.
+Dashed: the vertical over the toes; a knee inside it has moved in. Faces are blurred.</p>
+<div class="grid">{keys}</div>
+{'<h2>Best and worst rep</h2><div class="grid">' + bw + "</div>" if bw else ""}
+<h2>Over time</h2><div class="grid">{plot}</div>
+<h2>Quality and method</h2>
+<ul><li>Estimated camera angle: {q.view_yaw_deg if q.view_yaw_deg is not None else "?"}° off frontal; person found in {100 * q.detected_fraction:.0f}% of frames.</li>
+<li>Measurement error of the method on rendered footage: about 1-2 % of leg length for the knee position, 1-3° for the angle (more in deep squats); see docs/method.md.</li>
+{extra}</ul>
+<p>Warnings:</p><ul>{warnings}</ul>
+<footer>valgus {__version__} · pose model {html.escape(str(result.method.get("pose_model", "")))} ·
+wellness software: it describes movement, it does not diagnose and does not predict injury.</footer>
+</main></body></html>
+"""

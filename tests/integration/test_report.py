@@ -1,0 +1,129 @@
+"""Reports are produced, complete and valid: the HTML parses, every image decodes."""
+
+from __future__ import annotations
+
+import base64
+from html.parser import HTMLParser
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import valgus
+from valgus.cli.main import app
+from valgus.synth import CameraParams, RenderParams, SquatParams, render_squat
+
+pytestmark = pytest.mark.integration
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.text: list[str] = []
+        self.open_tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append(dict(attrs)["src"] or "")
+        elif tag not in ("meta", "br", "img"):
+            self.open_tags.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open_tags and self.open_tags[-1] == tag, f"unbalanced </{tag}>"
+        self.open_tags.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _decode(png: bytes) -> np.ndarray:
+    img = cv2.imdecode(np.frombuffer(png, dtype=np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None and img.size > 0
+    return img
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    video = out / "squat.mp4"
+    render_squat(
+        video,
+        SquatParams(reps=2, rep_s=2.5, valgus_left_deg=40.0, seed=5),
+        CameraParams(),
+        RenderParams(seed=5),
+    )
+    analysis = valgus.analyze_video(video)
+    valgus.save_analysis(analysis, out, stem="squat")
+    return out
+
+
+def test_report_html_is_complete_and_self_contained(results: Path) -> None:
+    res = CliRunner().invoke(app, ["report", str(results)])
+    assert res.exit_code == 0, res.stderr
+    page = _Page()
+    page.feed((results / "squat.report.html").read_text(encoding="utf-8"))
+    page.close()
+    assert page.open_tags == []
+    text = " ".join(page.text)
+    for words in (
+        "Left knee",
+        "Right knee",
+        "well above typical",
+        "not a medical assessment",
+        "Key frames",
+        "Faces are blurred",
+    ):
+        assert words in text, words
+    # 2 key frames + best/worst for each leg + the plot, all inline PNGs
+    assert len(page.images) == 5
+    for src in page.images:
+        assert src.startswith("data:image/png;base64,")
+        _decode(base64.b64decode(src.split(",", 1)[1]))
+    for name in ("squat.rep1.png", "squat.rep2.png", "squat.measures.png"):
+        assert _decode((results / name).read_bytes()).shape[0] > 200
+
+
+def test_faces_are_blurred_unless_asked(results: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["report", str(results), "--out", str(tmp_path / "b")]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["report", str(results), "--out", str(tmp_path / "n"), "--no-blur"]
+        ).exit_code
+        == 0
+    )
+    blurred = _decode((tmp_path / "b" / "squat.rep1.png").read_bytes())
+    sharp = _decode((tmp_path / "n" / "squat.rep1.png").read_bytes())
+    assert blurred.shape == sharp.shape
+    top = slice(0, blurred.shape[0] // 5)  # the head is in the top fifth of the crop
+    diff = np.abs(blurred[top].astype(int) - sharp[top].astype(int)).sum()
+    assert diff > 0
+    lap_b = cv2.Laplacian(cv2.cvtColor(blurred[top], cv2.COLOR_BGR2GRAY), cv2.CV_64F).var()
+    lap_s = cv2.Laplacian(cv2.cvtColor(sharp[top], cv2.COLOR_BGR2GRAY), cv2.CV_64F).var()
+    assert lap_b < lap_s
+    assert "NOT blurred" in (tmp_path / "n" / "squat.report.html").read_text()
+
+
+def test_report_without_the_video_says_so(results: Path, tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(results / "squat.analysis.json"),
+            "--video",
+            str(tmp_path / "gone.mp4"),
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert res.exit_code == 0, res.stderr
+    assert "video was not kept" in (tmp_path / "squat.report.html").read_text()
+
+
+def test_report_bad_input_is_one_clear_line(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "nothing.txt")])
+    assert res.exit_code == 2
+    assert res.stderr.startswith("valgus: ") and "Traceback" not in res.stderr
