@@ -127,3 +127,22 @@ def test_report_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["report", str(tmp_path / "nothing.txt")])
     assert res.exit_code == 2
     assert res.stderr.startswith("valgus: ") and "Traceback" not in res.stderr
+
+
+def test_annotated_video_plays_everywhere(results: Path, tmp_path: Path) -> None:
+    import av
+
+    res = CliRunner().invoke(
+        app, ["report", str(results), "--out", str(tmp_path), "--annotated-video"]
+    )
+    assert res.exit_code == 0, res.stderr
+    with av.open(str(results / "squat.mp4")) as src:
+        n_src = sum(1 for _ in src.decode(video=0))
+    with av.open(str(tmp_path / "squat.annotated.mp4")) as out:
+        stream = out.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert stream.codec_context.pix_fmt == "yuv420p"  # browsers and phones
+        frames = list(out.decode(video=0))
+    assert len(frames) == n_src
+    assert (frames[0].width, frames[0].height) == (720, 1280)
+    assert not list(tmp_path.glob("*.part*"))

@@ -45,6 +45,11 @@ def report(
         None, "--out", "-o", help="Folder for the report [default: next to the results]."
     ),
     blur: bool = typer.Option(True, "--blur/--no-blur", help="Blur faces in every picture."),
+    annotated: bool = typer.Option(
+        False,
+        "--annotated-video",
+        help="Also write NAME.annotated.mp4: legs drawn, live measures, rep counter.",
+    ),
 ) -> None:
     """Write NAME.report.html (self-contained, opens offline) and the pictures: key frame of
     each rep with the legs drawn, best/worst rep per leg, measures over time."""
@@ -62,6 +67,7 @@ def report(
             stem=stem,
             video=source if source.name else None,
             blur_faces=blur,
+            annotated_video=annotated,
         )
     except ValgusError as e:
         err.print(f"valgus: {e}", highlight=False, soft_wrap=True)
@@ -69,4 +75,4 @@ def report(
     console = Console()
     console.print(f"report: {files.html}")
     for p in files.pictures:
-        console.print(f"[dim]picture: {p}[/]")
+        console.print(f"[dim]{'video' if p.suffix == '.mp4' else 'picture'}: {p}[/]")

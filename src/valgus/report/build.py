@@ -11,6 +11,7 @@ import cv2
 from valgus.api import Analysis
 from valgus.assessment.track import build_track
 from valgus.errors import VideoReadError
+from valgus.report.annotate import write_annotated_video
 from valgus.report.draw import RGB
 from valgus.report.frames import grab_frames
 from valgus.report.html import render_html
@@ -39,9 +40,17 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def build_report(
-    analysis: Analysis, out_dir: Path, /, *, stem: str, video: Path | None, blur_faces: bool = True
+    analysis: Analysis,
+    out_dir: Path,
+    /,
+    *,
+    stem: str,
+    video: Path | None,
+    blur_faces: bool = True,
+    annotated_video: bool = False,
 ) -> ReportFiles:
-    """Key frames (PNG), best/worst rep per leg, the measures plot and NAME.report.html."""
+    """Key frames (PNG), best/worst rep per leg, the measures plot and NAME.report.html;
+    with annotated_video also NAME.annotated.mp4."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = analysis.result
     notes: list[str] = []
@@ -68,6 +77,18 @@ def build_report(
             bw_pngs.append((f"{side} knee: rep most outside (left) and most inside (right)", png))
     plot = measures_png(analysis.series, result)
     pictures.append(_write(out_dir / f"{stem}.measures.png", plot))
+    if annotated_video and frames:
+        assert video is not None
+        pictures.append(
+            write_annotated_video(
+                video,
+                out_dir / f"{stem}.annotated.mp4",
+                track=track,
+                series=analysis.series,
+                result=result,
+                blur=blur_faces,
+            )
+        )
     if not blur_faces:
         notes.append("Faces were NOT blurred in these pictures (--no-blur).")
     page = render_html(result, key_frames=key_pngs, best_worst=bw_pngs, plot_png=plot, notes=notes)

@@ -9,13 +9,9 @@ joints (see docs/synthetic-truth.md for the measured agreement).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
-from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -501,39 +497,4 @@ def draw_frame(
 # ---------------------------------------------------------------- video
 
 
-def stored_frame(img: Image, rotation_deg: int) -> Image:
-    """The upright frame as stored when the player must turn it rotation_deg clockwise."""
-    if rotation_deg == 0:
-        return img
-    return np.ascontiguousarray(np.rot90(img, k=rotation_deg // 90))
-
-
-@contextmanager
-def video_writer(
-    path: Path, *, width: int, height: int, fps: float, rotation_deg: int = 0, crf: int = 18
-) -> Iterator[Callable[[Image], None]]:
-    """Stream upright RGB frames into an H.264 MP4; yields a write(frame) function.
-
-    rotation_deg (clockwise, as a phone's 'rotate' tag): frames are stored turned the
-    other way and the display matrix tells players to turn them back.
-    """
-    container = av.open(str(path), mode="w")
-    try:
-        stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
-        sw, sh = (height, width) if rotation_deg in (90, 270) else (width, height)
-        stream.width, stream.height = sw, sh
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(crf), "preset": "veryfast"}
-        if rotation_deg:
-            stream.set_display_rotation(-rotation_deg)
-
-        def write(img: Image) -> None:
-            frame = av.VideoFrame.from_ndarray(stored_frame(img, rotation_deg), format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-
-        yield write
-        for packet in stream.encode():
-            container.mux(packet)
-    finally:
-        container.close()
+# stored_frame and video_writer live in valgus.io.video_out (shared with the report).

@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from valgus.io.video_out import video_writer
 from valgus.synth.body import body_dims
 from valgus.synth.camera import CameraParams
 from valgus.synth.motion import SquatParams, generate_squat
-from valgus.synth.render import RenderParams, background, draw_frame, video_writer
+from valgus.synth.render import RenderParams, background, draw_frame
 from valgus.synth.truth import build_truth
 
 

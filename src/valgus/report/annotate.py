@@ -1,0 +1,133 @@
+"""Annotated video: skeleton of the legs, live measures and a rep counter, streamed.
+
+Frames are read, drawn and encoded one at a time: memory does not grow with length.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from valgus.assessment import bands
+from valgus.assessment.series import FrameSeries
+from valgus.assessment.track import Track
+from valgus.io.video import iter_frames
+from valgus.io.video_out import video_writer
+from valgus.report.draw import (
+    FACE_POINTS,
+    LEVEL_COLOURS,
+    RGB,
+    WHITE,
+    LegDrawing,
+    blur_face,
+    draw_leg,
+    fit_text_scale,
+    put_label,
+)
+from valgus.results import AnalysisResult
+from valgus.schema import Side
+
+
+def _signed(value: float) -> str:
+    """+3 / -2 / 0 (no '-0')."""
+    return f"{round(value) + 0:+d}" if np.isfinite(value) else "?"
+
+
+def frame_level(series: FrameSeries, side: Side, i: int) -> int:
+    """The band of one leg in one frame, by the verdict's rule (FPPA only while shallow)."""
+    mkd = series.legs[side].mkd[i]
+    if not np.isfinite(mkd):
+        return 0
+    level = bands.mkd_level(float(mkd))
+    fppa = series.legs[side].fppa_deg[i]
+    if series.depth[i] <= bands.FPPA_MAX_DEPTH and np.isfinite(fppa):
+        level = max(level, bands.fppa_level(float(fppa)))
+    return int(level)
+
+
+def annotate_frame(
+    img: RGB,
+    i: int,
+    t: float,
+    track: Track,
+    series: FrameSeries,
+    result: AnalysisResult,
+    *,
+    blur: bool,
+    scale_px: float,
+) -> RGB:
+    """One frame with the legs drawn in their band colour, live numbers and the rep count."""
+
+    def pt(name: str) -> tuple[float, float]:
+        x, y = track.point(name)[i]
+        return float(x), float(y)
+
+    out = img
+    if blur:
+        out = blur_face(out, [pt(k) for k in FACE_POINTS], scale_px=scale_px)
+    labels: list[tuple[str, int]] = []
+    for side in Side:
+        names = [f"{side.value}_{p}" for p in ("hip", "knee", "ankle", "foot_index")]
+        points = [pt(n) for n in names]
+        if not all(np.all(np.isfinite(p)) for p in points):
+            continue
+        level = frame_level(series, side, i)
+        leg = series.legs[side]
+        labels.append(
+            (
+                f"{side.value[0].upper()} knee {_signed(100 * leg.mkd[i])}% in  "
+                f"FPPA {_signed(leg.fppa_deg[i])}",
+                level,
+            )
+        )
+        out = draw_leg(
+            out, LegDrawing(*points, level=level, label=""), thickness=max(2, int(scale_px / 120))
+        )
+    done = sum(r.end_s <= t for r in result.reps)
+    labels.append((f"rep {min(done + 1, len(result.reps))}/{len(result.reps)}  t {t:.1f} s", -1))
+    scale = fit_text_scale(
+        [text for text, _ in labels], width_px=out.shape[1] - 12, preferred=out.shape[0] / 1100
+    )
+    y = 30 * scale
+    for text, level in labels:
+        colour = WHITE if level < 0 else LEVEL_COLOURS[level]
+        out = put_label(out, text, (8, y), colour, scale=scale)
+        y += 34 * scale
+    return out
+
+
+def write_annotated_video(
+    video: Path,
+    out: Path,
+    /,
+    *,
+    track: Track,
+    series: FrameSeries,
+    result: AnalysisResult,
+    blur: bool = True,
+) -> Path:
+    """NAME.annotated.mp4 (H.264, yuv420p: plays in browsers and phones)."""
+    fps = 1.0 / float(np.median(np.diff(track.time_s)))
+    w, h = track.width - track.width % 2, track.height - track.height % 2  # even for yuv420p
+    scale_px = float(
+        np.nanmedian(np.abs(track.point("left_ankle")[:, 1] - track.point("nose")[:, 1]))
+    )
+    tmp = out.with_name(out.name + ".part.mp4")
+    with video_writer(tmp, width=w, height=h, fps=fps, crf=23) as write:
+        for t, img in iter_frames(video):
+            i = int(np.clip(np.searchsorted(track.time_s, t - 1e-6), 0, len(track.time_s) - 1))
+            drawn = annotate_frame(
+                img,
+                i,
+                t,
+                track,
+                series,
+                result,
+                blur=blur,
+                scale_px=scale_px if np.isfinite(scale_px) else h / 2,
+            )
+            write(np.ascontiguousarray(drawn[:h, :w]))
+    os.replace(tmp, out)
+    return out
