@@ -146,3 +146,24 @@ def test_annotated_video_plays_everywhere(results: Path, tmp_path: Path) -> None
     assert len(frames) == n_src
     assert (frames[0].width, frames[0].height) == (720, 1280)
     assert not list(tmp_path.glob("*.part*"))
+
+
+def test_pdf_report_has_the_pages_and_the_findings(results: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    res = CliRunner().invoke(app, ["report", str(results), "--out", str(tmp_path), "--pdf"])
+    assert res.exit_code == 0, res.stderr
+    reader = PdfReader(str(tmp_path / "squat.report.pdf"))
+    assert len(reader.pages) >= 2
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for words in (
+        "Knee valgus screen",
+        "Left knee",
+        "well above typical",
+        "not a medical assessment",
+        "Key frames",
+        "Quality and method",
+    ):
+        assert words in text, words
+    n_images = sum(len(page.images) for page in reader.pages)
+    assert n_images >= 3  # key frames and the plot

@@ -45,6 +45,7 @@ def report(
         None, "--out", "-o", help="Folder for the report [default: next to the results]."
     ),
     blur: bool = typer.Option(True, "--blur/--no-blur", help="Blur faces in every picture."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write NAME.report.pdf."),
     annotated: bool = typer.Option(
         False,
         "--annotated-video",
@@ -68,6 +69,7 @@ def report(
             video=source if source.name else None,
             blur_faces=blur,
             annotated_video=annotated,
+            pdf=pdf,
         )
     except ValgusError as e:
         err.print(f"valgus: {e}", highlight=False, soft_wrap=True)
@@ -75,4 +77,5 @@ def report(
     console = Console()
     console.print(f"report: {files.html}")
     for p in files.pictures:
-        console.print(f"[dim]{'video' if p.suffix == '.mp4' else 'picture'}: {p}[/]")
+        kind = {".mp4": "video", ".pdf": "pdf"}.get(p.suffix, "picture")
+        console.print(f"[dim]{kind}: {p}[/]")

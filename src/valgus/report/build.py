@@ -14,8 +14,9 @@ from valgus.errors import VideoReadError
 from valgus.report.annotate import write_annotated_video
 from valgus.report.draw import RGB
 from valgus.report.frames import grab_frames
-from valgus.report.html import render_html
+from valgus.report.html import findings_text, render_html
 from valgus.report.keyframes import best_worst, key_frames
+from valgus.report.pdf import render_pdf
 from valgus.report.plots import measures_png
 
 
@@ -48,9 +49,10 @@ def build_report(
     video: Path | None,
     blur_faces: bool = True,
     annotated_video: bool = False,
+    pdf: bool = False,
 ) -> ReportFiles:
     """Key frames (PNG), best/worst rep per leg, the measures plot and NAME.report.html;
-    with annotated_video also NAME.annotated.mp4."""
+    with annotated_video also NAME.annotated.mp4, with pdf also NAME.report.pdf."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = analysis.result
     notes: list[str] = []
@@ -93,4 +95,13 @@ def build_report(
         notes.append("Faces were NOT blurred in these pictures (--no-blur).")
     page = render_html(result, key_frames=key_pngs, best_worst=bw_pngs, plot_png=plot, notes=notes)
     html_path = _write(out_dir / f"{stem}.report.html", page.encode("utf-8"))
+    if pdf:
+        doc = render_pdf(
+            result,
+            key_frames=[png for _, png in key_pngs],
+            plot_png=plot,
+            findings=findings_text(result),
+            notes=notes,
+        )
+        pictures.append(_write(out_dir / f"{stem}.report.pdf", doc))
     return ReportFiles(html_path, pictures)

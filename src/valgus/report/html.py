@@ -56,6 +56,25 @@ def _leg_cells(leg: LegSummary) -> list[str]:
     ]
 
 
+def findings_text(result: AnalysisResult) -> list[str]:
+    """Plain-words findings, shared by the HTML and PDF reports."""
+    s = result.summary
+    lines = [s.left.description, s.right.description]
+    a = s.asymmetry
+    if a.more_valgus_side:
+        lines.append(
+            f"The {a.more_valgus_side} knee moved in more; the difference is "
+            f"{'beyond' if a.beyond_error else 'within'} the measurement error."
+        )
+    if s.kasr.mean is not None:
+        sd = f" ± {s.kasr.sd:.2f}" if s.kasr.sd is not None else ""
+        lines.append(
+            f"Knee separation / ankle separation at the bottom (KASR): "
+            f"{s.kasr.mean:.2f}{sd}; below 1 the knees are inside the ankles."
+        )
+    return lines
+
+
 def _figure(png: bytes, caption: str) -> str:
     return (
         f'<figure><img src="{data_uri(png)}" alt="{html.escape(caption)}">'
@@ -77,18 +96,7 @@ def render_html(
         f"<tr><th>{side} knee</th>" + "".join(f"<td>{c}</td>" for c in _leg_cells(leg)) + "</tr>"
         for side, leg in (("Left", s.left), ("Right", s.right))
     )
-    findings = "".join(f"<li>{html.escape(leg.description)}</li>" for leg in (s.left, s.right))
-    a = s.asymmetry
-    if a.more_valgus_side:
-        findings += (
-            f"<li>The {a.more_valgus_side} knee moved in more; the difference is "
-            f"{'beyond' if a.beyond_error else 'within'} the measurement error.</li>"
-        )
-    if s.kasr.mean is not None:
-        findings += (
-            f"<li>Knee separation / ankle separation at the bottom (KASR): "
-            f"{_stat(s.kasr, digits=2)}; below 1 the knees are inside the ankles.</li>"
-        )
+    findings = "".join(f"<li>{html.escape(line)}</li>" for line in findings_text(result))
     warnings = "".join(f"<li>{html.escape(w.message)}</li>" for w in q.warnings) or "<li>none</li>"
     extra = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     keys = (

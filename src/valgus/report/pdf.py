@@ -1,0 +1,170 @@
+"""The report as a PDF (fpdf2): the same content as the HTML page, for printing and sharing."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+
+from valgus import __version__
+from valgus.results import AnalysisResult, LegSummary, Stat
+
+# DejaVu Sans ships with matplotlib (a dependency already): full Unicode (±, °, ≥).
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+BAND_RGB = {
+    "typical": (46, 125, 50),
+    "above typical": (178, 106, 0),
+    "well above typical": (198, 40, 40),
+    "not judged": (119, 119, 119),
+}
+
+
+def _stat(s: Stat, scale: float = 1.0, unit: str = "") -> str:
+    if s.mean is None:
+        return "–"
+    sd = f" ± {s.sd * scale:.1f}" if s.sd is not None else ""
+    return f"{s.mean * scale:.1f}{sd}{unit}"
+
+
+class _Doc(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("dejavu", size=7)
+        self.set_text_color(120, 120, 120)
+        self.cell(
+            0,
+            5,
+            f"valgus {__version__} · describes movement; not a medical assessment · "
+            f"page {self.page_no()}",
+            align="C",
+        )
+
+
+def _new_doc() -> _Doc:
+    doc = _Doc(format="A4")
+    doc.add_font("dejavu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    doc.add_font("dejavu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    doc.set_auto_page_break(auto=True, margin=16)
+    doc.set_margins(15, 15, 15)
+    doc.add_page()
+    return doc
+
+
+def _heading(doc: FPDF, text: str) -> None:
+    doc.ln(3)
+    doc.set_font("dejavu", "B", 12)
+    doc.set_text_color(29, 39, 51)
+    doc.cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("dejavu", size=9.5)
+
+
+def _summary_table(doc: FPDF, legs: list[tuple[str, LegSummary]]) -> None:
+    widths = (22, 54, 22, 40, 42)
+    head = ("", "result", "when", "knee inside toe line", "frontal-plane angle")
+    doc.set_font("dejavu", "B", 9)
+    doc.set_fill_color(238, 241, 244)
+    for w, h in zip(widths, head, strict=True):
+        doc.cell(w, 7, h, border="B", fill=True)
+    doc.ln()
+    doc.set_font("dejavu", size=9)
+    for name, leg in legs:
+        doc.cell(widths[0], 7, name)
+        doc.set_text_color(*BAND_RGB[leg.band])
+        doc.cell(widths[1], 7, leg.band + (" (borderline)" if leg.borderline else ""))
+        doc.set_text_color(29, 39, 51)
+        doc.cell(widths[2], 7, (leg.pattern or "–").replace("_", " "))
+        doc.cell(widths[3], 7, _stat(leg.mkd, 100, " % of leg"))
+        used = "" if "fppa_deg" in leg.basis else " (not used)"
+        doc.cell(widths[4], 7, _stat(leg.fppa_deg, 1, "°") + used)
+        doc.ln()
+
+
+def _ensure_space(doc: FPDF, height_mm: float) -> None:
+    """Start a new page unless height_mm (a heading and what follows it) still fits."""
+    if doc.get_y() + height_mm > doc.h - 20:
+        doc.add_page()
+
+
+def _bullets(doc: FPDF, lines: list[str]) -> None:
+    for line in lines:
+        doc.set_x(doc.l_margin)
+        doc.multi_cell(0, 5, "• " + line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _images_row(doc: FPDF, pngs: list[bytes], *, height_mm: float) -> None:
+    x = doc.l_margin
+    if doc.get_y() + height_mm > doc.h - 20:
+        doc.add_page()
+    y = doc.get_y()
+    for png in pngs:
+        info = doc.image(io.BytesIO(png), x=x, y=y, h=height_mm)
+        x += float(info.rendered_width) + 3
+        if x > doc.w - doc.r_margin - 20:
+            break
+    doc.set_y(y + height_mm + 3)
+
+
+def render_pdf(
+    result: AnalysisResult,
+    *,
+    key_frames: list[bytes],
+    plot_png: bytes | None,
+    findings: list[str],
+    notes: list[str],
+) -> bytes:
+    """The PDF report as bytes."""
+    s, q = result.summary, result.quality
+    doc = _new_doc()
+    doc.set_font("dejavu", "B", 16)
+    doc.cell(0, 9, f"Knee valgus screen: {result.movement}", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("dejavu", size=9)
+    doc.set_text_color(91, 103, 118)
+    doc.cell(
+        0,
+        5,
+        f"{Path(result.source.path).name} · {len(result.reps)} rep(s) · view {q.view}"
+        f" · {date.today().isoformat()}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    doc.ln(2)
+    doc.set_fill_color(255, 248, 230)
+    doc.set_text_color(29, 39, 51)
+    doc.multi_cell(0, 5, s.statement, fill=True, new_x="LMARGIN", new_y="NEXT")
+    _heading(doc, "Summary (bottom of the squat, mean ± SD over reps)")
+    _summary_table(doc, [("Left knee", s.left), ("Right knee", s.right)])
+    _heading(doc, "What the camera saw")
+    _bullets(doc, findings)
+    if key_frames:
+        _ensure_space(doc, 100)
+        _heading(doc, "Key frames (deepest point of each rep; faces blurred)")
+        doc.set_font("dejavu", size=8.5)
+        doc.multi_cell(
+            0,
+            4.5,
+            "Lines hip–knee–ankle: green typical, amber above typical, red "
+            "well above typical. Dashed: the vertical over the toes.",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        _images_row(doc, key_frames[:5], height_mm=80)
+    if plot_png:
+        _ensure_space(doc, 135)
+        _heading(doc, "Over time")
+        _images_row(doc, [plot_png], height_mm=120)
+    _heading(doc, "Quality and method")
+    _bullets(
+        doc,
+        [
+            f"Estimated camera angle {q.view_yaw_deg}° off frontal; person found in "
+            f"{100 * q.detected_fraction:.0f}% of frames.",
+            "Measurement error on rendered footage: about 1-2 % of leg length for the "
+            "knee position, 1-3° for the angle (more in deep squats).",
+            *notes,
+            *(w.message for w in q.warnings),
+        ],
+    )
+    return bytes(doc.output())
