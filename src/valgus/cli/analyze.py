@@ -54,9 +54,14 @@ def analyze(
     if as_json:
         sys.stdout.write(json.dumps(analysis.result.model_dump(mode="json")) + "\n")
         return
-    render_text(analysis.result, Console())
+    console = Console()
+    render_text(analysis.result, console)
     for kind, p in paths.items():
-        Console().print(f"[dim]{kind}: {p}[/]")
+        console.print(f"[dim]{kind}: {p}[/]")
+    if "analysis" in paths:
+        console.print(
+            f"Pictures and a report: valgus report {paths['analysis']} [--pdf]", highlight=False
+        )
 
 
 def _fail(e: ValgusError, *, as_json: bool, console: Console) -> None:
