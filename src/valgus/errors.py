@@ -64,3 +64,30 @@ class NoRepsFoundError(ValgusError):
 
 class DataQualityWarning(UserWarning):
     """Result computed, but less reliable."""
+
+
+class AnswersError(InputError):
+    """Self-test answers (flags, prompts or an answers file) that are missing, of the wrong
+    type or out of range."""
+
+    code = "bad_answers"
+
+
+class AnalysisFileError(InputError):
+    """An analysis or assessment JSON file that cannot be read or does not follow its contract."""
+
+    code = "analysis_file_invalid"
+
+
+class CatalogueError(ValgusError):
+    """The exercise catalogue data file does not validate (a packaging or editing bug)."""
+
+    code = "catalogue_invalid"
+    exit_code = 9
+
+
+class RedFlagError(ValgusError):
+    """A red flag was reported: see a clinician; no exercise program is produced."""
+
+    code = "red_flag"
+    exit_code = 8

@@ -8,8 +8,10 @@ import typer
 
 from valgus import __version__
 from valgus.cli.analyze import analyze
+from valgus.cli.assess import assess_command
 from valgus.cli.bench import bench_app
 from valgus.cli.demo import demo
+from valgus.cli.program import program_command
 from valgus.cli.report import report
 from valgus.cli.synth import synth
 
@@ -29,6 +31,19 @@ app.command(
     "  valgus analyze valgus-results/squat/squat.poses.nc   (rerun without the video)",
 )(analyze)
 
+app.command(
+    "assess",
+    epilog="Examples:\n\n"
+    "  valgus assess squat.analysis.json   (asks the questions)\n\n"
+    "  valgus assess squat.analysis.json heel.analysis.json --answers answers.toml --json\n\n"
+    "  valgus assess --guide",
+)(assess_command)
+app.command(
+    "program",
+    epilog="Examples:\n\n"
+    "  valgus program assessment.json --start 2025-03-03 --ics program.ics\n\n"
+    "  valgus program --answers answers.toml --analysis squat.analysis.json --json",
+)(program_command)
 app.command("demo")(demo)
 app.command(
     "report",

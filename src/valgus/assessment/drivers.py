@@ -1,0 +1,676 @@
+"""Driver triage: which pathways may contribute to the knees caving in.
+
+Combines what the camera saw (analysis results by movement) with the self-tests the person
+typed in (PRODUCT.md "Finding the drivers"; reference section 5 rules 8-12). Each driver gets
+a weight (none / possible / likely) and the evidence items behind it, each naming the measure,
+its value, the rule it met and the source, so a coach can disagree. Everything is described as
+an observation ("may contribute"), never a diagnosis. Pure: no I/O.
+
+Weighting (DERIVED, our own proposal): an evidence item scores 0 (measured, no sign),
+1 (a softer sign) or 2 (a clear sign). A driver is 'likely' with one clear sign or softer signs
+from two different measures, 'possible' with one softer sign, 'none' otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from valgus.assessment.bands import FPPA_SDD_DEG, MKD_MEASUREMENT_ERROR, WELLNESS_STATEMENT
+from valgus.assessment.redflags import RedFlagResult, screen
+from valgus.assessment.selftests import (
+    Answers,
+    SelfTests,
+    SidedCm,
+    SidedEndurance,
+    SidedFpi,
+    SidedMm,
+    SidedPctBw,
+)
+from valgus.errors import AnalysisFileError
+
+DriverId = Literal["foot_pronation", "ankle_dorsiflexion", "hip", "motor_control"]
+Weight = Literal["none", "possible", "likely"]
+SideName = Literal["left", "right"]
+Movement = Literal["squat", "heel-raised-squat", "single-leg-squat", "drop-jump"]
+MOVEMENTS: tuple[str, ...] = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
+SIDES: tuple[SideName, ...] = ("left", "right")
+
+LABELS: dict[DriverId, str] = {
+    "foot_pronation": "foot posture (the arch rolling in)",
+    "ankle_dorsiflexion": "ankle mobility (dorsiflexion, the calf)",
+    "hip": "hip abductors and external rotators",
+    "motor_control": "movement control (the pattern itself)",
+}
+
+# Knee-to-wall (reference 2.1, rule 9): healthy mean 12 +/- 2.8 cm and proposed minimum
+# standard 12 cm (Hoch & McKeon 2011; BokSmart). < 9 cm = mean - 1 SD, clearly limited
+# (DERIVED). Left-right difference > 1.5 cm unusual, > 2 cm beyond the MDC (Hoch 2011;
+# Powden 2015: MDC 1.6-1.9 cm). 1 cm ~ 3.6 deg of dorsiflexion (Physiopedia, Bennell 1998).
+KTW_BELOW_MEAN_CM = 12.0
+KTW_LIMITED_CM = 9.0
+KTW_ASYM_UNUSUAL_CM = 1.5
+KTW_ASYM_MDC_CM = 2.0
+KTW_DEG_PER_CM = 3.6
+KTW_ERROR = "test error about 1.6-1.9 cm (MDC, Powden 2015)"
+
+# Foot posture (reference 2.4, rule 10): navicular drop > 10 mm excessive, > 15 mm marked
+# (Brody 1982); test-retest kappa_w 0.40, "use discouraged": scored at most 1 point here.
+# FPI-6: >= +7 pronated, >= +10 highly pronated; normal -1 to +6 (JAPMA 105(1):42;
+# J Foot Ankle Res 7(S1):A55); classification kappa_w 0.92.
+ND_EXCESSIVE_MM = 10.0
+ND_MARKED_MM = 15.0
+FPI_PRONATED = 7
+FPI_HIGHLY_PRONATED = 10
+FPI_NORMAL_MIN = -1
+
+# Hip strength (reference 2.5, rule 11): ABD <= 35.4 % BW or ER <= 20.3 % BW
+# (Khayambashi 2016). HHD intra-rater ICC 0.82-0.97 (Krause 2014).
+HIP_ABD_LOW_PCT_BW = 35.4
+HIP_ER_LOW_PCT_BW = 20.3
+HHD_ERROR = "hand-held dynamometer intra-rater ICC 0.82-0.97 (Krause 2014)"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Lenient(BaseModel):
+    """Reads the analysis JSON leniently: fields we do not use, or that later schema
+    versions add, are ignored; missing optional measures become null."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class StatIn(_Lenient):
+    mean: float | None = None
+    sd: float | None = None
+    n: int = 0
+
+
+class LegIn(_Lenient):
+    valgus: Literal["none", "mild", "marked"] | None = None
+    band: str = "not judged"
+    basis: list[str] = []
+    fppa_deg: StatIn = StatIn()
+    mkd: StatIn = StatIn()
+    fppa_sdc_deg: float | None = None
+    mkd_sdc: float | None = None
+    description: str = ""
+    # Not in schema v1; read when a single-leg analysis reports them (rule 12: qualitative).
+    pelvic_drop: bool | None = None
+    trunk_lean: bool | None = None
+
+
+class SummaryIn(_Lenient):
+    left: LegIn
+    right: LegIn
+
+
+class SourceIn(_Lenient):
+    path: str = ""
+
+
+class QualityIn(_Lenient):
+    usable: bool = True
+
+
+class MovementResult(_Lenient):
+    """The parts of one `valgus analyze --json` result that the triage uses."""
+
+    movement: str
+    source: SourceIn = SourceIn()
+    quality: QualityIn = QualityIn()
+    summary: SummaryIn
+
+    def leg(self, side: SideName) -> LegIn:
+        return self.summary.left if side == "left" else self.summary.right
+
+
+def read_analysis(data: Any, /, *, name: str = "analysis") -> MovementResult:
+    """Validate a parsed analysis JSON object. Raises AnalysisFileError."""
+    if isinstance(data, dict) and "error" in data and "summary" not in data:
+        raise AnalysisFileError(f"{name} is an error result from valgus analyze, not an analysis")
+    try:
+        return MovementResult.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise AnalysisFileError(
+            f"{name} is not a valgus analysis result ({where}: {first['msg']}); "
+            "give the JSON written by `valgus analyze --json`"
+        ) from err
+
+
+class Evidence(_Model):
+    driver: DriverId
+    measure: str
+    side: SideName | None
+    value: str
+    rule: str
+    source: str
+    points: int = Field(ge=0, le=2, description="0 measured, no sign; 1 softer sign; 2 clear")
+    error: str | None = Field(default=None, description="the measurement's own error")
+
+
+class Driver(_Model):
+    id: DriverId
+    label: str
+    weight: Weight
+    summary: str
+    evidence: list[Evidence]
+    not_measured: list[str]
+
+
+class ValgusSeen(_Model):
+    movement: str
+    side: SideName
+    valgus: str | None
+    band: str
+    description: str
+
+
+class DriverReport(_Model):
+    valgus_status: Literal["present", "absent", "not_measured"]
+    valgus: list[ValgusSeen]
+    drivers: list[Driver]
+    notes: list[str]
+    next_steps: list[str]
+
+
+def _ev(
+    driver: DriverId,
+    measure: str,
+    side: SideName | None,
+    value: str,
+    rule: str,
+    source: str,
+    points: int,
+    error: str | None = None,
+) -> Evidence:
+    return Evidence(
+        driver=driver,
+        measure=measure,
+        side=side,
+        value=value,
+        rule=rule,
+        source=source,
+        points=points,
+        error=error,
+    )
+
+
+def _sided(values: SidedCm | SidedMm | SidedFpi | SidedPctBw) -> list[tuple[SideName, float]]:
+    pairs: list[tuple[SideName, float | None]] = [("left", values.left), ("right", values.right)]
+    return [(s, v) for s, v in pairs if v is not None]
+
+
+def knee_to_wall_evidence(ktw_cm: SidedCm, /) -> list[Evidence]:
+    """Rule 9: per side < 12 cm (1 point), < 9 cm (2 points); L-R > 2 cm (1 point)."""
+    items: list[Evidence] = []
+    src = "Hoch & McKeon 2011 (12 ± 2.8 cm); BokSmart; reference rule 9"
+    for side, cm in _sided(ktw_cm):
+        value = f"{cm:g} cm (~{cm * KTW_DEG_PER_CM:.0f}°)"
+        if cm < KTW_LIMITED_CM:
+            rule, points = "< 9 cm: clearly limited (healthy mean - 1 SD, DERIVED)", 2
+        elif cm < KTW_BELOW_MEAN_CM:
+            rule, points = "< 12 cm: below the healthy mean and proposed minimum", 1
+        else:
+            rule, points = ">= 12 cm: at or above the healthy mean", 0
+        items.append(
+            _ev("ankle_dorsiflexion", "knee-to-wall", side, value, rule, src, points, KTW_ERROR)
+        )
+    if ktw_cm.left is not None and ktw_cm.right is not None:
+        diff = abs(ktw_cm.left - ktw_cm.right)
+        shorter: SideName = "left" if ktw_cm.left < ktw_cm.right else "right"
+        if diff > KTW_ASYM_MDC_CM:
+            rule, points = "> 2 cm: beyond the test's error", 1
+        elif diff > KTW_ASYM_UNUSUAL_CM:
+            rule, points = "> 1.5 cm: unusual but within the test's error", 0
+        else:
+            rule, points = "<= 1.5 cm: as in 68% of healthy adults", 0
+        items.append(
+            _ev(
+                "ankle_dorsiflexion",
+                "knee-to-wall left-right difference",
+                shorter if diff > 0 else None,
+                f"{diff:.1f} cm",
+                rule,
+                "Hoch & McKeon 2011; Powden 2015 (MDC); reference rule 9",
+                points,
+                KTW_ERROR,
+            )
+        )
+    return items
+
+
+def foot_posture_evidence(nd_mm: SidedMm, fpi6: SidedFpi, /) -> list[Evidence]:
+    """Rule 10: navicular drop > 10 mm (1 point, low reliability); FPI >= +7 (1), >= +10 (2)."""
+    items: list[Evidence] = []
+    nd_error = "low reliability: test-retest kappa_w 0.40 (fair), use discouraged (PMC5131537)"
+    for side, mm in _sided(nd_mm):
+        if mm > ND_MARKED_MM:
+            rule, points = "> 15 mm: marked (scored 1 only: low reliability)", 1
+        elif mm > ND_EXCESSIVE_MM:
+            rule, points = "> 10 mm: more than typical", 1
+        else:
+            rule, points = "<= 10 mm: typical", 0
+        items.append(
+            _ev(
+                "foot_pronation",
+                "navicular drop",
+                side,
+                f"{mm:g} mm",
+                rule,
+                "Brody 1982; reference rule 10",
+                points,
+                nd_error,
+            )
+        )
+    for side, score in _sided(fpi6):
+        if score >= FPI_HIGHLY_PRONATED:
+            rule, points = ">= +10: highly pronated posture", 2
+        elif score >= FPI_PRONATED:
+            rule, points = ">= +7: pronated posture", 1
+        elif score >= FPI_NORMAL_MIN:
+            rule, points = "-1 to +6: typical range", 0
+        else:
+            rule, points = "below -1: supinated posture (not a pronation sign)", 0
+        items.append(
+            _ev(
+                "foot_pronation",
+                "foot posture index (FPI-6)",
+                side,
+                f"{score:+d}",
+                rule,
+                "JAPMA 105(1):42 normal values; J Foot Ankle Res 7(S1):A55; reference rule 10",
+                points,
+                "classification kappa_w 0.92",
+            )
+        )
+    return items
+
+
+def hip_strength_evidence(
+    abd_pct_bw: SidedPctBw, er_pct_bw: SidedPctBw, endurance: SidedEndurance, /
+) -> list[Evidence]:
+    """Rule 11: ABD <= 35.4 % BW or ER <= 20.3 % BW (2 points). Endurance is recorded only:
+    the reference has no threshold for it."""
+    items: list[Evidence] = []
+    src = "Khayambashi 2016; reference rule 11"
+    for measure, values, cut in (
+        ("hip abduction strength", abd_pct_bw, HIP_ABD_LOW_PCT_BW),
+        ("hip external rotation strength", er_pct_bw, HIP_ER_LOW_PCT_BW),
+    ):
+        for side, pct in _sided(values):
+            low = pct <= cut
+            rule = (
+                f"<= {cut} % BW: below the cut-off" if low else f"> {cut} % BW: above the cut-off"
+            )
+            items.append(
+                _ev("hip", measure, side, f"{pct:g} % BW", rule, src, 2 if low else 0, HHD_ERROR)
+            )
+    for side, amount in ((s, getattr(endurance, s)) for s in SIDES):
+        if amount is not None:
+            items.append(
+                _ev(
+                    "hip",
+                    "side-lying hip abduction endurance",
+                    side,
+                    f"{amount:g} {endurance.unit}",
+                    "recorded for your coach; no published threshold in our reference",
+                    "not found (reference section 2)",
+                    0,
+                )
+            )
+    return items
+
+
+def _combined_sdc(a: float | None, b: float | None) -> float:
+    """Smallest detectable difference between two session means from their own SDCs
+    (each 1.96 * sqrt(2) * SE): 1.96 * sqrt(SE_a^2 + SE_b^2) = sqrt(a^2 + b^2) / sqrt(2)."""
+    if a is None or b is None:
+        return 0.0
+    return math.hypot(a, b) / math.sqrt(2)
+
+
+def compare_legs(before: LegIn, after: LegIn) -> tuple[str, float, float] | None:
+    """How much the valgus measure fell from `before` to `after` (positive = less valgus).
+
+    Returns (description, fall, threshold) for the most telling measure available: FPPA
+    where both sessions judged on it (threshold max(8 deg, combined SDC): rule 8 and
+    Munro 2012), else MKD (threshold max(twice the method's error, combined SDC), as the
+    analysis uses for left-right differences). None when neither measure is available.
+    """
+    fppa_a, fppa_b = before.fppa_deg.mean, after.fppa_deg.mean
+    if (
+        "fppa" in before.basis
+        and "fppa" in after.basis
+        and fppa_a is not None
+        and fppa_b is not None
+    ):
+        thr = max(FPPA_SDD_DEG, _combined_sdc(before.fppa_sdc_deg, after.fppa_sdc_deg))
+        return (f"FPPA {fppa_a:.1f}° -> {fppa_b:.1f}°", fppa_a - fppa_b, thr)
+    mkd_a, mkd_b = before.mkd.mean, after.mkd.mean
+    if mkd_a is not None and mkd_b is not None:
+        thr = max(2 * MKD_MEASUREMENT_ERROR, _combined_sdc(before.mkd_sdc, after.mkd_sdc))
+        text = f"knee inside the foot line {mkd_a:.0%} -> {mkd_b:.0%} of leg length"
+        return (text, mkd_a - mkd_b, thr)
+    return None
+
+
+def _has_valgus(leg: LegIn) -> bool:
+    return leg.valgus in ("mild", "marked")
+
+
+def heel_raise_evidence(flat: MovementResult, heel: MovementResult, /) -> list[Evidence]:
+    """Rule 8, per side with valgus on the flat squat: valgus clearly smaller with heels
+    raised 5 cm -> ankle (2 points); back to typical but within error -> ankle (1);
+    unchanged -> hip (1)."""
+    items: list[Evidence] = []
+    src = "Padua 2012; Bell 2008; Research Square rs-4875904; reference rule 8"
+    for side in SIDES:
+        before, after = flat.leg(side), heel.leg(side)
+        cmp = compare_legs(before, after)
+        if not _has_valgus(before) or cmp is None or after.valgus is None:
+            continue
+        text, fall, thr = cmp
+        error = f"change needed to exceed measurement error: {_fmt_thr(text, thr)}"
+        if fall > thr:
+            items.append(
+                _ev(
+                    "ankle_dorsiflexion",
+                    "heel-raised vs flat squat",
+                    side,
+                    text,
+                    "valgus clearly smaller with heels raised 5 cm",
+                    src,
+                    2,
+                    error,
+                )
+            )
+        elif after.valgus == "none":
+            items.append(
+                _ev(
+                    "ankle_dorsiflexion",
+                    "heel-raised vs flat squat",
+                    side,
+                    text,
+                    "knee back over the foot with heels raised, change within error",
+                    src,
+                    1,
+                    error,
+                )
+            )
+        else:
+            items.append(
+                _ev(
+                    "hip",
+                    "heel-raised vs flat squat",
+                    side,
+                    text,
+                    "valgus persisted with heels raised: points above the ankle",
+                    src,
+                    1,
+                    error,
+                )
+            )
+    return items
+
+
+def _fmt_thr(text: str, thr: float) -> str:
+    return f"{thr:.1f}°" if text.startswith("FPPA") else f"{thr:.0%} of leg length"
+
+
+def single_leg_evidence(
+    bilateral: MovementResult | None, single: MovementResult, /
+) -> list[Evidence]:
+    """Single-leg squat (PRODUCT table; rule 12): valgus clearly worse than on the bilateral
+    squat -> hip (2 points); pelvic drop or trunk lean, when the analysis reports them
+    -> hip (1 each, qualitative only: no validated 2D threshold)."""
+    items: list[Evidence] = []
+    for side in SIDES:
+        leg = single.leg(side)
+        if bilateral is not None and leg.valgus is not None:
+            cmp = compare_legs(leg, bilateral.leg(side))  # fall from single to bilateral
+            if cmp is not None:
+                text, worse_by, thr = cmp
+                clear = worse_by > thr and _has_valgus(leg)
+                items.append(
+                    _ev(
+                        "hip",
+                        "single-leg vs bilateral squat",
+                        side,
+                        f"single-leg vs bilateral: {text}",
+                        "clearly worse on one leg" if clear else "not clearly worse on one leg",
+                        "PRODUCT.md driver table; Crossley 2011; Willy & Davis 2011",
+                        2 if clear else 0,
+                        f"difference needed: {_fmt_thr(text, thr)}",
+                    )
+                )
+        for measure, seen in (("pelvic drop", leg.pelvic_drop), ("trunk lean", leg.trunk_lean)):
+            if seen is not None:
+                items.append(
+                    _ev(
+                        "hip",
+                        f"single-leg squat {measure}",
+                        side,
+                        "seen" if seen else "not seen",
+                        "qualitative only (no validated 2D threshold)",
+                        "Crossley 2011; PMC3255301; reference rule 12",
+                        1 if seen else 0,
+                    )
+                )
+    return items
+
+
+def weigh(evidence: Iterable[Evidence], /) -> Weight:
+    """'likely' with a clear sign or softer signs from two measures, 'possible' with one."""
+    scored = [e for e in evidence if e.points > 0]
+    if any(e.points >= 2 for e in scored) or len({e.measure for e in scored}) >= 2:
+        return "likely"
+    return "possible" if scored else "none"
+
+
+def _summary(driver: DriverId, weight: Weight, evidence: Sequence[Evidence]) -> str:
+    label = LABELS[driver]
+    if weight == "none":
+        return f"No sign that {label} contributes among the tests done."
+    signs = "; ".join(
+        f"{e.measure}{' (' + e.side + ')' if e.side else ''} {e.value}"
+        for e in evidence
+        if e.points > 0
+    )
+    strength = "may contribute" if weight == "likely" else "might contribute (weaker signs)"
+    return f"Your {label} {strength}: {signs}."
+
+
+def _latest_by_movement(
+    analyses: Sequence[MovementResult],
+) -> tuple[dict[str, MovementResult], list[str]]:
+    by_movement: dict[str, MovementResult] = {}
+    notes: list[str] = []
+    for a in analyses:
+        if a.movement not in MOVEMENTS:
+            notes.append(f"{a.source.path or a.movement}: movement {a.movement!r} is not used.")
+            continue
+        if not a.quality.usable:
+            notes.append(f"{a.source.path or a.movement}: not usable (quality gate); ignored.")
+            continue
+        if a.movement in by_movement:
+            notes.append(f"several {a.movement} analyses: the last one given is used.")
+        by_movement[a.movement] = a
+    return by_movement, notes
+
+
+def _valgus_seen(by_movement: dict[str, MovementResult]) -> list[ValgusSeen]:
+    return [
+        ValgusSeen(
+            movement=m,
+            side=side,
+            valgus=r.leg(side).valgus,
+            band=r.leg(side).band,
+            description=r.leg(side).description,
+        )
+        for m, r in by_movement.items()
+        for side in SIDES
+    ]
+
+
+def _not_measured(
+    tests: SelfTests, by_movement: dict[str, MovementResult]
+) -> dict[DriverId, list[str]]:
+    def missing(values: SidedCm | SidedMm | SidedFpi | SidedPctBw) -> bool:
+        return values.left is None and values.right is None
+
+    out: dict[DriverId, list[str]] = {d: [] for d in LABELS}
+    if missing(tests.knee_to_wall_cm):
+        out["ankle_dorsiflexion"].append("knee-to-wall test")
+    if "heel-raised-squat" not in by_movement:
+        out["ankle_dorsiflexion"].append("heel-raised squat video")
+    if missing(tests.navicular_drop_mm) and missing(tests.fpi6):
+        out["foot_pronation"].append("navicular drop or foot posture index")
+    if missing(tests.hip_abduction_pct_bw) and missing(tests.hip_external_rotation_pct_bw):
+        out["hip"].append("hip strength (hand-held dynamometer)")
+    if "single-leg-squat" not in by_movement:
+        out["hip"].append("single-leg squat video")
+    return out
+
+
+def _motor_control(status: str, others: Sequence[Driver]) -> tuple[Weight, list[Evidence]]:
+    if status != "present":
+        return "none", []
+    implicated = any(d.weight != "none" for d in others)
+    src = "PRODUCT.md driver table; Willy & Davis 2011 (feedback changed SLS mechanics)"
+    if implicated:
+        value = "valgus seen; practising the pattern with feedback helps whatever the driver"
+        return "possible", [
+            _ev("motor_control", "valgus on video", None, value, "valgus present", src, 1)
+        ]
+    value = "valgus seen, no foot, ankle or hip sign among the tests done"
+    return "likely", [
+        _ev("motor_control", "valgus on video", None, value, "none of the other signs", src, 2)
+    ]
+
+
+def _next_steps(status: str, not_measured: dict[DriverId, list[str]]) -> list[str]:
+    steps: list[str] = []
+    if status == "absent":
+        steps.append(
+            "No valgus was seen: no corrective program is needed. A general program is optional."
+        )
+    for driver_missing in not_measured.values():
+        for test in driver_missing:
+            if test.endswith("video"):
+                steps.append(f"Optional: film a {test.removesuffix(' video')} and add it.")
+            else:
+                steps.append(f"Optional: do the {test} (see `valgus assess --guide`).")
+    if status != "absent":
+        steps.append("Build the program from this assessment (`valgus program`).")
+    steps.append("Re-assess every 2-4 weeks with the same camera set-up (reference rule 16).")
+    return steps
+
+
+def find_drivers(analyses: Sequence[MovementResult], tests: SelfTests, /) -> DriverReport:
+    """Weigh each driver from the analyses and the self-tests."""
+    by_movement, notes = _latest_by_movement(analyses)
+    seen = _valgus_seen(by_movement)
+    if not seen:
+        status: Literal["present", "absent", "not_measured"] = "not_measured"
+        notes.append("No usable analysis given: drivers rest on the self-tests only.")
+    elif any(v.valgus in ("mild", "marked") for v in seen):
+        status = "present"
+    else:
+        status = "absent"
+    evidence: list[Evidence] = [
+        *knee_to_wall_evidence(tests.knee_to_wall_cm),
+        *foot_posture_evidence(tests.navicular_drop_mm, tests.fpi6),
+        *hip_strength_evidence(
+            tests.hip_abduction_pct_bw,
+            tests.hip_external_rotation_pct_bw,
+            tests.hip_abduction_endurance,
+        ),
+    ]
+    flat, heel = by_movement.get("squat"), by_movement.get("heel-raised-squat")
+    if flat is not None and heel is not None:
+        evidence += heel_raise_evidence(flat, heel)
+    if "single-leg-squat" in by_movement:
+        evidence += single_leg_evidence(flat, by_movement["single-leg-squat"])
+    not_measured = _not_measured(tests, by_movement)
+    drivers: list[Driver] = []
+    for d in ("foot_pronation", "ankle_dorsiflexion", "hip"):
+        items = [e for e in evidence if e.driver == d]
+        w = weigh(items)
+        drivers.append(
+            Driver(
+                id=d,
+                label=LABELS[d],
+                weight=w,
+                summary=_summary(d, w, items),
+                evidence=items,
+                not_measured=not_measured[d],
+            )
+        )
+    mc_weight, mc_items = _motor_control(status, drivers)
+    drivers.append(
+        Driver(
+            id="motor_control",
+            label=LABELS["motor_control"],
+            weight=mc_weight,
+            summary=_summary("motor_control", mc_weight, mc_items),
+            evidence=mc_items,
+            not_measured=[],
+        )
+    )
+    if status == "absent":
+        notes.append("No valgus was seen in any analysis: no driver needs addressing.")
+    return DriverReport(
+        valgus_status=status,
+        valgus=seen,
+        drivers=drivers,
+        notes=notes,
+        next_steps=_next_steps(status, not_measured),
+    )
+
+
+ASSESSMENT_SCHEMA_VERSION = 1
+
+
+class Assessment(_Model):
+    """What `valgus assess --json` prints and `valgus program` reads."""
+
+    schema_version: int = ASSESSMENT_SCHEMA_VERSION
+    kind: Literal["valgus-assessment"] = "valgus-assessment"
+    date: dt.date
+    red_flags: RedFlagResult
+    drivers: DriverReport | None = Field(
+        description="null when the red-flag screen did not clear: no triage, no program"
+    )
+    answers: Answers
+    analyses: list[str] = Field(description="the analysis files the triage used")
+    statement: str = (
+        "This is not a medical assessment: it describes observations that may contribute to "
+        "the knees moving inward, it diagnoses nothing and it does not predict injury. "
+        + WELLNESS_STATEMENT
+    )
+
+
+def assess(analyses: Sequence[MovementResult], answers: Answers, /, *, date: dt.date) -> Assessment:
+    """Red-flag screen first; the driver triage only when it clears."""
+    flags = screen(
+        answers.red_flags,
+        pain_0_10=answers.self_tests.pain_0_10,
+        age_band=answers.self_tests.age_band,
+    )
+    report = find_drivers(analyses, answers.self_tests) if flags.status == "clear" else None
+    return Assessment(
+        date=date,
+        red_flags=flags,
+        drivers=report,
+        answers=answers,
+        analyses=[a.source.path for a in analyses],
+    )

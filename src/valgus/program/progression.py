@@ -1,0 +1,168 @@
+"""Progression and stop rules: from the last logged sessions of one exercise to the next dose.
+
+Rules, in order (reference rule 13 and 18, 4.1 traffic light):
+1. pain >= 6/10 during the exercise, or pain lasting to the next day: stop progression
+   (rule 18 hard stop: see a clinician if it does not settle);
+2. pain 4-5/10: caution, hold the dose (traffic light, reference 4.1);
+3. form not good: hold the dose;
+4. progress only after two consecutive good sessions (pain <= 3/10, none the next day, good
+   form) at the same dose (DERIVED: one good day is not yet "easy");
+5. progress in this order: sets up to the top of the range (3), then reps by 2 up to the top
+   (15) (DERIVED steps inside rule 13's 2-3 x 10-15); at 3 x 15 the next band colour
+   (yellow -> red -> green -> blue -> black -> silver -> gold, reference 3.5) back at the
+   bottom of the range, or, for exercises without band progression, the harder variation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from valgus.assessment.redflags import PAIN_CAUTION_0_10, PAIN_STOP_0_10
+from valgus.assessment.selftests import BAND_ORDER
+from valgus.program.catalogue import Exercise
+
+REPS_STEP = 2  # DERIVED: 10 -> 12 -> 14 -> 15 inside rule 13's 10-15
+Action = Literal[
+    "start", "stop", "hold", "progress_sets", "progress_reps", "progress_band", "progress_variation"
+]
+
+
+@dataclass(frozen=True)
+class Dose:
+    sets: int
+    reps: int
+    band: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.sets} x {self.reps}" + (f", {self.band} band" if self.band else "")
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    """One logged session of one exercise."""
+
+    sets: int
+    reps: int
+    band: str | None
+    pain_0_10: int
+    pain_next_day: bool
+    form_ok: bool
+
+    @property
+    def dose(self) -> Dose:
+        return Dose(self.sets, self.reps, self.band)
+
+    @property
+    def good(self) -> bool:
+        return self.pain_0_10 < PAIN_CAUTION_0_10 and not self.pain_next_day and self.form_ok
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    dose: Dose | None  # None when progression stops
+    reason: str
+
+
+def starting_dose(exercise: Exercise, /, *, owned_bands: Sequence[str] = ()) -> Dose:
+    """Bottom of the dosage range, with the lightest band the person has."""
+    d = exercise.dosage
+    band = None
+    if "band" in exercise.equipment:
+        band = next((c for c in BAND_ORDER if c in owned_bands), None)
+    return Dose(d.sets[0], d.reps[0], band)
+
+
+def _next_band(dose: Dose, exercise: Exercise, owned_bands: Sequence[str]) -> Decision:
+    bottom = Dose(exercise.dosage.sets[0], exercise.dosage.reps[0], dose.band)
+    if dose.band is None:
+        lightest = next((c for c in BAND_ORDER if c in owned_bands), "yellow")
+        return Decision(
+            "progress_band",
+            Dose(bottom.sets, bottom.reps, lightest),
+            f"3 x {dose.reps} is easy with good form: add a {lightest} band.",
+        )
+    i = BAND_ORDER.index(dose.band)
+    if i + 1 == len(BAND_ORDER):
+        return Decision(
+            "progress_variation",
+            dose,
+            f"The strongest band is easy: move on to the harder variation: "
+            f"{exercise.progression.text}",
+        )
+    nxt = BAND_ORDER[i + 1]
+    reason = (
+        f"3 x {dose.reps} with the {dose.band} band is easy with good form: "
+        f"next band colour, {nxt} (reference rule 13)."
+    )
+    if nxt not in owned_bands:
+        reason += (
+            f" You did not list a {nxt} band: get one, or double the {dose.band} band "
+            "(doubling a band roughly doubles the force, thera-bandacademy.com)."
+        )
+    return Decision("progress_band", Dose(bottom.sets, bottom.reps, nxt), reason)
+
+
+def next_dose(
+    history: Sequence[LoggedSession], exercise: Exercise, /, *, owned_bands: Sequence[str] = ()
+) -> Decision:
+    """The next dose of `exercise` from its logged sessions (oldest first), and why."""
+    if not history:
+        return Decision(
+            "start",
+            starting_dose(exercise, owned_bands=owned_bands),
+            "First session: start at the bottom of the range.",
+        )
+    last = history[-1]
+    if last.pain_0_10 >= PAIN_STOP_0_10:
+        return Decision(
+            "stop",
+            None,
+            f"Pain {last.pain_0_10}/10 during the exercise (6 or more: stop, reference rule 18). "
+            "Progression stopped: see a clinician before going on.",
+        )
+    if last.pain_next_day:
+        return Decision(
+            "stop",
+            None,
+            "Pain lasted to the next day (reference rule 18). Progression stopped: see a "
+            "clinician before going on.",
+        )
+    if last.pain_0_10 >= PAIN_CAUTION_0_10:
+        return Decision(
+            "hold",
+            last.dose,
+            f"Pain {last.pain_0_10}/10 is in the caution zone (4-5/10): keep the same dose, and "
+            "reduce it if the pain has not settled by the next day.",
+        )
+    if not last.form_ok:
+        return Decision("hold", last.dose, "Form was not good yet: keep the same dose.")
+    if len(history) < 2 or history[-2].dose != last.dose or not history[-2].good:
+        return Decision(
+            "hold",
+            last.dose,
+            "One good session at this dose: progress after a second good one.",
+        )
+    d = exercise.dosage
+    if last.sets < d.sets[1]:
+        return Decision(
+            "progress_sets",
+            Dose(last.sets + 1, last.reps, last.band),
+            f"Two good sessions at {last.dose}: add a set.",
+        )
+    if last.reps < d.reps[1]:
+        return Decision(
+            "progress_reps",
+            Dose(last.sets, min(last.reps + REPS_STEP, d.reps[1]), last.band),
+            f"Two good sessions at {last.dose}: add reps.",
+        )
+    if d.band_progression:
+        return _next_band(last.dose, exercise, owned_bands)
+    return Decision(
+        "progress_variation",
+        last.dose,
+        f"{last.dose} is easy with good form: move on to the harder variation: "
+        f"{exercise.progression.text}",
+    )
