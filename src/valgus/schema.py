@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from numpy.typing import NDArray
 
 from valgus.errors import PoseFileError
 
@@ -66,10 +67,10 @@ LEG_PARTS: tuple[str, ...] = ("hip", "knee", "ankle", "heel", "foot_index")
 
 
 def make_poses(
-    position_px: np.ndarray,
-    world_m: np.ndarray,
-    confidence: np.ndarray,
-    time_s: np.ndarray,
+    position_px: NDArray[Any],
+    world_m: NDArray[Any],
+    confidence: NDArray[Any],
+    time_s: NDArray[Any],
     /,
     *,
     attrs: dict[str, Any],
