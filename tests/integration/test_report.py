@@ -167,3 +167,106 @@ def test_pdf_report_has_the_pages_and_the_findings(results: Path, tmp_path: Path
         assert words in text, words
     n_images = sum(len(page.images) for page in reader.pages)
     assert n_images >= 3  # key frames and the plot
+
+
+ANSWERS = """
+[red_flags]
+recent_injury = false
+swelling_within_2h = false
+locking = {locking}
+giving_way = false
+hot_red_fever = false
+calf_swelling_breathless = false
+night_or_rest_pain = false
+neurovascular = false
+recent_surgery_or_acl = false
+
+[self_tests]
+pain_0_10 = 2
+knee_to_wall_cm = {{ left = 8.5, right = 11.0 }}
+hip_abduction_pct_bw = {{ left = 30.0, right = 38.0 }}
+
+[preferences]
+minutes_per_session = 30
+[preferences.equipment]
+bands = ["yellow", "red"]
+roller_or_ball = true
+mirror_or_phone = true
+"""
+
+
+def _assess(results: Path, tmp: Path, *, locking: bool) -> tuple[Path, int]:
+    answers = tmp / f"answers-{locking}.toml"
+    answers.write_text(ANSWERS.format(locking=str(locking).lower()))
+    res = CliRunner().invoke(
+        app, ["assess", str(results / "squat.analysis.json"), "--answers", str(answers), "--json"]
+    )
+    out = tmp / f"assessment-{locking}.json"
+    out.write_text(res.stdout)
+    return out, res.exit_code
+
+
+def test_report_with_drivers_and_program(results: Path, tmp_path: Path) -> None:
+    assessment, code = _assess(results, tmp_path, locking=False)
+    assert code == 0
+    program = tmp_path / "program.json"
+    res = CliRunner().invoke(app, ["program", str(assessment), "--start", "2026-12-07", "--json"])
+    assert res.exit_code == 0, res.stderr
+    program.write_text(res.stdout)
+    res = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(results),
+            "--out",
+            str(tmp_path),
+            "--pdf",
+            "--assessment",
+            str(assessment),
+            "--program",
+            str(program),
+        ],
+    )
+    assert res.exit_code == 0, res.stderr
+    page = _Page()
+    page.feed((tmp_path / "squat.report.html").read_text(encoding="utf-8"))
+    text = " ".join(page.text)
+    for words in (
+        "What may contribute",
+        "ankle mobility",
+        "knee-to-wall",
+        "Corrective program",
+        "Re-assess",
+        "Stop rules",
+        "Single-leg squat with mirror or video feedback",
+        "07 Dec 2026",
+    ):
+        assert words in text, words
+    from pypdf import PdfReader
+
+    pdf_text = " ".join(
+        p.extract_text() for p in PdfReader(str(tmp_path / "squat.report.pdf")).pages
+    )
+    assert "Corrective program" in pdf_text and "What may contribute" in pdf_text
+
+
+def test_report_with_a_red_flag_gives_no_program(results: Path, tmp_path: Path) -> None:
+    assessment, code = _assess(results, tmp_path, locking=True)
+    assert code == 8  # red flag: the assessment is written, the program is refused
+    res = CliRunner().invoke(app, ["program", str(assessment), "--json"])
+    assert res.exit_code == 8
+    res = CliRunner().invoke(
+        app, ["report", str(results), "--out", str(tmp_path), "--assessment", str(assessment)]
+    )
+    assert res.exit_code == 0, res.stderr
+    page = (tmp_path / "squat.report.html").read_text(encoding="utf-8")
+    assert "No exercise program is given" in page
+    assert "Corrective program" not in page
+
+
+def test_report_refuses_a_broken_assessment_file(results: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "assessment.json"
+    bad.write_text("{not json")
+    res = CliRunner().invoke(app, ["report", str(results), "--assessment", str(bad)])
+    assert res.exit_code == 2
+    assert res.stderr.startswith("valgus: ") and "Traceback" not in res.stderr

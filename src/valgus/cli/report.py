@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 
 from valgus import api
-from valgus.errors import InputError, ValgusError
+from valgus.assessment.drivers import Assessment
+from valgus.errors import AnalysisFileError, InputError, ValgusError
 from valgus.io.poses import POSES_SUFFIX, load_poses
+from valgus.program.prescription import Program
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 def _poses_for(path: Path) -> tuple[Path, str]:
@@ -33,6 +39,17 @@ def _poses_for(path: Path) -> tuple[Path, str]:
     )
 
 
+def _read(path: Path, model: type[_M]) -> _M:
+    """A JSON document written by `valgus assess` / `valgus program`, validated."""
+    try:
+        return model.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise AnalysisFileError(
+            f"{path} is not a readable {model.__name__.lower()} file ({e.__class__.__name__}); "
+            f"write it with `valgus {model.__name__.lower().replace('assessment', 'assess')} --json`."
+        ) from e
+
+
 def report(
     result: Path = typer.Argument(..., help="Results folder, NAME.analysis.json or NAME.poses.nc."),
     video: Path | None = typer.Option(
@@ -46,6 +63,12 @@ def report(
     ),
     blur: bool = typer.Option(True, "--blur/--no-blur", help="Blur faces in every picture."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write NAME.report.pdf."),
+    assessment: Path | None = typer.Option(
+        None, "--assessment", help="Add the red-flag screen and the drivers (valgus assess --json)."
+    ),
+    program: Path | None = typer.Option(
+        None, "--program", help="Add the program with each drill (valgus program --json)."
+    ),
     annotated: bool = typer.Option(
         False,
         "--annotated-video",
@@ -70,6 +93,8 @@ def report(
             blur_faces=blur,
             annotated_video=annotated,
             pdf=pdf,
+            assessment=_read(assessment, Assessment) if assessment else None,
+            program=_read(program, Program) if program else None,
         )
     except ValgusError as e:
         err.print(f"valgus: {e}", highlight=False, soft_wrap=True)

@@ -9,14 +9,18 @@ from pathlib import Path
 import cv2
 
 from valgus.api import Analysis
+from valgus.assessment.drivers import Assessment
 from valgus.assessment.track import build_track
 from valgus.errors import VideoReadError
+from valgus.program.catalogue import load_catalogue
+from valgus.program.prescription import Program
 from valgus.report.annotate import write_annotated_video
 from valgus.report.draw import RGB
 from valgus.report.frames import grab_frames
 from valgus.report.html import findings_text, render_html
 from valgus.report.keyframes import best_worst, key_frames
 from valgus.report.pdf import render_pdf
+from valgus.report.plan import assessment_html, plan_text, program_html
 from valgus.report.plots import measures_png
 
 
@@ -50,9 +54,12 @@ def build_report(
     blur_faces: bool = True,
     annotated_video: bool = False,
     pdf: bool = False,
+    assessment: Assessment | None = None,
+    program: Program | None = None,
 ) -> ReportFiles:
     """Key frames (PNG), best/worst rep per leg, the measures plot and NAME.report.html;
-    with annotated_video also NAME.annotated.mp4, with pdf also NAME.report.pdf."""
+    with annotated_video also NAME.annotated.mp4, with pdf also NAME.report.pdf. With an
+    assessment and a program, their sections (red flags, drivers, drills, dates) join in."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = analysis.result
     notes: list[str] = []
@@ -93,7 +100,17 @@ def build_report(
         )
     if not blur_faces:
         notes.append("Faces were NOT blurred in these pictures (--no-blur).")
-    page = render_html(result, key_frames=key_pngs, best_worst=bw_pngs, plot_png=plot, notes=notes)
+    extra = assessment_html(assessment) if assessment is not None else ""
+    if program is not None and (assessment is None or assessment.red_flags.status == "clear"):
+        extra += program_html(program, load_catalogue())
+    page = render_html(
+        result,
+        key_frames=key_pngs,
+        best_worst=bw_pngs,
+        plot_png=plot,
+        notes=notes,
+        extra_sections=extra,
+    )
     html_path = _write(out_dir / f"{stem}.report.html", page.encode("utf-8"))
     if pdf:
         doc = render_pdf(
@@ -102,6 +119,7 @@ def build_report(
             plot_png=plot,
             findings=findings_text(result),
             notes=notes,
+            plan=plan_text(assessment, program),
         )
         pictures.append(_write(out_dir / f"{stem}.report.pdf", doc))
     return ReportFiles(html_path, pictures)

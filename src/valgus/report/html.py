@@ -23,6 +23,8 @@ th{background:#eef1f4}
 figure img{display:block;max-height:420px} figcaption{font-size:.85rem;color:#5b6776;padding-top:4px}
 ul{padding-left:20px} li{margin:4px 0}
 footer{color:#7a8591;font-size:.8rem;margin-top:30px}
+h3{font-size:1.02rem;margin:16px 0 6px} .stop{background:#fdecea;border-left-color:#c62828}
+.card{background:#fff;border:1px solid #e3e6ea;padding:4px 14px;margin:10px 0}
 """
 
 BAND_CLASS = {
@@ -89,6 +91,7 @@ def render_html(
     best_worst: list[tuple[str, bytes]],
     plot_png: bytes | None,
     notes: list[str],
+    extra_sections: str = "",
 ) -> str:
     """The report page. Images are PNG bytes with captions."""
     s, q = result.summary, result.quality
@@ -122,6 +125,7 @@ view {html.escape(q.view)} · report made {date.today().isoformat()}</p>
 Dashed: the vertical over the toes; a knee inside it has moved in. Faces are blurred.</p>
 <div class="grid">{keys}</div>
 {'<h2>Best and worst rep</h2><div class="grid">' + bw + "</div>" if bw else ""}
+{extra_sections}
 <h2>Over time</h2><div class="grid">{plot}</div>
 <h2>Quality and method</h2>
 <ul><li>Estimated camera angle: {q.view_yaw_deg if q.view_yaw_deg is not None else "?"}° off frontal; person found in {100 * q.detected_fraction:.0f}% of frames.</li>

@@ -114,8 +114,9 @@ def render_pdf(
     plot_png: bytes | None,
     findings: list[str],
     notes: list[str],
+    plan: list[tuple[str, list[str]]] | None = None,
 ) -> bytes:
-    """The PDF report as bytes."""
+    """The PDF report as bytes; plan: (heading, lines) sections for drivers and program."""
     s, q = result.summary, result.quality
     doc = _new_doc()
     doc.set_font("dejavu", "B", 16)
@@ -151,6 +152,10 @@ def render_pdf(
             new_y="NEXT",
         )
         _images_row(doc, key_frames[:5], height_mm=80)
+    for heading, lines in plan or []:
+        _ensure_space(doc, 30)
+        _heading(doc, heading)
+        _bullets(doc, lines)
     if plot_png:
         _ensure_space(doc, 135)
         _heading(doc, "Over time")
