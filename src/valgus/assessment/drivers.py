@@ -547,7 +547,7 @@ def _motor_control(status: str, others: Sequence[Driver]) -> tuple[Weight, list[
     implicated = any(d.weight != "none" for d in others)
     src = "PRODUCT.md driver table; Willy & Davis 2011 (feedback changed SLS mechanics)"
     if implicated:
-        value = "valgus seen; practising the pattern with feedback helps whatever the driver"
+        value = "valgus seen; practising the pattern with feedback may help whatever the driver"
         return "possible", [
             _ev("motor_control", "valgus on video", None, value, "valgus present", src, 1)
         ]
