@@ -34,7 +34,7 @@ def demo(
 ) -> None:
     """Render a synthetic squat (left knee caving in, right knee nearly straight), analyze it
     with the real pose model and compare with the known truth."""
-    console, err = Console(), Console(stderr=True)
+    console, err = Console(soft_wrap=True), Console(stderr=True)
     video = out / "demo-squat.mp4"
     console.print(f"Rendering a 3-rep squat with known knee valgus to {video} ...")
     try:

@@ -99,7 +99,7 @@ def report(
     except ValgusError as e:
         err.print(f"valgus: {e}", highlight=False, soft_wrap=True)
         raise typer.Exit(e.exit_code) from None
-    console = Console()
+    console = Console(soft_wrap=True)
     console.print(f"report: {files.html}")
     for p in files.pictures:
         kind = {".mp4": "video", ".pdf": "pdf"}.get(p.suffix, "picture")
