@@ -78,6 +78,8 @@ def analyze_poses(
     quality.check_person(track)
     warnings = _input_warnings(poses, track.swaps.n_swapped)
     quality.refuse_side_view(quality.estimate_view(track, track.detected))
+    # Legs cut off all along: say so rather than "no reps" (partial cuts are judged per rep).
+    quality.check_framing(track, track.detected, where="of the video")
     series = compute_series(track)
     reps = detect_reps(series.depth, series.time_s)
     if not reps:

@@ -167,3 +167,17 @@ def test_per_frame_series_follow_the_truth(tmp_path: Path) -> None:
     err = measured[:n] - true[:n]
     assert np.nanmean(np.abs(err)) < MKD_TOL
     assert np.corrcoef(np.nan_to_num(measured[:n]), true[:n])[0, 1] > 0.9
+
+
+def test_legs_cut_off_by_the_frame_are_refused(tmp_path: Path) -> None:
+    """Phone too close and too high: only the thighs are in the picture."""
+    video = tmp_path / "cut.mp4"
+    render_squat(
+        video,
+        SquatParams(reps=2, rep_s=2.5, valgus_left_deg=20.0),
+        CameraParams(height_m=1.5, distance_m=1.6, pitch_deg=-5.0),
+        RenderParams(),
+    )
+    res = CliRunner().invoke(app, ["analyze", str(video), "--json", "--no-save"])
+    assert res.exit_code == 6
+    assert "outside the picture" in res.stdout and "Step back" in res.stdout

@@ -142,7 +142,9 @@ def view_warnings(est: ViewEstimate, /) -> list[QualityWarning]:
     return []
 
 
-def check_framing(track: Track, frames: NDArray[np.bool_], /) -> list[QualityWarning]:
+def check_framing(
+    track: Track, frames: NDArray[np.bool_], /, *, where: str = "of the squat frames"
+) -> list[QualityWarning]:
     """Raise when the feet or knees are cut off in most of the rep frames; warn when in some."""
     margin = 0.01
     out: dict[str, float] = {}
@@ -161,15 +163,14 @@ def check_framing(track: Track, frames: NDArray[np.bool_], /) -> list[QualityWar
     if out[worst] > 0.5:
         what = "feet" if "knee" not in worst else "knees"
         raise OutOfFrameError(
-            f"the {what} are outside the picture in {100 * out[worst]:.0f}% of the squat "
-            "frames. Step back or tilt the phone so the whole body, feet included, stays in frame."
+            f"the {what} are outside the picture in {100 * out[worst]:.0f}% {where}. Step back or tilt the phone so the whole body, feet included, stays in frame."
         )
     if out[worst] > 0.05:
         return [
             QualityWarning(
                 code="partly_out_of_frame",
                 message=f"{worst.replace('_', ' ')} leaves the picture in {100 * out[worst]:.0f}% "
-                "of the squat frames; those frames are not used.",
+                f"{where}; those frames are not used.",
             )
         ]
     return []
