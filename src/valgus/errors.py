@@ -91,3 +91,28 @@ class RedFlagError(ValgusError):
 
     code = "red_flag"
     exit_code = 8
+
+
+class StorageError(ValgusError):
+    """The history database cannot be opened, migrated, read or written."""
+
+    code = "storage_error"
+    exit_code = 10
+
+
+class UnknownPersonError(InputError):
+    """A person name that is not in the history database."""
+
+    code = "unknown_person"
+
+
+class PersonExistsError(InputError):
+    """A person with this name is already in the history database."""
+
+    code = "person_exists"
+
+
+class ExportFileError(InputError):
+    """A history export file that cannot be read or does not follow its format."""
+
+    code = "export_file_invalid"

@@ -33,10 +33,18 @@ def analyze(
         help="Folder for results, pose data and per-frame CSV (default: ./valgus-results/NAME).",
     ),
     save: bool = typer.Option(True, "--save/--no-save", help="Write the result files."),
+    person: str | None = typer.Option(
+        None,
+        "--person",
+        help="Also store the analysis and its pose data in the history database under this "
+        "person (see `valgus person add`).",
+    ),
 ) -> None:
     """Analyze a squat filmed from the front: per leg, whether and how much the knee caves in."""
     err = Console(stderr=True)
     try:
+        if person is not None:
+            _check_person(person)
         with _Progress(err, enabled=not as_json and err.is_terminal) as progress:
             analysis = api.analyze_file(path, movement=movement, progress=progress)
         paths = (
@@ -46,6 +54,8 @@ def analyze(
             if save
             else {}
         )
+        if person is not None:
+            _store(analysis, person)
     except ValgusError as e:
         _fail(e, as_json=as_json, console=err)
     except KeyboardInterrupt:
@@ -54,14 +64,31 @@ def analyze(
     if as_json:
         sys.stdout.write(json.dumps(analysis.result.model_dump(mode="json")) + "\n")
         return
-    console = Console()
+    console = Console(soft_wrap=True)  # paths and sentences unbroken in pipes
     render_text(analysis.result, console)
     for kind, p in paths.items():
         console.print(f"[dim]{kind}: {p}[/]")
+    if person is not None:
+        console.print(f"[dim]stored in the history of {person}[/]", highlight=False)
     if "analysis" in paths:
         console.print(
             f"Pictures and a report: valgus report {paths['analysis']} [--pdf]", highlight=False
         )
+
+
+def _check_person(name: str) -> None:
+    from valgus.storage import Database, store
+
+    with Database() as db:
+        store.check_person(db, name)
+
+
+def _store(analysis: api.Analysis, name: str) -> None:
+    """One transaction after the analysis finished: nothing is stored from a run cut short."""
+    from valgus.storage import Database, store
+
+    with Database() as db:
+        store.add_analysis(db, name, analysis.result, poses_nc=store.poses_to_bytes(analysis.poses))
 
 
 def _fail(e: ValgusError, *, as_json: bool, console: Console) -> None:

@@ -11,6 +11,9 @@ from valgus.cli.analyze import analyze
 from valgus.cli.assess import assess_command
 from valgus.cli.bench import bench_app
 from valgus.cli.demo import demo
+from valgus.cli.history import history_command
+from valgus.cli.log import log_command
+from valgus.cli.person import person_app
 from valgus.cli.program import program_command
 from valgus.cli.report import report
 from valgus.cli.synth import synth
@@ -28,7 +31,8 @@ app.command(
     epilog="Examples:\n\n"
     "  valgus analyze squat.mp4\n\n"
     "  valgus analyze squat.mp4 --json > result.json\n\n"
-    "  valgus analyze valgus-results/squat/squat.poses.nc   (rerun without the video)",
+    "  valgus analyze valgus-results/squat/squat.poses.nc   (rerun without the video)\n\n"
+    "  valgus analyze squat.mp4 --person ann   (also store it in ann's history)",
 )(analyze)
 
 app.command(
@@ -55,6 +59,15 @@ app.command(
     epilog="Example:\n\n  valgus synth squat.mp4 --valgus-left 15 --view 20",
 )(synth)
 app.add_typer(bench_app, name="bench")
+app.add_typer(person_app, name="person")
+app.command(
+    "log",
+    epilog="Example:\n\n  valgus log ann banded_clamshell --sets 2 --reps 12 --band red --pain 2",
+)(log_command)
+app.command(
+    "history",
+    epilog="Examples:\n\n  valgus history ann\n\n  valgus history ann --json",
+)(history_command)
 
 
 @app.command("schema")

@@ -1,0 +1,97 @@
+"""Database tables (the head revision of the Alembic migrations in ./migrations).
+
+Analyses keep the analysis JSON as written by `valgus analyze --json` and the pose file
+bytes (*.poses.nc), so an analysis can be recomputed when the method improves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _person_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    height_cm: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AnalysisRow(Base):
+    __tablename__ = "analyses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    movement: Mapped[str] = mapped_column(String(40))
+    source_path: Mapped[str] = mapped_column(Text)
+    result_json: Mapped[str] = mapped_column(Text)
+    poses_nc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    date: Mapped[dt.date] = mapped_column(Date)
+    assessment_json: Mapped[str] = mapped_column(Text)
+
+
+class ProgramRow(Base):
+    __tablename__ = "programs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+    program_json: Mapped[str] = mapped_column(Text)
+
+
+class WorkoutRow(Base):
+    __tablename__ = "workouts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    date: Mapped[dt.date] = mapped_column(Date)
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    sets: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str | None] = mapped_column(String(20))
+    pain_0_10: Mapped[int] = mapped_column(Integer)
+    pain_next_day: Mapped[bool] = mapped_column(Boolean)
+    form_ok: Mapped[bool] = mapped_column(Boolean, server_default=true())  # revision 0002
+    next_action: Mapped[str] = mapped_column(String(40))
+    next_dose: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class NoteRow(Base):  # revision 0002
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    text: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,632 @@
+"""People, analyses, assessments, programs, workouts and notes: read and write, each write
+one transaction (a run killed half-way leaves no half record)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import xarray as xr
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from valgus.assessment.drivers import Assessment
+from valgus.assessment.selftests import AgeBand, Sex
+from valgus.errors import ExportFileError, InputError, PersonExistsError, UnknownPersonError
+from valgus.io.poses import load_poses, save_poses
+from valgus.program.catalogue import Catalogue
+from valgus.program.prescription import Program
+from valgus.program.progression import Decision, LoggedSession, next_dose
+from valgus.results import AnalysisResult
+from valgus.storage import progress as prog
+from valgus.storage.db import Database, head_revision
+from valgus.storage.models import (
+    AnalysisRow,
+    AssessmentRow,
+    NoteRow,
+    Person,
+    ProgramRow,
+    WorkoutRow,
+)
+
+EXPORT_KIND = "valgus-history-export"
+EXPORT_VERSION = 1
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonInfo(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    sex: Sex | None = None
+    age_band: AgeBand | None = None
+    height_cm: float | None = Field(default=None, gt=50, lt=260)
+    notes: str | None = None
+    created_at: dt.datetime | None = None
+
+
+class WorkoutEntry(_Model):
+    date: dt.date
+    exercise_id: str
+    sets: int = Field(ge=1, le=10)
+    reps: int = Field(ge=1, le=100)
+    band: str | None = None
+    pain_0_10: int = Field(ge=0, le=10)
+    pain_next_day: bool = False
+    form_ok: bool = True
+
+
+class WorkoutOut(WorkoutEntry):
+    next_action: str
+    next_dose: str | None
+    reason: str
+
+
+class AnalysisOut(_Model):
+    id: int
+    recorded_at: dt.datetime
+    movement: str
+    source_path: str
+    has_poses: bool
+    left: str | None = Field(description="verdict of the left leg (none/mild/marked/null)")
+    right: str | None
+
+
+class AssessmentOut(_Model):
+    date: dt.date
+    red_flags: str
+    drivers: list[str]
+
+
+class AdherenceOut(_Model):
+    planned: int
+    done: int
+    fraction: float | None
+
+
+class ProgramOut(_Model):
+    start: dt.date
+    end: dt.date
+    drills: list[str]
+    adherence: AdherenceOut
+
+
+class ChangeOut(_Model):
+    measure: str
+    before: float
+    after: float
+    change: float
+    smallest_detectable_change: float
+    verdict: str
+
+
+class PointOut(_Model):
+    when: dt.datetime
+    verdict: str | None
+    band: str
+    fppa_deg: float | None
+    fppa_sd_deg: float | None
+    fppa_sdc_deg: float | None
+    fppa_used: bool
+    mkd: float | None
+    mkd_sd: float | None
+    mkd_sdc: float | None
+    n_reps: int
+
+
+class LegProgressOut(_Model):
+    side: str
+    verdict: str
+    sustained: bool
+    statement: str
+    sessions: list[PointOut]
+    changes: list[ChangeOut]
+
+
+class DoseOut(_Model):
+    """Where an exercise stands: the decision after its latest logged workout."""
+
+    exercise_id: str
+    last_logged: dt.date
+    next_action: str
+    next_dose: str | None
+    reason: str
+
+
+class NoteOut(_Model):
+    created_at: dt.datetime
+    text: str
+
+
+class History(_Model):
+    kind: Literal["valgus-history"] = "valgus-history"
+    person: PersonInfo
+    analyses: list[AnalysisOut]
+    assessments: list[AssessmentOut]
+    programs: list[ProgramOut]
+    workouts: list[WorkoutOut]
+    doses: list[DoseOut] = Field(description="per exercise, the next dose from its logs")
+    notes: list[NoteOut]
+    progress: list[LegProgressOut]
+    statement: str = (
+        "Not a medical assessment. 'improved' and 'worse' mean less or more knee valgus by at "
+        "least the smallest detectable change; smaller changes are 'no measurable change'."
+    )
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def _person(s: Session, name: str) -> Person:
+    p = s.scalars(select(Person).where(Person.name == name)).one_or_none()
+    if p is None:
+        known = ", ".join(s.scalars(select(Person.name).order_by(Person.name)).all()) or "none yet"
+        raise UnknownPersonError(
+            f"no person named {name!r} in the history (known: {known}); add one with "
+            f"`valgus person add {name}`"
+        )
+    return p
+
+
+def _info(p: Person) -> PersonInfo:
+    return PersonInfo.model_validate(
+        {k: getattr(p, k) for k in ("name", "sex", "age_band", "height_cm", "notes", "created_at")}
+    )
+
+
+def add_person(db: Database, info: PersonInfo, /) -> PersonInfo:
+    with db.transaction() as s:
+        if s.scalars(select(Person.id).where(Person.name == info.name)).first() is not None:
+            raise PersonExistsError(f"a person named {info.name!r} is already in the history")
+        row = Person(
+            **info.model_dump(exclude={"created_at"}), created_at=info.created_at or _now()
+        )
+        s.add(row)
+        s.flush()
+        return _info(row)
+
+
+def list_people(db: Database, /) -> list[PersonInfo]:
+    with db.transaction() as s:
+        return [_info(p) for p in s.scalars(select(Person).order_by(Person.name))]
+
+
+def check_person(db: Database, name: str, /) -> None:
+    """Raise UnknownPersonError early (before a long analysis) when `name` is not known."""
+    with db.transaction() as s:
+        _person(s, name)
+
+
+def add_note(db: Database, name: str, text: str, /) -> None:
+    with db.transaction() as s:
+        s.add(NoteRow(person_id=_person(s, name).id, created_at=_now(), text=text))
+
+
+# --- analyses, assessments, programs --------------------------------------------------------
+
+
+def poses_to_bytes(poses: xr.Dataset, /) -> bytes:
+    """The pose Dataset as the bytes of a *.poses.nc file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return save_poses(poses, Path(tmp) / "x.poses.nc").read_bytes()
+
+
+def poses_from_bytes(data: bytes, /) -> xr.Dataset:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.poses.nc"
+        path.write_bytes(data)
+        return load_poses(path)
+
+
+def add_analysis(
+    db: Database,
+    name: str,
+    result: AnalysisResult,
+    /,
+    *,
+    poses_nc: bytes | None,
+    recorded_at: dt.datetime | None = None,
+) -> int:
+    """Store one analysis (its JSON and the pose file bytes); returns its id."""
+    with db.transaction() as s:
+        row = AnalysisRow(
+            person_id=_person(s, name).id,
+            recorded_at=recorded_at or _now(),
+            movement=result.movement,
+            source_path=result.source.path,
+            result_json=result.model_dump_json(),
+            poses_nc=poses_nc,
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def stored_poses(db: Database, analysis_id: int, /) -> xr.Dataset:
+    """The pose data of a stored analysis, to recompute it with the current method."""
+    with db.transaction() as s:
+        row = s.get(AnalysisRow, analysis_id)
+        if row is None or row.poses_nc is None:
+            raise InputError(f"analysis {analysis_id} has no stored pose data")
+        data = row.poses_nc
+    return poses_from_bytes(data)
+
+
+def add_assessment(db: Database, name: str, assessment: Assessment, /) -> None:
+    with db.transaction() as s:
+        s.add(
+            AssessmentRow(
+                person_id=_person(s, name).id,
+                date=assessment.date,
+                assessment_json=assessment.model_dump_json(),
+            )
+        )
+
+
+def add_program(db: Database, name: str, program: Program, /) -> None:
+    with db.transaction() as s:
+        s.add(
+            ProgramRow(
+                person_id=_person(s, name).id,
+                created_at=_now(),
+                start=program.start,
+                end=program.end,
+                program_json=program.model_dump_json(),
+            )
+        )
+
+
+def attach_file(db: Database, name: str, data: Any, /, *, source: str = "file") -> str:
+    """Store an assessment (`valgus assess --json`) or a program (`valgus program --json`)
+    or an analysis (`valgus analyze --json`) read from a file; returns which it was."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    try:
+        if kind == "valgus-assessment":
+            add_assessment(db, name, Assessment.model_validate(data))
+        elif kind == "valgus-program":
+            add_program(db, name, Program.model_validate(data))
+        elif isinstance(data, dict) and "summary" in data and "reps" in data:
+            add_analysis(db, name, AnalysisResult.model_validate(data), poses_nc=None)
+            kind = "valgus-analysis"
+        else:
+            raise ExportFileError(
+                f"{source} is not an analysis, assessment or program JSON from valgus"
+            )
+    except ValidationError as err:
+        raise ExportFileError(f"{source} does not validate: {err.errors()[0]['msg']}") from err
+    return str(kind).removeprefix("valgus-")
+
+
+# --- workouts -------------------------------------------------------------------------------
+
+
+def _owned_bands(s: Session, person_id: int) -> tuple[str, ...]:
+    last = s.scalars(
+        select(AssessmentRow)
+        .where(AssessmentRow.person_id == person_id)
+        .order_by(AssessmentRow.date.desc(), AssessmentRow.id.desc())
+    ).first()
+    if last is None:
+        return ()
+    a = Assessment.model_validate_json(last.assessment_json)
+    return tuple(a.answers.preferences.equipment.bands)
+
+
+def log_workout(
+    db: Database, name: str, entry: WorkoutEntry, /, *, catalogue: Catalogue
+) -> Decision:
+    """Store one workout and decide the next dose from this exercise's logs (progression
+    and stop rules, valgus.program.progression.next_dose), in one transaction."""
+    try:
+        exercise = catalogue.get(entry.exercise_id)
+    except KeyError:
+        raise InputError(
+            f"unknown exercise {entry.exercise_id!r}; choose from: {', '.join(catalogue.ids)}"
+        ) from None
+    with db.transaction() as s:
+        person = _person(s, name)
+        rows = s.scalars(
+            select(WorkoutRow)
+            .where(WorkoutRow.person_id == person.id, WorkoutRow.exercise_id == exercise.id)
+            .where(WorkoutRow.date <= entry.date)
+            .order_by(WorkoutRow.date, WorkoutRow.id)
+        ).all()
+        logged = [
+            _session(r.sets, r.reps, r.band, r.pain_0_10, r.pain_next_day, r.form_ok) for r in rows
+        ]
+        logged.append(
+            _session(
+                entry.sets,
+                entry.reps,
+                entry.band,
+                entry.pain_0_10,
+                entry.pain_next_day,
+                entry.form_ok,
+            )
+        )
+        decision = next_dose(logged, exercise, owned_bands=_owned_bands(s, person.id))
+        s.add(
+            WorkoutRow(
+                person_id=person.id,
+                **entry.model_dump(),
+                next_action=decision.action,
+                next_dose=None if decision.dose is None else str(decision.dose),
+                reason=decision.reason,
+                created_at=_now(),
+            )
+        )
+        return decision
+
+
+def _session(
+    sets: int, reps: int, band: str | None, pain: int, next_day: bool, form_ok: bool
+) -> LoggedSession:
+    return LoggedSession(sets, reps, band, pain, next_day, form_ok)
+
+
+def _workout_out(r: WorkoutRow) -> WorkoutOut:
+    return WorkoutOut(
+        date=r.date,
+        exercise_id=r.exercise_id,
+        sets=r.sets,
+        reps=r.reps,
+        band=r.band,
+        pain_0_10=r.pain_0_10,
+        pain_next_day=r.pain_next_day,
+        form_ok=r.form_ok,
+        next_action=r.next_action,
+        next_dose=r.next_dose,
+        reason=r.reason,
+    )
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def history(db: Database, name: str, /, *, today: dt.date | None = None) -> History:
+    """Everything about one person, with progress per leg and adherence per program."""
+    today = today or dt.date.today()
+    with db.transaction() as s:
+        p = _person(s, name)
+        analyses = s.scalars(
+            select(AnalysisRow)
+            .where(AnalysisRow.person_id == p.id)
+            .order_by(AnalysisRow.recorded_at, AnalysisRow.id)
+        ).all()
+        results = [(a, json.loads(a.result_json)) for a in analyses]
+        assessments = s.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.person_id == p.id)
+            .order_by(AssessmentRow.date, AssessmentRow.id)
+        ).all()
+        programs = s.scalars(
+            select(ProgramRow)
+            .where(ProgramRow.person_id == p.id)
+            .order_by(ProgramRow.start, ProgramRow.id)
+        ).all()
+        workouts = s.scalars(
+            select(WorkoutRow)
+            .where(WorkoutRow.person_id == p.id)
+            .order_by(WorkoutRow.date, WorkoutRow.id)
+        ).all()
+        notes = s.scalars(
+            select(NoteRow)
+            .where(NoteRow.person_id == p.id)
+            .order_by(NoteRow.created_at, NoteRow.id)
+        ).all()
+        info = _info(p)
+        workouts_out = [_workout_out(w) for w in workouts]
+        notes_out = [NoteOut(created_at=n.created_at, text=n.text) for n in notes]
+        assessment_models = [Assessment.model_validate_json(a.assessment_json) for a in assessments]
+        program_models = [Program.model_validate_json(r.program_json) for r in programs]
+    logged_days = [w.date for w in workouts_out]
+    squats = [(a.recorded_at, r) for a, r in results if a.movement == "squat"]
+    return History(
+        person=info,
+        analyses=[_analysis_out(a, r) for a, r in results],
+        assessments=[_assessment_out(a) for a in assessment_models],
+        programs=[_program_out(pr, logged_days, today) for pr in program_models],
+        workouts=workouts_out,
+        doses=_doses(workouts_out),
+        notes=notes_out,
+        progress=[_progress_out(lp) for lp in prog.progress(squats)],
+    )
+
+
+def _doses(workouts: list[WorkoutOut]) -> list[DoseOut]:
+    latest = {w.exercise_id: w for w in workouts}  # workouts are oldest first
+    return [
+        DoseOut(
+            exercise_id=w.exercise_id,
+            last_logged=w.date,
+            next_action=w.next_action,
+            next_dose=w.next_dose,
+            reason=w.reason,
+        )
+        for w in sorted(latest.values(), key=lambda w: w.exercise_id)
+    ]
+
+
+def _analysis_out(a: AnalysisRow, r: dict[str, Any]) -> AnalysisOut:
+    summary = r.get("summary", {})
+    return AnalysisOut(
+        id=a.id,
+        recorded_at=a.recorded_at,
+        movement=a.movement,
+        source_path=a.source_path,
+        has_poses=a.poses_nc is not None,
+        left=summary.get("left", {}).get("valgus"),
+        right=summary.get("right", {}).get("valgus"),
+    )
+
+
+def _assessment_out(a: Assessment) -> AssessmentOut:
+    drivers = (
+        []
+        if a.drivers is None
+        else [f"{d.id}: {d.weight}" for d in a.drivers.drivers if d.weight != "none"]
+    )
+    return AssessmentOut(date=a.date, red_flags=a.red_flags.status, drivers=drivers)
+
+
+def _program_out(p: Program, logged: list[dt.date], today: dt.date) -> ProgramOut:
+    in_window = [d for d in logged if p.start <= d <= p.end]
+    a = prog.adherence([x.date for x in p.sessions], in_window, until=min(today, p.end))
+    return ProgramOut(
+        start=p.start,
+        end=p.end,
+        drills=[d.id for d in p.drills],
+        adherence=AdherenceOut(planned=a.planned, done=a.done, fraction=a.fraction),
+    )
+
+
+def _progress_out(lp: prog.LegProgress) -> LegProgressOut:
+    return LegProgressOut(
+        side=lp.side,
+        verdict=lp.verdict,
+        sustained=lp.sustained,
+        statement=prog.describe(lp),
+        sessions=[PointOut(**vars(pt)) for pt in lp.points],
+        changes=[
+            ChangeOut(
+                measure=c.measure,
+                before=c.before,
+                after=c.after,
+                change=round(c.change, 4),
+                smallest_detectable_change=round(c.threshold, 4),
+                verdict=c.verdict,
+            )
+            for c in lp.changes
+        ],
+    )
+
+
+# --- export / import ------------------------------------------------------------------------
+
+
+def export_person(db: Database, name: str, /) -> dict[str, Any]:
+    """Everything stored for one person as one JSON-ready object (pose files base64)."""
+    with db.transaction() as s:
+        p = _person(s, name)
+
+        def rows(model: Any) -> list[Any]:
+            return list(s.scalars(select(model).where(model.person_id == p.id).order_by(model.id)))
+
+        return {
+            "kind": EXPORT_KIND,
+            "version": EXPORT_VERSION,
+            "schema_revision": head_revision(),
+            "exported_at": _now().isoformat(),
+            "person": _info(p).model_dump(mode="json"),
+            "analyses": [
+                {
+                    "recorded_at": a.recorded_at.isoformat(),
+                    "result": json.loads(a.result_json),
+                    "poses_nc_base64": None
+                    if a.poses_nc is None
+                    else base64.b64encode(a.poses_nc).decode("ascii"),
+                }
+                for a in rows(AnalysisRow)
+            ],
+            "assessments": [json.loads(a.assessment_json) for a in rows(AssessmentRow)],
+            "programs": [
+                {"created_at": r.created_at.isoformat(), "program": json.loads(r.program_json)}
+                for r in rows(ProgramRow)
+            ],
+            "workouts": [_workout_out(w).model_dump(mode="json") for w in rows(WorkoutRow)],
+            "notes": [
+                {"created_at": n.created_at.isoformat(), "text": n.text} for n in rows(NoteRow)
+            ],
+        }
+
+
+class _ExportAnalysis(_Model):
+    recorded_at: dt.datetime
+    result: AnalysisResult
+    poses_nc_base64: str | None
+
+
+class _ExportProgram(_Model):
+    created_at: dt.datetime
+    program: Program
+
+
+class _Export(_Model):
+    kind: Literal["valgus-history-export"]
+    version: Literal[1]
+    schema_revision: str
+    exported_at: dt.datetime
+    person: PersonInfo
+    analyses: list[_ExportAnalysis]
+    assessments: list[Assessment]
+    programs: list[_ExportProgram]
+    workouts: list[WorkoutOut]
+    notes: list[NoteOut]
+
+
+def import_person(db: Database, data: Any, /, *, name: str | None = None) -> PersonInfo:
+    """Add a person and all their records from `export_person` output, all or nothing.
+    `name` renames them (when the name is already taken on this machine)."""
+    try:
+        exp = _Export.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "top level"
+        raise ExportFileError(
+            f"not a valgus history export ({where}: {first['msg']}); give a file written by "
+            "`valgus person export`"
+        ) from err
+    info = exp.person.model_copy(update={"name": name} if name else {})
+    with db.transaction() as s:
+        if s.scalars(select(Person.id).where(Person.name == info.name)).first() is not None:
+            raise PersonExistsError(
+                f"a person named {info.name!r} is already in the history; import with --as NEW_NAME"
+            )
+        person = Person(
+            **info.model_dump(exclude={"created_at"}), created_at=info.created_at or _now()
+        )
+        s.add(person)
+        s.flush()
+        pid = person.id
+        for a in exp.analyses:
+            s.add(
+                AnalysisRow(
+                    person_id=pid,
+                    recorded_at=a.recorded_at,
+                    movement=a.result.movement,
+                    source_path=a.result.source.path,
+                    result_json=a.result.model_dump_json(),
+                    poses_nc=None
+                    if a.poses_nc_base64 is None
+                    else base64.b64decode(a.poses_nc_base64),
+                )
+            )
+        for asm in exp.assessments:
+            s.add(
+                AssessmentRow(person_id=pid, date=asm.date, assessment_json=asm.model_dump_json())
+            )
+        for pr in exp.programs:
+            s.add(
+                ProgramRow(
+                    person_id=pid,
+                    created_at=pr.created_at,
+                    start=pr.program.start,
+                    end=pr.program.end,
+                    program_json=pr.program.model_dump_json(),
+                )
+            )
+        for w in exp.workouts:
+            s.add(WorkoutRow(person_id=pid, **w.model_dump(), created_at=_now()))
+        for n in exp.notes:
+            s.add(NoteRow(person_id=pid, created_at=n.created_at, text=n.text))
+        return _info(person)

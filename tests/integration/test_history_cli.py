@@ -1,0 +1,150 @@
+"""`valgus person`, `valgus analyze --person`, `valgus log` and `valgus history` through the
+typer runner, on a temporary SQLite database (VALGUS_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.synthetic_poses import Squat, make_squat_poses
+from valgus.assessment.redflags import QUESTIONS
+from valgus.cli.main import app
+from valgus.io.poses import save_poses
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "history.sqlite3"
+    monkeypatch.setenv("VALGUS_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def _poses_file(tmp_path: Path, name: str, shift_left_m: float) -> Path:
+    poses = make_squat_poses(Squat(medial_shift_m={"left": shift_left_m, "right": 0.0}))
+    return save_poses(poses, tmp_path / f"{name}.poses.nc")
+
+
+def _ok(args: list[str]) -> str:
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+def test_person_add_list_and_errors() -> None:
+    assert "added ann" in _ok(["person", "add", "ann", "--sex", "female", "--height-cm", "168"])
+    r = runner.invoke(app, ["person", "add", "ann"])
+    assert r.exit_code == 2 and "already" in r.stderr
+    r = runner.invoke(app, ["person", "add", "bob", "--sex", "robot"])
+    assert r.exit_code == 2 and "--sex" in r.stderr
+    (p,) = json.loads(_ok(["person", "list", "--json"]))
+    assert (p["name"], p["sex"], p["height_cm"]) == ("ann", "female", 168.0)
+
+
+def test_analyze_log_history_export_import(tmp_path: Path, database: Path) -> None:
+    _ok(["person", "add", "ann"])
+    before = _poses_file(tmp_path, "before", 0.08)
+    after = _poses_file(tmp_path, "after", 0.0)
+    r = runner.invoke(app, ["analyze", str(before), "--person", "nobody", "--no-save"])
+    assert r.exit_code == 2 and "no person named 'nobody'" in r.stderr
+    assert "stored in the history of ann" in _ok(
+        ["analyze", str(before), "--person", "ann", "--no-save"]
+    )
+    out = json.loads(_ok(["analyze", str(after), "--person", "ann", "--json", "--no-save"]))
+    assert out["summary"]["left"]["valgus"] == "none"
+
+    log = ["log", "ann", "banded_clamshell", "--sets", "2", "--reps", "10", "--band", "red"]
+    assert "next: 2 x 10, red band" in _ok([*log, "--pain", "1", "--date", "2025-03-03"])
+    assert "next: 3 x 10, red band" in _ok([*log, "--pain", "2", "--date", "2025-03-05"])
+    stop = _ok([*log, "--pain", "7", "--date", "2025-03-07"])
+    assert stop.startswith("stop: Pain 7/10")
+    j = json.loads(_ok([*log, "--pain", "1", "--pain-next-day", "--json", "--date", "2025-03-09"]))
+    assert j["action"] == "stop" and j["next_dose"] is None and "next day" in j["reason"]
+    r = runner.invoke(app, [*log, "--pain", "11"])
+    assert r.exit_code == 2 and "--pain" in r.stderr
+
+    h = json.loads(_ok(["history", "ann", "--json"]))
+    assert h["kind"] == "valgus-history" and len(h["analyses"]) == 2
+    left = h["progress"][0]
+    assert (left["side"], left["verdict"]) == ("left", "improved")
+    assert left["changes"][0]["smallest_detectable_change"] >= 0.04
+    assert len(h["workouts"]) == 4
+    (dose,) = h["doses"]
+    assert (dose["exercise_id"], dose["next_action"], dose["next_dose"]) == (
+        "banded_clamshell",
+        "stop",
+        None,
+    )
+    text = _ok(["history", "ann"])
+    assert "left: improved (less valgus)" in text and "right: no measurable change" in text
+    assert "banded_clamshell (last 2025-03-09): stop: Pain lasted" in text
+
+    export = tmp_path / "ann.json"
+    _ok(["person", "export", "ann", "-o", str(export)])
+    _ok(["person", "note", "ann", "new knee sleeve"])
+    r = runner.invoke(app, ["person", "import", str(export)])
+    assert r.exit_code == 2 and "--as" in r.stderr
+    _ok(["person", "import", str(export), "--as", "ann2"])
+    h2 = json.loads(_ok(["history", "ann2", "--json"]))
+    assert h2["progress"] == h["progress"] and h2["workouts"] == h["workouts"]
+    assert json.loads(_ok(["history", "ann", "--json"]))["notes"][0]["text"] == "new knee sleeve"
+
+
+def test_history_of_an_unknown_person_is_one_line_and_exit_2() -> None:
+    r = runner.invoke(app, ["history", "ghost", "--json"])
+    assert r.exit_code == 2
+    assert json.loads(r.stdout)["error"]["code"] == "unknown_person"
+    assert r.stderr.count("\n") == 1
+
+
+def test_broken_database_url_is_a_storage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VALGUS_DATABASE_URL", "nonsense")
+    r = runner.invoke(app, ["person", "list"])
+    assert r.exit_code == 10 and r.stderr.startswith("valgus: ")
+
+
+def test_an_interrupted_analysis_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from valgus import api
+
+    _ok(["person", "add", "ann"])
+
+    def interrupted(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "analyze_file", interrupted)
+    r = runner.invoke(app, ["analyze", str(_poses_file(tmp_path, "x", 0.0)), "--person", "ann"])
+    assert r.exit_code == 130
+    assert json.loads(_ok(["history", "ann", "--json"]))["analyses"] == []
+
+
+def test_attach_assessment_and_program_files(tmp_path: Path) -> None:
+    _ok(["person", "add", "ann"])
+    analysis = tmp_path / "squat.analysis.json"
+    analysis.write_text(
+        _ok(["analyze", str(_poses_file(tmp_path, "s", 0.06)), "--json", "--no-save"])
+    )
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "red_flags": dict.fromkeys(QUESTIONS, False),
+                "self_tests": {"pain_0_10": 1},
+                "preferences": {"equipment": {"bands": ["red"]}},
+            }
+        )
+    )
+    program = tmp_path / "program.json"
+    cmd = ["program", "--answers", str(answers), "--analysis", str(analysis), "--json"]
+    program.write_text(_ok([*cmd, "--start", "2025-03-03"]))
+    out = _ok(["person", "attach", "ann", str(analysis), str(program)])
+    assert "stored analysis" in out and "stored program" in out
+    h = json.loads(_ok(["history", "ann", "--json"]))
+    assert len(h["analyses"]) == 1 and h["programs"][0]["start"] == "2025-03-03"
+    r = runner.invoke(app, ["person", "attach", "ann", str(answers)])
+    assert r.exit_code == 2 and "not an analysis, assessment or program" in r.stderr
