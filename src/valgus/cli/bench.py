@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 
 bench_app = typer.Typer(
-    help="Benchmarks: accuracy against rendered ground truth.", no_args_is_help=True
+    help="Benchmarks: accuracy against rendered ground truth, speed of the pose pipeline.",
+    no_args_is_help=True,
 )
 
 
@@ -22,4 +23,21 @@ def accuracy(
 
     err = Console(stderr=True)
     text = main(out, quick, lambda msg: err.print(msg, highlight=False))
+    typer.echo(text)
+
+
+@bench_app.command("speed")
+def speed(
+    out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
+    quick: bool = typer.Option(False, "--quick", help="2 short rendered clips, no real ones."),
+    long_loops: int = typer.Option(
+        10, "--long-loops", help="Loop the idle clip this many times for the memory check."
+    ),
+    repeats: int = typer.Option(2, "--repeats", help="Runs of each variant; the best is kept."),
+) -> None:
+    """Time the naive loop and the pipeline on the same videos; compare their results."""
+    from valgus.bench.speed import main
+
+    err = Console(stderr=True)
+    text = main(out, quick, long_loops, repeats, lambda msg: err.print(msg, highlight=False))
     typer.echo(text)

@@ -3,6 +3,8 @@
 Frames come out upright (the container's rotation metadata is honoured) as RGB
 uint8 arrays, each with its real presentation time in seconds. Nothing but the
 current frame is held, so memory does not grow with video length.
+:func:`iter_decoded` yields the frames before RGB conversion, for callers that skip
+some (converting costs more than decoding).
 """
 
 from __future__ import annotations
@@ -113,15 +115,47 @@ def _upright(img: RGBFrame, clockwise_deg: int) -> RGBFrame:
     return np.ascontiguousarray(np.rot90(img, k=-(clockwise_deg // 90)))
 
 
-def iter_frames(
-    path: Path, /, *, max_side_px: int | None = None
-) -> Iterator[tuple[float, RGBFrame]]:
-    """Yield (time_s, upright RGB frame) for every frame, in presentation order.
+class DecodedFrame:
+    """One decoded picture, converted to an upright RGB array only when asked.
 
-    max_side_px: scale frames down at decode time so the longer side is at most this
-    (keeps aspect ratio); landmark coordinates are later scaled back to the full size.
-    A truncated or corrupt tail ends the stream with a VideoReadError after the frames
-    that could be read, so the caller decides what to keep.
+    Converting (scaling + YUV->RGB) costs several times more than decoding, so a
+    caller that skips frames keeps them as DecodedFrame and converts only those it uses.
+    Not thread-safe: convert a given frame from one thread only.
+    """
+
+    __slots__ = ("_frame", "_rgb", "_rotation", "_size", "time_s")
+
+    def __init__(
+        self, time_s: float, frame: av.VideoFrame, size: tuple[int, int], rotation_deg: int
+    ) -> None:
+        self.time_s = time_s
+        self._frame: av.VideoFrame | None = frame
+        self._size = size
+        self._rotation = rotation_deg
+        self._rgb: RGBFrame | None = None
+
+    def rgb(self) -> RGBFrame:
+        """The upright RGB frame (h, w, 3) uint8, converted once and cached."""
+        if self._rgb is None:
+            assert self._frame is not None
+            img = self._frame.to_ndarray(format="rgb24", width=self._size[0], height=self._size[1])
+            self._rgb = _upright(img, self._rotation)
+            self._frame = None  # the decoder's YUV buffer is no longer needed
+        return self._rgb
+
+
+def iter_decoded(
+    path: Path,
+    /,
+    *,
+    max_side_px: int | None = None,
+    start_s: float = 0.0,
+    end_s: float = np.inf,
+) -> Iterator[DecodedFrame]:
+    """Yield every frame, in presentation order, decoded but not yet converted to RGB.
+
+    Same frames, times and errors as :func:`iter_frames`; with start_s/end_s only the
+    frames with start_s <= time_s < end_s (seeking to the key frame before start_s).
     """
     container = _open(path)
     try:
@@ -129,6 +163,8 @@ def iter_frames(
         stream.thread_type = "AUTO"
         base = stream.start_time or 0
         tb = stream.time_base
+        if start_s > 0 and tb:
+            container.seek(base + int(start_s / tb), stream=stream, backward=True)
         rotation: int | None = None
         size: tuple[int, int] | None = None
         last_t = -np.inf
@@ -145,9 +181,12 @@ def iter_frames(
                 if t <= last_t:  # duplicate or out-of-order timestamp: keep order monotonic
                     continue
                 last_t = t
+                if t < start_s:
+                    continue
+                if t >= end_s:
+                    return
                 assert size is not None
-                img = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
-                yield t, _upright(img, rotation)
+                yield DecodedFrame(t, frame, size, rotation)
         except av.error.FFmpegError as err:
             raise VideoReadError(
                 f"{path}: decoding stopped at {max(last_t, 0):.2f} s ({err.__class__.__name__}); "
@@ -155,6 +194,20 @@ def iter_frames(
             ) from err
     finally:
         container.close()
+
+
+def iter_frames(
+    path: Path, /, *, max_side_px: int | None = None
+) -> Iterator[tuple[float, RGBFrame]]:
+    """Yield (time_s, upright RGB frame) for every frame, in presentation order.
+
+    max_side_px: scale frames down at decode time so the longer side is at most this
+    (keeps aspect ratio); landmark coordinates are later scaled back to the full size.
+    A truncated or corrupt tail ends the stream with a VideoReadError after the frames
+    that could be read, so the caller decides what to keep.
+    """
+    for decoded in iter_decoded(path, max_side_px=max_side_px):
+        yield decoded.time_s, decoded.rgb()
 
 
 def _decode_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:

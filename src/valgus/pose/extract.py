@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import numpy as np
 import xarray as xr
 
 from valgus.errors import VideoReadError
-from valgus.io.video import iter_frames, probe
+from valgus.io.video import probe
 from valgus.pose.base import PoseEstimator
+from valgus.pose.pipeline import naive_samples, pipeline_samples
 from valgus.schema import KEYPOINTS, make_poses
 
 # MediaPipe resizes to 256x256 internally; decoding at most this size keeps
@@ -19,6 +21,17 @@ DECODE_MAX_SIDE_PX = 1280
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected)
 
+# Videos at least this long are cut in two stretches, each tracked by its own model
+# instance in its own thread, when the machine has 2 cores or more (docs/speed.md).
+SPLIT_MIN_DURATION_S = 6.0
+
+
+def _default_estimators(duration_s: float) -> list[PoseEstimator]:
+    from valgus.pose.mediapipe_backend import MediaPipePose
+
+    n = 2 if duration_s >= SPLIT_MIN_DURATION_S and (os.cpu_count() or 1) >= 2 else 1
+    return [MediaPipePose() for _ in range(n)]
+
 
 def estimate_poses(
     path: Path,
@@ -26,18 +39,21 @@ def estimate_poses(
     *,
     estimator: PoseEstimator | None = None,
     progress: ProgressFn | None = None,
+    naive: bool = False,
 ) -> xr.Dataset:
-    """Run the pose model on every frame of a video; return the pose Dataset.
+    """Landmarks of every frame of a video, as the pose Dataset.
 
     Coordinates are pixels of the full-size upright frame. A damaged tail keeps
     the frames decoded before it and records a ``truncated_at_s`` attribute.
+    By default the fast pipeline runs (valgus.pose.pipeline: threaded decoding, and
+    while the body stands still the model runs 5 times a second and the frames between
+    are interpolated; the attribute ``interpolated_frames`` counts them). naive=True runs
+    the model on every frame, one after the other (the reference for benchmarks).
     """
     info = probe(path)
     owned = estimator is None
-    if estimator is None:
-        from valgus.pose.mediapipe_backend import MediaPipePose
-
-        estimator = MediaPipePose()
+    estimators = [estimator] if estimator is not None else _default_estimators(info.duration_s)
+    estimator = estimators[0]
     times: list[float] = []
     xy: list[np.ndarray] = []
     world: list[np.ndarray] = []
@@ -46,9 +62,23 @@ def estimate_poses(
     nan3 = np.full((len(KEYPOINTS), 3), np.nan)
     zeros = np.zeros(len(KEYPOINTS))
     truncated_at: float | None = None
+    n_interpolated = 0
+    samples = (
+        naive_samples(path, estimator, max_side_px=DECODE_MAX_SIDE_PX)
+        if naive
+        else pipeline_samples(
+            path,
+            estimators,
+            fps=info.fps_nominal,
+            aspect=info.width / info.height,
+            duration_s=info.duration_s,
+            max_side_px=DECODE_MAX_SIDE_PX,
+        )
+    )
     try:
-        for t, rgb in iter_frames(path, max_side_px=DECODE_MAX_SIDE_PX):
-            pose = estimator.process(rgb)
+        for sample in samples:
+            t, pose = sample.time_s, sample.pose
+            n_interpolated += sample.interpolated
             times.append(t)
             xy.append(pose.xy_norm if pose else nan2)
             world.append(pose.world_m if pose else nan3)
@@ -60,8 +90,10 @@ def estimate_poses(
             raise
         truncated_at = times[-1]
     finally:
+        samples.close()  # stops the decoding thread if the loop ended early
         if owned:
-            estimator.close()
+            for est in estimators:
+                est.close()
     if len(times) < 2:
         raise VideoReadError(f"{path} holds fewer than 2 decodable frames; nothing to analyze.")
     if truncated_at is None and info.duration_s - times[-1] > max(1.0, 0.05 * info.duration_s):
@@ -75,6 +107,7 @@ def estimate_poses(
         "rotation": info.rotation_deg,
         "fps": float(1.0 / np.median(np.diff(times))),
         "model": estimator.name,
+        "interpolated_frames": n_interpolated,
     }
     if truncated_at is not None:
         attrs["truncated_at_s"] = truncated_at
