@@ -32,6 +32,7 @@ from valgus.assessment.selftests import (
     SidedPctBw,
 )
 from valgus.errors import AnalysisFileError
+from valgus.validation import first_problem
 
 DriverId = Literal["foot_pronation", "ankle_dorsiflexion", "hip", "motor_control"]
 Weight = Literal["none", "possible", "likely"]
@@ -138,10 +139,8 @@ def read_analysis(data: Any, /, *, name: str = "analysis") -> MovementResult:
     try:
         return MovementResult.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
         raise AnalysisFileError(
-            f"{name} is not a valgus analysis result ({where}: {first['msg']}); "
+            f"{name} is not a valgus analysis result ({first_problem(err)}); "
             "give the JSON written by `valgus analyze --json`"
         ) from err
 

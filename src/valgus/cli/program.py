@@ -19,6 +19,7 @@ from valgus.errors import AnalysisFileError, AnswersError, InputError, ValgusErr
 from valgus.program.catalogue import load_catalogue
 from valgus.program.ics import program_to_ics
 from valgus.program.prescription import Program, prescribe
+from valgus.validation import first_problem
 
 
 def read_assessment(path: Path) -> Assessment:
@@ -29,10 +30,8 @@ def read_assessment(path: Path) -> Assessment:
     try:
         return Assessment.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
         raise AnalysisFileError(
-            f"{path} is not a valgus assessment ({where}: {first['msg']}); give the JSON "
+            f"{path} is not a valgus assessment ({first_problem(err)}); give the JSON "
             "written by `valgus assess --json`"
         ) from err
 

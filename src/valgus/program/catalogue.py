@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from valgus.assessment.drivers import DriverId
 from valgus.errors import CatalogueError
+from valgus.validation import first_problem
 
 CATALOGUE_FILE = "catalogue.toml"
 
@@ -112,11 +113,9 @@ def parse_catalogue(text: str, /, *, name: str = CATALOGUE_FILE) -> Catalogue:
     try:
         return Catalogue.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
         raise CatalogueError(
             f"{name} does not validate ({err.error_count()} problem(s)); first: "
-            f"{where}: {first['msg']}"
+            f"{first_problem(err)}"
         ) from err
 
 
