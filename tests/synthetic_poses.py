@@ -55,6 +55,14 @@ class Squat:
     px_per_m: float = 1000.0
     hip_y_px: float = 800.0  # image y of the hip centre when standing
     visibility: float = 0.99
+    # Single-leg squat: the standing leg ("left"/"right"); the other foot is held lift_m
+    # off the floor and behind. At the bottom the lifted side's hip is lower by
+    # pelvic_drop_deg and the trunk leans trunk_lean_deg toward the standing leg (both
+    # scale with the phase).
+    stance: str | None = None
+    lift_m: float = 0.15
+    pelvic_drop_deg: float = 0.0
+    trunk_lean_deg: float = 0.0
 
     @property
     def rep_starts_s(self) -> np.ndarray:
@@ -114,16 +122,28 @@ def body_3d(sq: Squat) -> np.ndarray:
     knee_z = -SHANK * np.sin(shank)  # knee moves forward (towards the camera)
     hip_y = knee_y - THIGH * np.cos(thigh)
     hip_z = knee_z + THIGH * np.sin(thigh)  # hips move back
+    drop_y = 2 * HIP_HALF_WIDTH * np.tan(np.radians(sq.pelvic_drop_deg) * p)
+    stance_sign = {"left": 1.0, "right": -1.0}.get(sq.stance or "", 0.0)
+    lean_x = stance_sign * TORSO * np.tan(np.radians(sq.trunk_lean_deg) * p)
     for side, sign in (("left", 1.0), ("right", -1.0)):
         x = sign * HIP_HALF_WIDTH
         shift = sq.medial_shift_m.get(side, 0.0) * p**sq.shift_power
-        put(f"{side}_hip", x, hip_y, hip_z)
-        put(f"{side}_knee", x - sign * shift, knee_y, knee_z)
-        put(f"{side}_ankle", x, ankle_y, 0.0)
-        put(f"{side}_heel", x, ankle_y + 0.05, 0.06)
-        put(f"{side}_foot_index", x, ankle_y + 0.07, -0.16)
+        lifted = sq.stance is not None and side != sq.stance
+        h_y = hip_y + (drop_y if lifted else 0.0)
+        put(f"{side}_hip", x, h_y, hip_z)
+        if lifted:  # knee bent, foot held behind and off the floor
+            put(f"{side}_knee", x, h_y + THIGH * 0.95, hip_z - 0.12)
+            a_y = ankle_y - sq.lift_m
+            put(f"{side}_ankle", x, a_y, hip_z + 0.25)
+            put(f"{side}_heel", x, a_y + 0.02, hip_z + 0.30)
+            put(f"{side}_foot_index", x, a_y + 0.06, hip_z + 0.12)
+        else:
+            put(f"{side}_knee", x - sign * shift, knee_y, knee_z)
+            put(f"{side}_ankle", x, ankle_y, 0.0)
+            put(f"{side}_heel", x, ankle_y + 0.05, 0.06)
+            put(f"{side}_foot_index", x, ankle_y + 0.07, -0.16)
         # upper body follows the hips, torso upright
-        put(f"{side}_shoulder", sign * SHOULDER_HALF_WIDTH, hip_y - TORSO, hip_z)
+        put(f"{side}_shoulder", sign * SHOULDER_HALF_WIDTH + lean_x, hip_y - TORSO, hip_z)
         put(f"{side}_elbow", sign * 0.22, hip_y - TORSO + 0.28, hip_z)
         put(f"{side}_wrist", sign * 0.23, hip_y - TORSO + 0.52, hip_z - 0.02)
         for part, dy in (("pinky", 0.60), ("index", 0.61), ("thumb", 0.57)):

@@ -16,20 +16,34 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
+from numpy.typing import NDArray
 
-from valgus.assessment import bands, quality
+from valgus.assessment import bands, drop_jump, quality, single_leg
+from valgus.assessment.movement import recognise_movement
 from valgus.assessment.series import FrameSeries, compute_series
-from valgus.assessment.squat import measure_reps, summarize
-from valgus.assessment.track import MIN_VISIBILITY, build_track
+from valgus.assessment.squat import asymmetry, measure_reps, stat, summarize
+from valgus.assessment.track import MIN_VISIBILITY, Track, build_track
 from valgus.errors import InputError, NoRepsFoundError
 from valgus.io.poses import is_pose_file, load_poses, save_poses
 from valgus.kinematics.filtering import DEFAULT_CUTOFF_HZ, MAX_GAP_S, variable_frame_rate
 from valgus.kinematics.reps import MIN_REP_DEPTH, detect_reps
+from valgus.kinematics.reps import Rep as RepIdx
 from valgus.pose.extract import ProgressFn, estimate_poses
-from valgus.results import AnalysisResult, Quality, QualityWarning, Source
+from valgus.results import (
+    AnalysisResult,
+    MovementChoice,
+    Quality,
+    QualityWarning,
+    Rep,
+    Source,
+    Summary,
+)
 from valgus.schema import Side
 
-MOVEMENTS = ("squat",)
+MOVEMENTS = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
+MOVEMENT_CHOICES = (*MOVEMENTS, "auto")
+MOCAP_SUFFIXES = (".trc", ".c3d")
+SIDES = ("auto", "left", "right")
 MIN_REPS_RECOMMENDED = 3  # mean of >= 3 trials (Willson 2006; Munro 2012; reference rule 1)
 
 
@@ -42,62 +56,177 @@ class Analysis:
     series: FrameSeries
 
 
+@dataclass(frozen=True)
+class Options:
+    """What the user said about the recording beyond the movement."""
+
+    side: str = "auto"  # single-leg squat: the standing leg, or "auto"
+    sex: str | None = None  # drop jump: picks the landing norms (Herrington & Munro 2010)
+
+
 def analyze_video(
-    path: str | Path, /, *, movement: str = "squat", progress: ProgressFn | None = None
+    path: str | Path,
+    /,
+    *,
+    movement: str = "squat",
+    options: Options = Options(),
+    progress: ProgressFn | None = None,
 ) -> Analysis:
     """Run the pose model on a video and analyze it. Raises a ValgusError subclass when
     the footage cannot support a result (see valgus.errors)."""
-    _check_movement(movement)
+    _check_movement(movement, options)
     poses = estimate_poses(Path(path), progress=progress)
-    return analyze_poses(poses, movement=movement, source_kind="video")
+    return analyze_poses(poses, movement=movement, options=options, source_kind="video")
 
 
 def analyze_file(
-    path: str | Path, /, *, movement: str = "squat", progress: ProgressFn | None = None
+    path: str | Path,
+    /,
+    *,
+    movement: str = "squat",
+    options: Options = Options(),
+    progress: ProgressFn | None = None,
 ) -> Analysis:
-    """Analyze a video, or rerun the analysis on a saved pose file (*.poses.nc)."""
+    """Analyze a video, a saved pose file (*.poses.nc) or marker motion capture (.trc, .c3d)."""
     p = Path(path)
     if is_pose_file(p):
-        return analyze_poses(load_poses(p), movement=movement, source_kind="poses")
-    return analyze_video(p, movement=movement, progress=progress)
+        return analyze_poses(load_poses(p), movement=movement, options=options)
+    if p.suffix.lower() in MOCAP_SUFFIXES:
+        from valgus.io.mocap import load_mocap  # the C3D reader loads only when needed
+
+        _check_movement(movement, options)
+        return analyze_poses(load_mocap(p), movement=movement, options=options, source_kind="mocap")
+    return analyze_video(p, movement=movement, options=options, progress=progress)
 
 
-def _check_movement(movement: str) -> None:
-    if movement not in MOVEMENTS:
+def _check_movement(movement: str, options: Options) -> None:
+    if movement not in MOVEMENT_CHOICES:
         raise InputError(
-            f"movement {movement!r} is not supported yet; choose from: {', '.join(MOVEMENTS)}"
+            f"movement {movement!r} is not known; choose from: {', '.join(MOVEMENT_CHOICES)}"
         )
+    if options.side not in SIDES:
+        raise InputError(f"side {options.side!r} is not known; choose from: {', '.join(SIDES)}")
+    if options.sex not in (None, "female", "male"):
+        raise InputError(f"sex {options.sex!r} is not known; choose female or male (or leave out)")
 
 
 def analyze_poses(
-    poses: xr.Dataset, /, *, movement: str = "squat", source_kind: str = "poses"
+    poses: xr.Dataset,
+    /,
+    *,
+    movement: str = "squat",
+    options: Options = Options(),
+    source_kind: str = "poses",
 ) -> Analysis:
     """Analyze a pose Dataset (pure: no file is read or written)."""
-    _check_movement(movement)
+    _check_movement(movement, options)
     track = build_track(poses)
     quality.check_person(track)
     warnings = _input_warnings(poses, track.swaps.n_swapped)
     quality.refuse_side_view(quality.estimate_view(track, track.detected))
     # Legs cut off all along: say so rather than "no reps" (partial cuts are judged per rep).
     quality.check_framing(track, track.detected, where="of the video")
-    series = compute_series(track)
-    reps = detect_reps(series.depth, series.time_s)
-    if not reps:
-        damaged = (
-            f" The video is damaged after {poses.attrs['truncated_at_s']:.1f} s."
-            if "truncated_at_s" in poses.attrs
-            else ""
-        )
-        raise NoRepsFoundError(
-            f"no squat found: the hips never dropped by {100 * MIN_REP_DEPTH:.0f}% of leg length "
-            f"or more.{damaged} Film 3-5 full squats, the whole body in frame."
-        )
+    choice: MovementChoice | None = None
+    if movement == "auto":
+        movement, reason = recognise_movement(track)
+        choice = MovementChoice(given="auto", reason=reason)
+    ctx = _Context(poses, track, warnings, source_kind, choice, options)
+    if movement == "single-leg-squat":
+        return _single_leg(ctx)
+    if movement == "drop-jump":
+        return _drop_jump(ctx)
+    return _bilateral(ctx, movement)
+
+
+@dataclass
+class _Context:
+    poses: xr.Dataset
+    track: Track
+    warnings: list[QualityWarning]
+    source_kind: str
+    choice: MovementChoice | None
+    options: Options
+
+
+def _no_reps(ctx: _Context, what: str, min_depth: float, advice: str) -> NoRepsFoundError:
+    damaged = (
+        f" The video is damaged after {ctx.poses.attrs['truncated_at_s']:.1f} s."
+        if "truncated_at_s" in ctx.poses.attrs
+        else ""
+    )
+    return NoRepsFoundError(
+        f"no {what} found: the hips never dropped by {100 * min_depth:.0f}% of leg length "
+        f"or more.{damaged} {advice}"
+    )
+
+
+def _frames_of(track: Track, reps: list[RepIdx]) -> NDArray[np.bool_]:
     in_reps = np.zeros(len(track.time_s), dtype=bool)
     for r in reps:
         in_reps[r.start : r.end + 1] = True
-    view = quality.estimate_view(track, in_reps & track.detected)
-    warnings += quality.view_warnings(view)
-    warnings += quality.check_framing(track, in_reps)
+    return in_reps
+
+
+def _view_gates(ctx: _Context, in_reps: NDArray[np.bool_]) -> quality.ViewEstimate:
+    view = quality.estimate_view(ctx.track, in_reps & ctx.track.detected)
+    ctx.warnings.extend(quality.view_warnings(view))
+    ctx.warnings.extend(quality.check_framing(ctx.track, in_reps))
+    return view
+
+
+def _hidden_warning(side: Side, task: str) -> QualityWarning:
+    return QualityWarning(
+        code=f"{side.value}_leg_hidden",
+        message=f"the {side.value} leg's hip, knee or ankle is hidden or unclear during the "
+        f"{task}; that leg is not judged. Film square-on, in good light, legs uncovered.",
+    )
+
+
+def _few_reps(n: int, what: str = "rep(s)") -> QualityWarning:
+    return QualityWarning(
+        code="few_reps",
+        message=f"only {n} {what} found; 3-5 give a reliable mean and spread.",
+    )
+
+
+def _result(
+    ctx: _Context,
+    movement: str,
+    view: quality.ViewEstimate,
+    usable: bool,
+    reps: list[Rep],
+    summary: Summary,
+    method: dict[str, float | str],
+) -> AnalysisResult:
+    return AnalysisResult(
+        movement=movement,  # type: ignore[arg-type]
+        movement_choice=ctx.choice,
+        source=_source(ctx.poses, ctx.source_kind),
+        quality=Quality(
+            usable=usable,
+            view=view.view,
+            view_yaw_deg=view.yaw_deg,
+            detected_fraction=round(float(ctx.track.detected.mean()), 3),
+            swapped_frames=ctx.track.swaps.n_swapped,
+            warnings=ctx.warnings,
+        ),
+        reps=reps,
+        summary=summary,
+        method=method,
+    )
+
+
+def _bilateral(ctx: _Context, movement: str) -> Analysis:
+    """Bilateral squat, flat or with the heels raised (same measures, PRODUCT.md)."""
+    track = ctx.track
+    series = compute_series(track)
+    reps = detect_reps(series.depth, series.time_s)
+    if not reps:
+        raise _no_reps(
+            ctx, "squat", MIN_REP_DEPTH, "Film 3-5 full squats, the whole body in frame."
+        )
+    in_reps = _frames_of(track, reps)
+    view = _view_gates(ctx, in_reps)
     visible = {s: quality.leg_visible(track, s.value, in_reps) for s in Side}
     why_not = {
         s: "" if ok else "its hip, knee or ankle is hidden or unclear in the reps"
@@ -107,39 +236,189 @@ def analyze_poses(
     if not quality.view_allows_valgus(view):
         visible = dict.fromkeys(Side, False)
         why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
-    for s, ok in visible.items():
-        if not ok and "hidden" in why_not[s]:
-            warnings.append(
-                QualityWarning(
-                    code=f"{s.value}_leg_hidden",
-                    message=f"the {s.value} leg's hip, knee or ankle is hidden or unclear during the "
-                    "squats; that leg is not judged. Film square-on, in good light, legs uncovered.",
-                )
-            )
+    ctx.warnings.extend(
+        _hidden_warning(s, "squats")
+        for s, ok in visible.items()
+        if not ok and "hidden" in why_not[s]
+    )
     if len(reps) < MIN_REPS_RECOMMENDED:
-        warnings.append(
+        ctx.warnings.append(_few_reps(len(reps)))
+    rep_results = measure_reps(series, reps, visible, ratios_ok=ratios_ok)
+    result = _result(
+        ctx,
+        movement,
+        view,
+        any(visible.values()),
+        rep_results,
+        summarize(rep_results, why_not),
+        _method(ctx.poses),
+    )
+    return Analysis(result, ctx.poses, series)
+
+
+def _single_leg(ctx: _Context) -> Analysis:
+    """Single-leg squat: reps, the standing leg of each, its measures (single_leg.py)."""
+    track = ctx.track
+    series = compute_series(track, single_leg=True)
+    found = detect_reps(series.depth, series.time_s, min_depth=single_leg.MIN_SLS_DEPTH)
+    lift = single_leg.foot_lift(track, series.leg_length_px)
+    calls = [single_leg.stance_in_rep(lift, r) for r in found]
+    reps = [(r, c.side) for r, c in zip(found, calls, strict=True) if c.side is not None]
+    if found and not reps:
+        raise NoRepsFoundError(
+            f"{len(found)} squat(s) found, but both feet stayed on the floor: this looks like "
+            "a two-leg squat. Use --movement squat, or film the single-leg squat with the "
+            "other foot held off the floor."
+        )
+    if not reps:
+        raise _no_reps(
+            ctx,
+            "single-leg squat",
+            single_leg.MIN_SLS_DEPTH,
+            "Film 5 single-leg squats per side, the whole body in frame.",
+        )
+    if len(reps) < len(found):
+        ctx.warnings.append(
             QualityWarning(
-                code="few_reps",
-                message=f"only {len(reps)} rep(s) found; 3-5 reps give a reliable mean and spread.",
+                code="two_leg_reps_ignored",
+                message=f"{len(found) - len(reps)} rep(s) with both feet on the floor were "
+                "ignored.",
             )
         )
-    rep_results = measure_reps(series, reps, visible, ratios_ok=ratios_ok)
-    result = AnalysisResult(
-        movement=movement,
-        source=_source(poses, source_kind),
-        quality=Quality(
-            usable=any(visible.values()),
-            view=view.view,
-            view_yaw_deg=view.yaw_deg,
-            detected_fraction=round(float(track.detected.mean()), 3),
-            swapped_frames=track.swaps.n_swapped,
-            warnings=warnings,
-        ),
-        reps=rep_results,
-        summary=summarize(rep_results, why_not),
-        method=_method(poses),
+    reps = _keep_side(ctx, reps)
+    in_reps = _frames_of(track, [r for r, _ in reps])
+    view = _view_gates(ctx, in_reps)
+    visible: dict[Side, bool] = {}
+    why_not: dict[Side, str] = {}
+    for s in Side:
+        stood = _frames_of(track, [r for r, st in reps if st is s])
+        visible[s] = bool(stood.any()) and quality.leg_visible(track, s.value, stood)
+        if stood.any() and not visible[s]:
+            why_not[s] = "its hip, knee or ankle is hidden or unclear in the reps"
+            ctx.warnings.append(_hidden_warning(s, "single-leg squats"))
+    if not quality.view_allows_valgus(view):
+        visible = dict.fromkeys(Side, False)
+        why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
+    for s in Side:
+        n = sum(st is s for _, st in reps)
+        if 0 < n < MIN_REPS_RECOMMENDED:
+            ctx.warnings.append(_few_reps(n, f"single-leg rep(s) on the {s.value} leg"))
+    rep_results = [
+        single_leg.measure_rep(track, series, r, i + 1, st, visible=visible[st])
+        for i, (r, st) in enumerate(reps)
+    ]
+    left = single_leg.summarize_side(Side.LEFT, rep_results, why_not=why_not.get(Side.LEFT, ""))
+    right = single_leg.summarize_side(Side.RIGHT, rep_results, why_not=why_not.get(Side.RIGHT, ""))
+    summary = Summary(
+        n_reps=len(rep_results),
+        left=left,
+        right=right,
+        kasr=stat([]),
+        nksd=stat([]),
+        depth=stat([r.depth for r in rep_results]),
+        asymmetry=asymmetry(left, right),
+        statement=bands.WELLNESS_STATEMENT,
     )
-    return Analysis(result, poses, series)
+    method = _method(ctx.poses) | {
+        "min_rep_depth": single_leg.MIN_SLS_DEPTH,
+        "min_foot_lift": single_leg.MIN_FOOT_LIFT,
+        "pelvic_drop_sign_deg": single_leg.PELVIC_DROP_SIGN_DEG,
+        "trunk_lean_sign_deg": single_leg.TRUNK_LEAN_SIGN_DEG,
+    }
+    result = _result(
+        ctx, "single-leg-squat", view, any(visible.values()), rep_results, summary, method
+    )
+    return Analysis(result, ctx.poses, series)
+
+
+def _drop_jump(ctx: _Context) -> Analysis:
+    """Drop vertical jump: events per trial, measures at contact and peak flexion."""
+    track = build_track(ctx.poses, cutoff_hz=drop_jump.DROP_JUMP_CUTOFF_HZ)
+    series = compute_series(track)
+    foot_h, hip_h = drop_jump.jump_signals(track, series.leg_length_px)
+    from valgus.kinematics.landing import detect_drop_jumps
+
+    events = detect_drop_jumps(track.time_s, foot_h, hip_h)
+    if not events:
+        raise NoRepsFoundError(
+            "no drop jump found: the feet never dropped from a raised surface to the floor "
+            "and took off again. Film 3 drop jumps from a 30 cm box from the front, the whole "
+            "body, the box and the landing spot in frame."
+        )
+    landing = np.zeros(len(track.time_s), dtype=bool)
+    for ev in events:
+        end = ev.take_off if ev.take_off is not None else ev.peak_flexion
+        landing[ev.contact : end + 1] = True
+    view = _view_gates(ctx, landing)
+    visible = {s: quality.leg_visible(track, s.value, landing) for s in Side}
+    why_not = {
+        s: "" if ok else "its hip, knee or ankle is hidden or unclear at landing"
+        for s, ok in visible.items()
+    }
+    ratios_ok = all(visible.values())
+    if not quality.view_allows_valgus(view):
+        visible = dict.fromkeys(Side, False)
+        why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
+    ctx.warnings.extend(
+        _hidden_warning(s, "landings")
+        for s, ok in visible.items()
+        if not ok and "hidden" in why_not[s]
+    )
+    if len(events) < MIN_REPS_RECOMMENDED:
+        ctx.warnings.append(_few_reps(len(events), "drop jump(s)"))
+    if ctx.options.sex is None:
+        ctx.warnings.append(
+            QualityWarning(
+                code="sex_not_given",
+                message="landing norms differ for women (7-13 deg) and men (3-8 deg; "
+                "Herrington & Munro 2010); without --sex the women's range was used.",
+            )
+        )
+    reps = [
+        drop_jump.measure_trial(series, ev, i + 1, visible, ratios_ok=ratios_ok)
+        for i, ev in enumerate(events)
+    ]
+    sex = ctx.options.sex
+    method = _method(ctx.poses) | {
+        "lowpass_hz": drop_jump.DROP_JUMP_CUTOFF_HZ,
+        "landing_typical_max_deg": bands.LANDING_TYPICAL_MAX_DEG[sex or "female"],
+        "landing_marked_deg": bands.LANDING_MARKED_DEG,
+        "norms": f"drop-jump landing, {sex or 'female (sex not given)'}",
+    }
+    del method["min_rep_depth"], method["fppa_max_depth"]
+    result = _result(
+        ctx,
+        "drop-jump",
+        view,
+        any(visible.values()),
+        reps,
+        drop_jump.summarize(reps, why_not, sex),
+        method,
+    )
+    return Analysis(result, ctx.poses, series)
+
+
+def _keep_side(ctx: _Context, reps: list[tuple[RepIdx, Side]]) -> list[tuple[RepIdx, Side]]:
+    """Apply --side: keep the reps on that leg; refuse when none stood on it."""
+    if ctx.options.side == "auto":
+        return reps
+    want = Side(ctx.options.side)
+    kept = [(r, s) for r, s in reps if s is want]
+    if not kept:
+        raise InputError(
+            f"you said --side {want.value}, but the {want.value} foot was off the floor in every "
+            f"rep (the {want.other.value} leg stood). If the video is mirrored (a selfie camera) "
+            "the sides swap; use --side auto to take the leg the camera saw standing."
+        )
+    if len(kept) < len(reps):
+        ctx.warnings.append(
+            QualityWarning(
+                code="other_side_reps_ignored",
+                message=f"{len(reps) - len(kept)} rep(s) on the {want.other.value} leg were "
+                f"ignored (--side {want.value}).",
+            )
+        )
+    return kept
 
 
 def _input_warnings(poses: xr.Dataset, n_swapped: int) -> list[QualityWarning]:

@@ -11,7 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# v2 (additive): movement-specific fields for the single-leg squat (stance side, pelvic
+# drop, trunk lean) and the drop jump (events, measures at initial contact, change to peak
+# flexion), and how the movement was chosen. v1 documents still validate.
+
+Movement = Literal["squat", "heel-raised-squat", "single-leg-squat", "drop-jump"]
 
 View = Literal["frontal", "oblique", "side", "unknown"]
 Verdict = Literal["none", "mild", "marked"]
@@ -37,7 +42,7 @@ class QualityWarning(_Model):
 
 class Source(_Model):
     path: str
-    kind: Literal["video", "poses"]
+    kind: Literal["video", "poses", "mocap"]
     fps: float
     frames: int
     duration_s: float
@@ -81,6 +86,18 @@ class LegRep(_Model):
     thigh_foreshortening: float | None = Field(
         description="projected thigh length at the deepest frame / standing thigh length"
     )
+    role: Literal["both", "stance", "lifted"] = Field(
+        default="both",
+        description="single-leg squat: the standing (measured) or the lifted leg in this rep",
+    )
+    fppa_contact_deg: float | None = Field(
+        default=None, description="drop jump: FPPA at initial contact"
+    )
+    mkd_contact: float | None = Field(default=None, description="drop jump: MKD at initial contact")
+    fppa_change_deg: float | None = Field(
+        default=None,
+        description="drop jump: FPPA at peak knee flexion minus FPPA at initial contact",
+    )
 
 
 class Rep(_Model):
@@ -96,6 +113,28 @@ class Rep(_Model):
         description="knee separation / ankle separation at the deepest frame"
     )
     nksd: float | None = Field(description="knee separation / hip separation at the deepest frame")
+    stance_side: Literal["left", "right"] | None = Field(
+        default=None, description="single-leg squat: the standing leg"
+    )
+    pelvic_drop_deg: float | None = Field(
+        default=None,
+        description="single-leg squat: tilt of the hip-to-hip line at the deepest frame, + = "
+        "the lifted side's hip lower (contralateral pelvic drop); assumes a level camera",
+    )
+    trunk_lean_deg: float | None = Field(
+        default=None,
+        description="single-leg squat: lean of the mid-hip to mid-shoulder line from vertical "
+        "at the deepest frame, + = toward the stance side",
+    )
+    drop_s: float | None = Field(default=None, description="drop jump: the feet leave the box")
+    contact_s: float | None = Field(
+        default=None, description="drop jump: initial contact (first landing)"
+    )
+    take_off_s: float | None = Field(
+        default=None, description="drop jump: last instant on the floor before the jump"
+    )
+    kasr_contact: float | None = Field(default=None, description="drop jump: KASR at contact")
+    nksd_contact: float | None = Field(default=None, description="drop jump: NKSD at contact")
 
 
 class LegSummary(_Model):
@@ -117,6 +156,20 @@ class LegSummary(_Model):
     )
     mkd_sdc: float | None
     description: str
+    pelvic_drop_deg: Stat | None = Field(
+        default=None, description="single-leg squat on this leg: pelvic drop over reps"
+    )
+    trunk_lean_deg: Stat | None = None
+    pelvic_drop: bool | None = Field(
+        default=None,
+        description="single-leg squat: mean pelvic drop at or beyond the (qualitative) sign "
+        "threshold; no validated 2D threshold exists (reference rule 12)",
+    )
+    trunk_lean: bool | None = None
+    fppa_contact_deg: Stat | None = Field(
+        default=None, description="drop jump: FPPA at initial contact over trials"
+    )
+    fppa_change_deg: Stat | None = None
 
 
 class Asymmetry(_Model):
@@ -139,11 +192,21 @@ class Summary(_Model):
     depth: Stat
     asymmetry: Asymmetry
     statement: str
+    kasr_contact: Stat | None = Field(default=None, description="drop jump: KASR at contact")
+    nksd_contact: Stat | None = None
+
+
+class MovementChoice(_Model):
+    """How the movement was chosen: given by the user or recognised (`--movement auto`)."""
+
+    given: Literal["given", "auto"]
+    reason: str
 
 
 class AnalysisResult(_Model):
     schema_version: int = SCHEMA_VERSION
-    movement: str
+    movement: Movement
+    movement_choice: MovementChoice | None = None
     source: Source
     quality: Quality
     reps: list[Rep]

@@ -97,3 +97,15 @@ WELLNESS_STATEMENT = (
     "differ from 3D knee motion; manual 2D FPPA has a smallest detectable difference of "
     "about 8 degrees (Munro 2012)."
 )
+
+# Drop-jump landing FPPA (reference section 5 rule 5; Herrington & Munro 2010, healthy
+# adults 18-28, 50 F / 50 M): "normal" 7-13 deg in women, 3-8 deg in men. Above the upper
+# end of the normal range = above typical. Well above typical from 21 deg: the mean of
+# women with patellofemoral pain in single-leg landing (21.7 deg, Herrington 2014), as
+# rule 5 proposes. Without the person's sex the women's (wider) range is used, and said.
+LANDING_TYPICAL_MAX_DEG = {"female": 13.0, "male": 8.0}
+LANDING_MARKED_DEG = 21.0
+
+
+def landing_level(fppa_deg: float, sex: str | None) -> Level:
+    return level_of(fppa_deg, LANDING_TYPICAL_MAX_DEG[sex or "female"], LANDING_MARKED_DEG)

@@ -69,11 +69,20 @@ def _leg(track: Track, side: Side) -> tuple[FloatArray, FloatArray, FloatArray, 
     return p(f"{side}_hip"), p(f"{side}_knee"), p(f"{side}_ankle"), p(f"{side.other}_hip")
 
 
-def compute_series(track: Track, /) -> FrameSeries:
-    """Every per-frame measure the squat analysis uses."""
+def compute_series(track: Track, /, *, single_leg: bool = False) -> FrameSeries:
+    """Every per-frame measure the squat analyses use.
+
+    The leg length is the median over standing frames of both legs' projected lengths;
+    single_leg: of the longer leg per frame (the lifted leg is bent and looks short).
+    """
     stand = standing_frames(track)
     lengths = {s: angles.leg_length_px(*_leg(track, s)[:3]) for s in Side}
-    leg_len = _median(np.concatenate([lengths[s][stand] for s in Side]))
+    if single_leg:
+        with np.errstate(invalid="ignore"):
+            longer = np.fmax(lengths[Side.LEFT], lengths[Side.RIGHT])
+        leg_len = _median(longer[stand])
+    else:
+        leg_len = _median(np.concatenate([lengths[s][stand] for s in Side]))
     y = _hip_mid_y(track)
     depth = (y - _median(y[stand])) / leg_len
     legs: dict[Side, LegSeries] = {}

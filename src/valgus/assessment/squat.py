@@ -24,29 +24,38 @@ from valgus.schema import Side
 FloatArray = NDArray[np.float64]
 
 
-def _num(x: float) -> float | None:
+def num(x: float) -> float | None:
+    """A finite number rounded for the JSON, else None."""
     return round(float(x), 3) if x is not None and math.isfinite(x) else None
+
+
+_num = num
 
 
 def _peak(values: FloatArray) -> float | None:
     return _num(float(np.nanmax(values))) if np.isfinite(values).any() else None
 
 
+def not_measured_leg() -> LegRep:
+    """A leg with no measures in a rep (hidden, or the lifted leg of a single-leg squat)."""
+    return LegRep(
+        visible=False,
+        fppa_deg=None,
+        fppa_peak_deg=None,
+        fppa_mid_deg=None,
+        fppa_valid=False,
+        mkd=None,
+        mkd_peak=None,
+        mkd_mid=None,
+        knee_flexion_deg=None,
+        thigh_foreshortening=None,
+    )
+
+
 def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool, depth: float) -> LegRep:
     """One leg's measures in one rep."""
     if not visible:
-        return LegRep(
-            visible=False,
-            fppa_deg=None,
-            fppa_peak_deg=None,
-            fppa_mid_deg=None,
-            fppa_valid=False,
-            mkd=None,
-            mkd_peak=None,
-            mkd_mid=None,
-            knee_flexion_deg=None,
-            thigh_foreshortening=None,
-        )
+        return not_measured_leg()
     b = rep.bottom
     window = slice(rep.start, rep.end + 1)
     fs = leg.thigh_foreshortening[b]
@@ -140,8 +149,11 @@ def _not_judged(side: Side, why: str) -> LegSummary:
     )
 
 
-def summarize_leg(side: Side, legs: list[LegRep], *, why_not: str = "") -> LegSummary:
-    """Verdict, pattern and spread for one leg over its reps."""
+def summarize_leg(
+    side: Side, legs: list[LegRep], *, why_not: str = "", task: str = "squat"
+) -> LegSummary:
+    """Verdict, pattern and spread for one leg over its reps (task names the movement in
+    the description)."""
     seen = [lr for lr in legs if lr.visible and lr.mkd is not None]
     if not seen:
         return _not_judged(side, why_not or "its hip, knee or ankle is hidden in the reps")
@@ -181,18 +193,26 @@ def summarize_leg(side: Side, legs: list[LegRep], *, why_not: str = "") -> LegSu
         knee_flexion_deg=stat([lr.knee_flexion_deg for lr in seen]),
         fppa_sdc_deg=sdc(fppa),
         mkd_sdc=sdc(mkd),
-        description=describe_leg(side, level, pattern, mkd, fppa, fppa_ok, borderline),
+        description=describe_leg(side, level, pattern, mkd, fppa, fppa_ok, borderline, task=task),
     )
 
 
 def describe_leg(
-    side: Side, level: int, pattern: str, mkd: Stat, fppa: Stat, fppa_ok: bool, borderline: bool
+    side: Side,
+    level: int,
+    pattern: str,
+    mkd: Stat,
+    fppa: Stat,
+    fppa_ok: bool,
+    borderline: bool,
+    *,
+    task: str = "squat",
 ) -> str:
     """Plain words for what the camera saw: no diagnosis, no risk."""
     assert mkd.mean is not None
     where = "inside" if mkd.mean > 0 else "outside"
     text = (
-        f"At the bottom of the squat the {side.value} knee was {abs(mkd.mean) * 100:.0f}% of "
+        f"At the bottom of the {task} the {side.value} knee was {abs(mkd.mean) * 100:.0f}% of "
         f"leg length {where} the line over the toes"
     )
     if fppa_ok and fppa.mean is not None:

@@ -9,7 +9,12 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from valgus.kinematics.angles import leg_length_px
-from valgus.kinematics.filtering import interpolate_gaps, lowpass, mask_low_confidence
+from valgus.kinematics.filtering import (
+    DEFAULT_CUTOFF_HZ,
+    interpolate_gaps,
+    lowpass,
+    mask_low_confidence,
+)
 from valgus.kinematics.swaps import LOWER_LEG, SwapReport, apply_swaps, detect_swaps
 
 FloatArray = NDArray[np.float64]
@@ -55,7 +60,7 @@ def _scale_px(xy: FloatArray, names: list[str]) -> float:
     return float(np.median(values)) if values.size else float("nan")
 
 
-def build_track(ds: xr.Dataset, /) -> Track:
+def build_track(ds: xr.Dataset, /, *, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> Track:
     """Swap-correct, mask low-visibility landmarks, bridge short gaps, low-pass filter."""
     names = [str(k) for k in ds.keypoint.values]
     t = ds.time.values.astype(np.float64)
@@ -70,10 +75,14 @@ def build_track(ds: xr.Dataset, /) -> Track:
     arrays = [apply_swaps(a, names, swaps.leg_frames, parts=LOWER_LEG) for a in arrays]
     xy, world, conf = arrays[0], arrays[1], arrays[2][:, 0, :]
     clean_xy = lowpass(
-        interpolate_gaps(mask_low_confidence(xy, conf, min_conf=MIN_VISIBILITY), t), t
+        interpolate_gaps(mask_low_confidence(xy, conf, min_conf=MIN_VISIBILITY), t),
+        t,
+        cutoff_hz=cutoff_hz,
     )
     clean_w = lowpass(
-        interpolate_gaps(mask_low_confidence(world, conf, min_conf=MIN_VISIBILITY), t), t
+        interpolate_gaps(mask_low_confidence(world, conf, min_conf=MIN_VISIBILITY), t),
+        t,
+        cutoff_hz=cutoff_hz,
     )
     return Track(
         t,

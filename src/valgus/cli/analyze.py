@@ -23,8 +23,28 @@ def _stem(path: Path) -> str:
 
 
 def analyze(
-    path: Path = typer.Argument(..., help="Squat video (MP4, MOV...) or a saved *.poses.nc file."),
-    movement: str = typer.Option("squat", "--movement", "-m", help="Movement filmed: squat."),
+    path: Path = typer.Argument(
+        ...,
+        help="Video (MP4, MOV...), a saved *.poses.nc file, or marker motion capture (.trc, .c3d).",
+    ),
+    movement: str = typer.Option(
+        "squat",
+        "--movement",
+        "-m",
+        help="Movement filmed: squat, heel-raised-squat, single-leg-squat, drop-jump, or auto "
+        "(recognise it, or say it cannot).",
+    ),
+    side: str = typer.Option(
+        "auto",
+        "--side",
+        help="Single-leg squat: the standing leg (left, right), or auto (the leg seen standing).",
+    ),
+    sex: str | None = typer.Option(
+        None,
+        "--sex",
+        help="Drop jump: female or male, to compare the landing with the matching norms "
+        "(Herrington & Munro 2010). Without it the women's range is used.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     out: Path | None = typer.Option(
         None,
@@ -40,13 +60,16 @@ def analyze(
         "person (see `valgus person add`).",
     ),
 ) -> None:
-    """Analyze a squat filmed from the front: per leg, whether and how much the knee caves in."""
+    """Analyze a movement test filmed from the front: per leg, whether and how much the knee
+    caves in (squat, heel-raised squat, single-leg squat, drop jump)."""
     err = Console(stderr=True)
     try:
         if person is not None:
             _check_person(person)
         with _Progress(err, enabled=not as_json and err.is_terminal) as progress:
-            analysis = api.analyze_file(path, movement=movement, progress=progress)
+            analysis = api.analyze_file(
+                path, movement=movement, options=api.Options(side=side, sex=sex), progress=progress
+            )
         paths = (
             api.save_analysis(
                 analysis, out or Path("valgus-results") / _stem(path), stem=_stem(path)

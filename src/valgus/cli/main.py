@@ -10,6 +10,7 @@ from valgus import __version__
 from valgus.cli.analyze import analyze
 from valgus.cli.assess import assess_command
 from valgus.cli.bench import bench_app
+from valgus.cli.compare import compare_command
 from valgus.cli.demo import demo
 from valgus.cli.history import history_command
 from valgus.cli.log import log_command
@@ -32,8 +33,18 @@ app.command(
     "  valgus analyze squat.mp4\n\n"
     "  valgus analyze squat.mp4 --json > result.json\n\n"
     "  valgus analyze valgus-results/squat/squat.poses.nc   (rerun without the video)\n\n"
-    "  valgus analyze squat.mp4 --person ann   (also store it in ann's history)",
+    "  valgus analyze squat.mp4 --person ann   (also store it in ann's history)\n\n"
+    "  valgus analyze sls.mp4 --movement single-leg-squat --side left\n\n"
+    "  valgus analyze jump.mp4 --movement drop-jump --sex female\n\n"
+    "  valgus analyze clip.mp4 --movement auto   (recognise the movement)\n\n"
+    "  valgus analyze DJ1.trc --movement drop-jump   (marker motion capture)",
 )(analyze)
+app.command(
+    "compare",
+    epilog="Examples:\n\n"
+    "  valgus compare flat.analysis.json heels.analysis.json   (heel-raise test)\n\n"
+    "  valgus compare march.analysis.json may.analysis.json --json",
+)(compare_command)
 
 app.command(
     "assess",

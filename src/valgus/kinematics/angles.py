@@ -127,3 +127,38 @@ def flexion_deg_3d(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> Floa
     cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
     with np.errstate(invalid="ignore"):
         return np.asarray(180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)
+
+
+def _lateral_unit(stance_hip: FloatArray, other_hip: FloatArray) -> FloatArray:
+    """Image-x sign of the direction from the other (lifted-side) hip to the stance hip."""
+    return np.asarray(np.sign(stance_hip[..., 0] - other_hip[..., 0]), dtype=np.float64)
+
+
+def pelvic_drop_deg(stance_hip: FloatArray, other_hip: FloatArray) -> FloatArray:
+    """Contralateral pelvic drop in a single-leg task, degrees (PRODUCT.md "Measures").
+
+    The angle of the hip-to-hip line from the image horizontal, positive when the
+    other (non-stance, lifted-side) hip is lower than the stance hip: the classic
+    Trendelenburg sign (reference 2.6). Assumes a level camera (phone roll adds 1:1).
+    """
+    dx = np.abs(other_hip[..., 0] - stance_hip[..., 0])
+    dy = other_hip[..., 1] - stance_hip[..., 1]  # y grows downwards: + = other hip lower
+    return np.asarray(np.degrees(np.arctan2(dy, dx)), dtype=np.float64)
+
+
+def trunk_lean_deg(
+    stance_hip: FloatArray,
+    other_hip: FloatArray,
+    stance_shoulder: FloatArray,
+    other_shoulder: FloatArray,
+) -> FloatArray:
+    """Lateral trunk lean in a single-leg task, degrees from the image vertical.
+
+    The trunk line runs from the mid-hip to the mid-shoulder point; positive when it
+    leans toward the stance side (the usual compensation for weak hip abductors,
+    reference 2.6-2.7), negative toward the lifted side. Assumes a level camera.
+    """
+    trunk = (stance_shoulder + other_shoulder) / 2 - (stance_hip + other_hip) / 2
+    toward_stance = trunk[..., 0] * _lateral_unit(stance_hip, other_hip)
+    up = -trunk[..., 1]
+    return np.asarray(np.degrees(np.arctan2(toward_stance, up)), dtype=np.float64)

