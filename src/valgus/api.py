@@ -24,6 +24,7 @@ from valgus.assessment.series import FrameSeries, compute_series
 from valgus.assessment.squat import asymmetry, measure_reps, stat, summarize
 from valgus.assessment.track import MIN_VISIBILITY, Track, build_track
 from valgus.errors import InputError, NoRepsFoundError
+from valgus.io.mocap import is_mocap_file, load_mocap
 from valgus.io.poses import is_pose_file, load_poses, save_poses
 from valgus.kinematics.filtering import DEFAULT_CUTOFF_HZ, MAX_GAP_S, variable_frame_rate
 from valgus.kinematics.reps import MIN_REP_DEPTH, detect_reps
@@ -42,7 +43,6 @@ from valgus.schema import Side
 
 MOVEMENTS = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
 MOVEMENT_CHOICES = (*MOVEMENTS, "auto")
-MOCAP_SUFFIXES = (".trc", ".c3d")
 SIDES = ("auto", "left", "right")
 MIN_REPS_RECOMMENDED = 3  # mean of >= 3 trials (Willson 2006; Munro 2012; reference rule 1)
 
@@ -91,9 +91,7 @@ def analyze_file(
     p = Path(path)
     if is_pose_file(p):
         return analyze_poses(load_poses(p), movement=movement, options=options)
-    if p.suffix.lower() in MOCAP_SUFFIXES:
-        from valgus.io.mocap import load_mocap  # the C3D reader loads only when needed
-
+    if is_mocap_file(p):
         _check_movement(movement, options)
         return analyze_poses(load_mocap(p), movement=movement, options=options, source_kind="mocap")
     return analyze_video(p, movement=movement, options=options, progress=progress)
@@ -128,7 +126,7 @@ def analyze_poses(
     quality.check_framing(track, track.detected, where="of the video")
     choice: MovementChoice | None = None
     if movement == "auto":
-        movement, reason = recognise_movement(track)
+        movement, reason = recognise_movement(poses, track)
         choice = MovementChoice(given="auto", reason=reason)
     ctx = _Context(poses, track, warnings, source_kind, choice, options)
     if movement == "single-leg-squat":
@@ -335,10 +333,7 @@ def _drop_jump(ctx: _Context) -> Analysis:
     """Drop vertical jump: events per trial, measures at contact and peak flexion."""
     track = build_track(ctx.poses, cutoff_hz=drop_jump.DROP_JUMP_CUTOFF_HZ)
     series = compute_series(track)
-    foot_h, hip_h = drop_jump.jump_signals(track, series.leg_length_px)
-    from valgus.kinematics.landing import detect_drop_jumps
-
-    events = detect_drop_jumps(track.time_s, foot_h, hip_h)
+    events = drop_jump.find_events(ctx.poses)
     if not events:
         raise NoRepsFoundError(
             "no drop jump found: the feet never dropped from a raised surface to the floor "
@@ -429,6 +424,17 @@ def _input_warnings(poses: xr.Dataset, n_swapped: int) -> list[QualityWarning]:
                 code="truncated",
                 message=f"the video is damaged after {poses.attrs['truncated_at_s']:.1f} s; "
                 "only the part before was analyzed.",
+            )
+        )
+    if str(poses.attrs.get("model", "")).startswith("motion capture"):
+        out.append(
+            QualityWarning(
+                code="mocap_markers",
+                message="motion capture: skin markers stand in for the joints "
+                f"({poses.attrs.get('markers', 'see the pose file')}); a lateral knee or ankle "
+                "marker sits about 5 cm outside the joint centre, so FPPA reads more varus "
+                "than the joint centres would (about 8 deg on the OpenCap drop jumps, "
+                "docs/landing.md).",
             )
         )
     if variable_frame_rate(poses.time.values):

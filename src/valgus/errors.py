@@ -34,6 +34,13 @@ class PoseFileError(InputError):
     code = "pose_file_invalid"
 
 
+class MocapFileError(PoseFileError):
+    """A motion-capture file (TRC, C3D, OpenSim .mot) that is missing, damaged, unsupported or
+    lacks the markers the analysis needs."""
+
+    code = "mocap_file_invalid"
+
+
 class NoPersonDetectedError(ValgusError):
     """Nobody found in enough frames."""
 

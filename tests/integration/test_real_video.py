@@ -41,9 +41,12 @@ def test_pose_data_keeps_pixels_world_and_visibility(side_poses: xr.Dataset) -> 
     assert abs(float(side_poses.time[1] - side_poses.time[0]) - 1 / 29.97) < 1e-3
 
 
-def test_side_view_is_refused(side_poses: xr.Dataset) -> None:
+@pytest.mark.parametrize(
+    "movement", ["squat", "heel-raised-squat", "single-leg-squat", "drop-jump", "auto"]
+)
+def test_side_view_is_refused(side_poses: xr.Dataset, movement: str) -> None:
     with pytest.raises(UnsuitableViewError, match="from the side"):
-        valgus.analyze_poses(side_poses)
+        valgus.analyze_poses(side_poses, movement=movement)
 
 
 def test_side_view_cli_json_error(side_poses: xr.Dataset, tmp_path: Path) -> None:

@@ -10,20 +10,17 @@ depth; KASR < 1 (knees inside the ankles, Mizner 2012) is reported beside it.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
+import xarray as xr
 from numpy.typing import NDArray
 
 from valgus.assessment import bands
 from valgus.assessment.series import FrameSeries, LegSeries
 from valgus.assessment.squat import asymmetry, not_measured_leg, num, sdc, stat
-from valgus.assessment.track import Track
+from valgus.kinematics.landing import JumpEvents, detect_drop_jumps, landing_heights
 from valgus.results import LegRep, LegSummary, Rep, Stat, Summary
 from valgus.schema import Side
-
-if TYPE_CHECKING:
-    from valgus.kinematics.landing import JumpEvents
 
 FloatArray = NDArray[np.float64]
 
@@ -33,22 +30,15 @@ FloatArray = NDArray[np.float64]
 DROP_JUMP_CUTOFF_HZ = 10.0
 
 
-def _foot_y(track: Track, side: Side) -> FloatArray:
-    parts = [track.point(f"{side.value}_{p}")[:, 1] for p in ("ankle", "heel", "foot_index")]
-    with np.errstate(invalid="ignore"):
-        return np.asarray(np.nanmax(np.vstack(parts), axis=0), dtype=np.float64)
-
-
-def jump_signals(track: Track, leg_length_px: float) -> tuple[FloatArray, FloatArray]:
-    """Heights (up = +, in leg lengths, arbitrary zero) of the feet and of the mid-hip.
-
-    The foot height is the mean over both feet of each foot's lowest landmark (ankle,
-    heel or foot index: largest image y), so it reaches the floor level with either part.
-    """
-    with np.errstate(invalid="ignore"):
-        feet = np.nanmean(np.vstack([_foot_y(track, s) for s in Side]), axis=0)
-    hip = (track.point("left_hip")[:, 1] + track.point("right_hip")[:, 1]) / 2
-    return np.asarray(-feet / leg_length_px), np.asarray(-hip / leg_length_px)
+def find_events(poses: xr.Dataset, /) -> list[JumpEvents]:
+    """Drop-jump events from the raw (unfiltered) landmarks: a low-pass filter would
+    smear the instant of contact (kinematics/landing.py, docs/landing.md)."""
+    xy = poses.position.transpose("time", "space", "keypoint").values.astype(np.float64)
+    conf = poses.confidence.transpose("time", "keypoint").values.astype(np.float64)
+    names = [str(k) for k in poses.keypoint.values]
+    heights = landing_heights(xy, conf, names)
+    t = poses.time.values.astype(np.float64)
+    return detect_drop_jumps(t, heights.foot, heights.hip)
 
 
 def _leg_at(

@@ -13,12 +13,13 @@ Rules (DERIVED, checked on rendered clips of each movement with known truth):
 
 from __future__ import annotations
 
+import xarray as xr
+
 from valgus.assessment import single_leg
-from valgus.assessment.drop_jump import DROP_JUMP_CUTOFF_HZ, jump_signals
+from valgus.assessment.drop_jump import find_events
 from valgus.assessment.series import compute_series
 from valgus.assessment.track import Track
 from valgus.errors import NoRepsFoundError
-from valgus.kinematics.filtering import lowpass
 from valgus.kinematics.reps import detect_reps
 
 CANNOT_TELL = (
@@ -29,20 +30,10 @@ CANNOT_TELL = (
 )
 
 
-def recognise_movement(track: Track, /) -> tuple[str, str]:
-    """(movement, reason) for a cleaned track; raises NoRepsFoundError when it cannot tell."""
-    from valgus.kinematics.landing import detect_drop_jumps
-
-    series = compute_series(track, single_leg=True)
-    foot_h, hip_h = jump_signals(track, series.leg_length_px)
-    t = track.time_s
-    # The squat track is filtered at 6 Hz; landings need the drop-jump bandwidth, which
-    # the caller's track may not have: the signals are re-filtered no lower than that.
-    events = detect_drop_jumps(
-        t,
-        lowpass(foot_h, t, cutoff_hz=DROP_JUMP_CUTOFF_HZ),
-        lowpass(hip_h, t, cutoff_hz=DROP_JUMP_CUTOFF_HZ),
-    )
+def recognise_movement(poses: xr.Dataset, track: Track, /) -> tuple[str, str]:
+    """(movement, reason) from the raw poses (for landings) and their cleaned track (for
+    squats); raises NoRepsFoundError when it cannot tell."""
+    events = find_events(poses)
     if events:
         first = events[0]
         return (
@@ -50,7 +41,8 @@ def recognise_movement(track: Track, /) -> tuple[str, str]:
             f"{len(events)} drop jump(s): the feet dropped to the floor, landed at "
             f"{first.contact_s:.2f} s and took off again",
         )
-    reps = detect_reps(series.depth, t, min_depth=single_leg.MIN_SLS_DEPTH)
+    series = compute_series(track, single_leg=True)
+    reps = detect_reps(series.depth, track.time_s, min_depth=single_leg.MIN_SLS_DEPTH)
     if not reps:
         raise NoRepsFoundError(CANNOT_TELL.format(depth=100 * single_leg.MIN_SLS_DEPTH))
     lift = single_leg.foot_lift(track, series.leg_length_px)

@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 
 bench_app = typer.Typer(
-    help="Benchmarks: accuracy against rendered ground truth, speed of the pose pipeline.",
+    help="Benchmarks: accuracy against rendered ground truth, drop-jump landing detection "
+    "against a force plate, speed of the pose pipeline.",
     no_args_is_help=True,
 )
 
@@ -41,3 +42,15 @@ def speed(
     err = Console(stderr=True)
     text = main(out, quick, long_loops, repeats, lambda msg: err.print(msg, highlight=False))
     typer.echo(text)
+
+
+@bench_app.command("landing")
+def landing(
+    out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
+) -> None:
+    """Drop-jump events from the OpenCap motion capture against the force plate (at 100,
+    60 and 30 fps); FPPA, KASR and NKSD at contact and peak flexion."""
+    from valgus.bench.landing import main
+
+    err = Console(stderr=True)
+    typer.echo(main(out, lambda msg: err.print(msg, highlight=False)))
