@@ -148,3 +148,29 @@ def test_attach_assessment_and_program_files(tmp_path: Path) -> None:
     assert len(h["analyses"]) == 1 and h["programs"][0]["start"] == "2025-03-03"
     r = runner.invoke(app, ["person", "attach", "ann", str(answers)])
     assert r.exit_code == 2 and "not an analysis, assessment or program" in r.stderr
+
+
+def test_history_report_page_has_a_trend_per_leg(tmp_path: Path) -> None:
+    import base64
+    import re
+
+    import cv2
+    import numpy as np
+
+    _ok(["person", "add", "ann"])
+    for name, shift in (("a", 0.08), ("b", 0.05), ("c", 0.0)):
+        _ok(["analyze", str(_poses_file(tmp_path, name, shift)), "--person", "ann", "--no-save"])
+    page = tmp_path / "out" / "ann.html"
+    out = _ok(["history", "ann", "--report", str(page)])
+    assert f"report: {page}" in out.replace("\n", "")
+    html = page.read_text(encoding="utf-8")
+    assert "Across assessments" in html and "3 squat analyses" in html
+    assert "left: improved (less valgus)" in html
+    images = re.findall(r"src='data:image/png;base64,([^']+)'", html)
+    assert len(images) == 2
+    for b64 in images:
+        img = cv2.imdecode(np.frombuffer(base64.b64decode(b64), np.uint8), cv2.IMREAD_COLOR)
+        assert img is not None and img.shape[1] > 500
+    (tmp_path / "file").write_text("")
+    r = runner.invoke(app, ["history", "ann", "--report", str(tmp_path / "file" / "ann.html")])
+    assert r.exit_code == 2 and r.stderr.startswith("valgus: cannot write the report")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,14 +23,20 @@ class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.images: list[str] = []
+        self.drill_images: list[str] = []  # inside <figure class="drill">
         self.text: list[str] = []
         self.open_tags: list[str] = []
+        self.in_drill = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "img":
             self.images.append(dict(attrs)["src"] or "")
+            if self.in_drill:
+                self.drill_images.append(self.images[-1])
         elif tag not in ("meta", "br", "img"):
             self.open_tags.append(tag)
+        if tag == "figure":
+            self.in_drill = dict(attrs).get("class") == "drill"
 
     def handle_endtag(self, tag: str) -> None:
         assert self.open_tags and self.open_tags[-1] == tag, f"unbalanced </{tag}>"
@@ -242,12 +249,22 @@ def test_report_with_drivers_and_program(results: Path, tmp_path: Path) -> None:
         "07 Dec 2026",
     ):
         assert words in text, words
+    # Each drill of the program has its start/end picture, drawn by the figure renderer.
+    drills = json.loads(program.read_text())["drills"]
+    assert len(drills) >= 3 and len(page.drill_images) == len(drills)
+    for src in page.drill_images:
+        img = _decode(base64.b64decode(src.split(",", 1)[1]))
+        assert img.shape[1] > img.shape[0]  # start and end side by side
     from pypdf import PdfReader
 
-    pdf_text = " ".join(
-        p.extract_text() for p in PdfReader(str(tmp_path / "squat.report.pdf")).pages
-    )
+    reader = PdfReader(str(tmp_path / "squat.report.pdf"))
+    pdf_text = " ".join(p.extract_text() for p in reader.pages)
     assert "Corrective program" in pdf_text and "What may contribute" in pdf_text
+    assert "The exercises (start and end positions)" in pdf_text
+    for d in drills:
+        assert d["name"][:30] in pdf_text.replace("\n", " ")
+    n_images = sum(len(p.images) for p in reader.pages)
+    assert n_images >= 2 + 1 + len(drills)  # key frames, the plot and one per drill
 
 
 def test_report_with_a_red_flag_gives_no_program(results: Path, tmp_path: Path) -> None:
@@ -270,3 +287,48 @@ def test_report_refuses_a_broken_assessment_file(results: Path, tmp_path: Path) 
     res = CliRunner().invoke(app, ["report", str(results), "--assessment", str(bad)])
     assert res.exit_code == 2
     assert res.stderr.startswith("valgus: ") and "Traceback" not in res.stderr
+
+
+def test_report_with_the_persons_trend(
+    results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--person adds the trend of each leg from the history database (3 assessments)."""
+    import datetime as dt
+
+    from tests.synthetic_poses import Squat, make_squat_poses
+    from valgus.api import analyze_poses
+    from valgus.storage import Database, store
+
+    url = f"sqlite:///{tmp_path / 'history.sqlite3'}"
+    monkeypatch.setenv("VALGUS_DATABASE_URL", url)
+    with Database(url) as db:
+        store.add_person(db, store.PersonInfo(name="ann"))
+        for month, shift in ((3, 0.08), (4, 0.05), (5, 0.0)):
+            poses = make_squat_poses(Squat(medial_shift_m={"left": shift, "right": 0.0}))
+            store.add_analysis(
+                db,
+                "ann",
+                analyze_poses(poses).result,
+                poses_nc=None,
+                recorded_at=dt.datetime(2025, month, 1),
+            )
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app, ["report", str(results), "--out", str(out), "--person", "ann", "--pdf"]
+    )
+    assert res.exit_code == 0, res.stderr
+    page = _Page()
+    page.feed((out / "squat.report.html").read_text(encoding="utf-8"))
+    text = " ".join(page.text)
+    assert "Across assessments" in text and "3 squat analyses" in text
+    assert "left: improved (less valgus)" in text and "right: no measurable change" in text
+    for side in ("left", "right"):
+        assert _decode((out / f"squat.trend-{side}.png").read_bytes()).shape[1] > 500
+    assert len(page.images) == 5 + 2
+    from pypdf import PdfReader
+
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(str(out / "squat.report.pdf")).pages)
+    assert "Across assessments" in pdf_text
+
+    res = CliRunner().invoke(app, ["report", str(results), "--out", str(out), "--person", "bob"])
+    assert res.exit_code == 2 and "no person named 'bob'" in res.stderr

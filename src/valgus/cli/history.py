@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from valgus.cli.assess import fail
-from valgus.errors import ValgusError
+from valgus.errors import InputError, ValgusError
 from valgus.storage import Database, store
 
 
 def history_command(
     name: str = typer.Argument(..., help="The person (see `valgus person list`)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        help="Also write an HTML page with the trend of each leg across assessments "
+        "(MKD and FPPA with their uncertainty, band edges, change beyond the SDC).",
+    ),
 ) -> None:
     """A person's history: measures across assessments with their uncertainty, whether each
     leg changed by more than the smallest detectable change, adherence and the workouts."""
     try:
         with Database() as db:
             h = store.history(db, name)
+        if report is not None:
+            write_trend_page(h, report)
     except ValgusError as e:
         fail(e, as_json=as_json)
         return
@@ -29,6 +39,22 @@ def history_command(
         sys.stdout.write(h.model_dump_json() + "\n")
         return
     render_history(h, Console())
+    if report is not None:
+        Console().print(f"report: {report}", highlight=False, soft_wrap=True)
+
+
+def write_trend_page(h: store.History, path: Path) -> Path:
+    """OUT.html with the trend charts (written whole or not at all)."""
+    from valgus.report.trend import trend_page
+
+    tmp = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(trend_page(h), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InputError(f"cannot write the report {path}: {e.strerror or e}") from e
+    return path
 
 
 def _stat(mean: float | None, sd: float | None, pct: bool = False) -> str:

@@ -14,6 +14,8 @@ from valgus.assessment.drivers import Assessment
 from valgus.errors import AnalysisFileError, InputError, ValgusError
 from valgus.io.poses import POSES_SUFFIX, load_poses
 from valgus.program.prescription import Program
+from valgus.storage import Database, store
+from valgus.storage.store import History
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -50,6 +52,12 @@ def _read(path: Path, model: type[_M]) -> _M:
         ) from e
 
 
+def _history(name: str) -> History:
+    """The person's history, read through the store API."""
+    with Database() as db:
+        return store.history(db, name)
+
+
 def report(
     result: Path = typer.Argument(..., help="Results folder, NAME.analysis.json or NAME.poses.nc."),
     video: Path | None = typer.Option(
@@ -74,6 +82,12 @@ def report(
         "--annotated-video",
         help="Also write NAME.annotated.mp4: legs drawn, live measures, rep counter.",
     ),
+    person: str | None = typer.Option(
+        None,
+        "--person",
+        help="Add this person's trend across assessments from the history database "
+        "(VALGUS_DATABASE_URL or the default SQLite file).",
+    ),
 ) -> None:
     """Write NAME.report.html (self-contained, opens offline) and the pictures: key frame of
     each rep with the legs drawn, best/worst rep per leg, measures over time."""
@@ -81,6 +95,7 @@ def report(
 
     err = Console(stderr=True)
     try:
+        history = _history(person) if person else None  # an unknown person fails early
         poses_path, stem = _poses_for(result)
         poses = load_poses(poses_path)
         analysis = api.analyze_poses(poses)
@@ -95,6 +110,7 @@ def report(
             pdf=pdf,
             assessment=_read(assessment, Assessment) if assessment else None,
             program=_read(program, Program) if program else None,
+            history=history,
         )
     except ValgusError as e:
         err.print(f"valgus: {e}", highlight=False, soft_wrap=True)

@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
-
 from valgus.api import Analysis
 from valgus.assessment.drivers import Assessment
 from valgus.assessment.track import build_track
@@ -15,26 +13,21 @@ from valgus.errors import VideoReadError
 from valgus.program.catalogue import load_catalogue
 from valgus.program.prescription import Program
 from valgus.report.annotate import write_annotated_video
-from valgus.report.draw import RGB
+from valgus.report.draw import RGB, png_bytes
 from valgus.report.frames import grab_frames
 from valgus.report.html import findings_text, render_html
 from valgus.report.keyframes import best_worst, key_frames
 from valgus.report.pdf import render_pdf
-from valgus.report.plan import assessment_html, plan_text, program_html
+from valgus.report.plan import assessment_html, drill_sheets, plan_text, program_html
 from valgus.report.plots import measures_png
+from valgus.report.trend import trend_html, trend_pictures
+from valgus.storage.store import History
 
 
 @dataclass(frozen=True)
 class ReportFiles:
     html: Path
     pictures: list[Path]
-
-
-def png_bytes(img: RGB) -> bytes:
-    ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-    if not ok:  # pragma: no cover - OpenCV failure
-        raise ValueError("could not encode a PNG")
-    return bytes(buf)
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -56,10 +49,12 @@ def build_report(
     pdf: bool = False,
     assessment: Assessment | None = None,
     program: Program | None = None,
+    history: History | None = None,
 ) -> ReportFiles:
     """Key frames (PNG), best/worst rep per leg, the measures plot and NAME.report.html;
     with annotated_video also NAME.annotated.mp4, with pdf also NAME.report.pdf. With an
-    assessment and a program, their sections (red flags, drivers, drills, dates) join in."""
+    assessment and a program, their sections (red flags, drivers, drills with a picture of
+    each, dates) join in; with a person's history, the trend across their assessments."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = analysis.result
     notes: list[str] = []
@@ -101,8 +96,14 @@ def build_report(
     if not blur_faces:
         notes.append("Faces were NOT blurred in these pictures (--no-blur).")
     extra = assessment_html(assessment) if assessment is not None else ""
-    if program is not None and (assessment is None or assessment.red_flags.status == "clear"):
+    shown = program is not None and (assessment is None or assessment.red_flags.status == "clear")
+    if program is not None and shown:
         extra += program_html(program, load_catalogue())
+    trend = trend_pictures(history) if history is not None else []
+    if history is not None:
+        for leg, (_, png) in zip(history.progress if trend else [], trend, strict=True):
+            pictures.append(_write(out_dir / f"{stem}.trend-{leg.side}.png", png))
+        extra += trend_html(history, pictures=trend)
     page = render_html(
         result,
         key_frames=key_pngs,
@@ -120,6 +121,8 @@ def build_report(
             findings=findings_text(result),
             notes=notes,
             plan=plan_text(assessment, program),
+            drills=drill_sheets(program if shown else None, load_catalogue()),
+            trend=trend,
         )
         pictures.append(_write(out_dir / f"{stem}.report.pdf", doc))
     return ReportFiles(html_path, pictures)

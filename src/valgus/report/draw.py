@@ -41,6 +41,14 @@ class LegDrawing:
     label: str
 
 
+def png_bytes(img: RGB, /) -> bytes:
+    """An RGB image as PNG file bytes."""
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    if not ok:  # pragma: no cover - OpenCV failure
+        raise ValueError("could not encode a PNG")
+    return bytes(buf)
+
+
 def _pt(p: Point) -> tuple[int, int]:
     return round(p[0]), round(p[1])
 

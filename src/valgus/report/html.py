@@ -25,6 +25,8 @@ ul{padding-left:20px} li{margin:4px 0}
 footer{color:#7a8591;font-size:.8rem;margin-top:30px}
 h3{font-size:1.02rem;margin:16px 0 6px} .stop{background:#fdecea;border-left-color:#c62828}
 .card{background:#fff;border:1px solid #e3e6ea;padding:4px 14px;margin:10px 0}
+figure.drill{margin:8px 0} figure.drill img{max-width:100%;height:auto;max-height:240px}
+.wide figure{flex:1 1 100%} .wide figure img{max-height:none;max-width:100%;height:auto}
 """
 
 BAND_CLASS = {
@@ -126,7 +128,7 @@ Dashed: the vertical over the toes; a knee inside it has moved in. Faces are blu
 <div class="grid">{keys}</div>
 {'<h2>Best and worst rep</h2><div class="grid">' + bw + "</div>" if bw else ""}
 {extra_sections}
-<h2>Over time</h2><div class="grid">{plot}</div>
+<h2>Over time</h2><div class="grid wide">{plot}</div>
 <h2>Quality and method</h2>
 <ul><li>Estimated camera angle: {q.view_yaw_deg if q.view_yaw_deg is not None else "?"}° off frontal; person found in {100 * q.detected_fraction:.0f}% of frames.</li>
 <li>Measurement error of the method on rendered footage: about 1-2 % of leg length for the knee position, 1-3° for the angle (more in deep squats); see docs/method.md.</li>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import matplotlib
 from fpdf import FPDF
 
 from valgus import __version__
+from valgus.report.plan import DrillSheet
+from valgus.report.trend import UNCERTAINTY_NOTE
 from valgus.results import AnalysisResult, LegSummary, Stat
 
 # DejaVu Sans ships with matplotlib (a dependency already): full Unicode (±, °, ≥).
@@ -107,6 +110,31 @@ def _images_row(doc: FPDF, pngs: list[bytes], *, height_mm: float) -> None:
     doc.set_y(y + height_mm + 3)
 
 
+def _drill(doc: FPDF, sheet: DrillSheet) -> None:
+    """One drill: name, dose, the start/end picture (fitted to the page width), steps."""
+    width_mm = doc.w - doc.l_margin - doc.r_margin
+    height_mm = 0.0
+    if sheet.picture is not None:
+        w_px, h_px = struct.unpack(">II", sheet.picture[16:24])  # PNG IHDR width, height
+        height_mm = min(48.0, width_mm * h_px / w_px)
+    _ensure_space(doc, height_mm + 24)
+    doc.set_font("dejavu", "B", 10)
+    doc.multi_cell(0, 5.5, sheet.name, new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("dejavu", size=9)
+    doc.multi_cell(0, 4.5, sheet.dose, new_x="LMARGIN", new_y="NEXT")
+    if sheet.picture is not None:
+        doc.image(io.BytesIO(sheet.picture), x=doc.l_margin, y=doc.get_y() + 1, h=height_mm)
+        doc.set_y(doc.get_y() + height_mm + 2)
+        doc.set_font("dejavu", size=8.5)
+        doc.set_text_color(91, 103, 118)
+        doc.multi_cell(0, 4.2, sheet.caption, new_x="LMARGIN", new_y="NEXT")
+        doc.set_text_color(29, 39, 51)
+    doc.set_font("dejavu", size=9)
+    for i, step in enumerate(sheet.steps, 1):
+        doc.multi_cell(0, 4.5, f"{i}. {step}", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(3)
+
+
 def render_pdf(
     result: AnalysisResult,
     *,
@@ -115,8 +143,12 @@ def render_pdf(
     findings: list[str],
     notes: list[str],
     plan: list[tuple[str, list[str]]] | None = None,
+    drills: list[DrillSheet] | None = None,
+    trend: list[tuple[str, bytes]] | None = None,
 ) -> bytes:
-    """The PDF report as bytes; plan: (heading, lines) sections for drivers and program."""
+    """The PDF report as bytes; plan: (heading, lines) sections for drivers and program;
+    drills: each drill of the program with its start/end picture; trend: (statement, plot
+    PNG) per leg across assessments."""
     s, q = result.summary, result.quality
     doc = _new_doc()
     doc.set_font("dejavu", "B", 16)
@@ -156,6 +188,23 @@ def render_pdf(
         _ensure_space(doc, 30)
         _heading(doc, heading)
         _bullets(doc, lines)
+    if drills:
+        _ensure_space(doc, 80)
+        _heading(doc, "The exercises (start and end positions)")
+        for sheet in drills:
+            _drill(doc, sheet)
+    if trend:
+        _ensure_space(doc, 110)
+        _heading(doc, "Across assessments")
+        for statement, png in trend:
+            _ensure_space(doc, 100)
+            doc.set_font("dejavu", size=9)
+            doc.multi_cell(0, 4.8, statement, new_x="LMARGIN", new_y="NEXT")
+            _images_row(doc, [png], height_mm=88)
+        doc.set_font("dejavu", size=8)
+        doc.set_text_color(91, 103, 118)
+        doc.multi_cell(0, 4, UNCERTAINTY_NOTE, new_x="LMARGIN", new_y="NEXT")
+        doc.set_text_color(29, 39, 51)
     if plot_png:
         _ensure_space(doc, 135)
         _heading(doc, "Over time")

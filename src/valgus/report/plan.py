@@ -6,10 +6,13 @@ Takes the typed documents `valgus assess --json` and `valgus program --json` wri
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from valgus.assessment.drivers import Assessment
 from valgus.program.catalogue import Catalogue
 from valgus.program.prescription import Program
+from valgus.report.exercise_pictures import exercise_caption, exercise_picture
+from valgus.report.html import data_uri
 
 WEIGHT_CLASS = {"likely": "well", "possible": "above", "none": "typical"}
 
@@ -63,8 +66,21 @@ def assessment_html(assessment: Assessment) -> str:
     return "".join(parts)
 
 
+def _picture_html(exercise_id: str) -> str:
+    """The drill's start/end picture as an inline figure ('' for a drill without one)."""
+    try:
+        png, caption = exercise_picture(exercise_id), exercise_caption(exercise_id)
+    except KeyError:
+        return ""
+    return (
+        f'<figure class="drill"><img src="{data_uri(png)}" alt="{html.escape(caption)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
 def program_html(program: Program, catalogue: Catalogue) -> str:
-    """The drills with how to do them, the dates, the re-assessment and the stop rules."""
+    """The drills with a picture (start and end positions) and how to do them, the dates,
+    the re-assessment and the stop rules."""
     known = set(catalogue.ids)
     cards = []
     for d in program.drills:
@@ -80,7 +96,7 @@ def program_html(program: Program, catalogue: Catalogue) -> str:
             f"<div class='card'><h3>{html.escape(d.name)}</h3>"
             f"<p><strong>Start at</strong> {html.escape(d.start)}; "
             f"<strong>range</strong> {html.escape(d.dose)}; about {d.minutes:g} min</p>"
-            f"{how}</div>"
+            f"{_picture_html(d.id)}{how}</div>"
         )
     reassess = ", ".join(r.strftime("%a %d %b %Y") for r in program.reassess)
     return (
@@ -123,4 +139,36 @@ def plan_text(
         lines += [f"{d.name}: start at {d.start} (range {d.dose})" for d in program.drills]
         lines += program.stop_rules
         out.append(("Corrective program (it may help; it is not treatment)", lines))
+    return out
+
+
+@dataclass(frozen=True)
+class DrillSheet:
+    """One drill of the program for the PDF: its picture and how to do it."""
+
+    name: str
+    dose: str
+    picture: bytes | None
+    caption: str
+    steps: list[str]
+
+
+def drill_sheets(program: Program | None, catalogue: Catalogue) -> list[DrillSheet]:
+    """The program's drills with their pictures and steps (none without a program)."""
+    out = []
+    for d in program.drills if program is not None else []:
+        ex = catalogue.get(d.id) if d.id in set(catalogue.ids) else None
+        try:
+            png, caption = exercise_picture(d.id), exercise_caption(d.id)
+        except KeyError:
+            png, caption = None, ""
+        out.append(
+            DrillSheet(
+                name=d.name,
+                dose=f"Start at {d.start} (range {d.dose}); about {d.minutes:g} min",
+                picture=png,
+                caption=caption,
+                steps=list(ex.steps) if ex else [],
+            )
+        )
     return out

@@ -1,0 +1,263 @@
+"""Trend across assessments: per leg, the verdict measures (MKD and FPPA) of each stored squat
+analysis with their uncertainty, the band edges, and the first-vs-latest change as
+valgus.storage.progress decides it (improved / worse / no measurable change).
+
+`leg_trends` gives the numbers each chart draws (so they can be checked); `trend_png` draws
+one leg; `trend_html` / `trend_page` put them in a report section or a page of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never a window
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+
+from valgus import __version__
+from valgus.assessment import bands
+from valgus.report.html import CSS, data_uri
+from valgus.storage.store import ChangeOut, History, LegProgressOut, PointOut
+
+MeasureName = Literal["mkd", "fppa_deg"]
+VERDICT_WORDS = {
+    "improved": "improved (less valgus) since the first assessment",
+    "worse": "worse (more valgus) since the first assessment",
+    "no measurable change": "no measurable change since the first assessment",
+    "not comparable": "not comparable yet",
+}
+LEVEL_FILL = ("#e8f5e9", "#fff3e0", "#fdecea")  # typical, above, well above typical
+UNCERTAINTY_NOTE = (
+    "Bars: each assessment's mean over reps ± the larger of the method's measurement error "
+    "(2 % of leg length; 3°) and the 95 % interval of the mean. Hatched: the first assessment "
+    "± the smallest detectable change; a later value inside it is 'no measurable change'. "
+    "Dashed: band edges (typical / above typical / well above typical)."
+)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One assessment of one measure, in display units (MKD: % of leg length; FPPA: deg)."""
+
+    when: dt.datetime
+    value: float
+    half_width: float  # uncertainty drawn as an error bar
+    used: bool  # part of the verdict (FPPA only in shallow enough squats)
+
+
+@dataclass(frozen=True)
+class MeasureTrend:
+    measure: MeasureName
+    label: str
+    unit: str
+    points: list[TrendPoint]
+    edges: tuple[float, float]  # band edges, display units
+    first: float | None  # the first assessment's value the change is measured from
+    threshold: float | None  # smallest detectable change, display units
+    change: float | None  # latest - first, display units; + = more valgus
+    verdict: str  # improved / worse / no measurable change / not comparable
+
+
+@dataclass(frozen=True)
+class LegTrend:
+    side: str
+    verdict: str
+    statement: str
+    measures: list[MeasureTrend]
+
+
+def _half_width(sd: float | None, n: int, error: float) -> float:
+    """max(method error, 95 % CI half-width of the mean over n reps)."""
+    ci = 1.96 * sd / math.sqrt(n) if sd is not None and n > 0 else 0.0
+    return max(error, ci)
+
+
+def _points(sessions: list[PointOut], measure: MeasureName) -> list[TrendPoint]:
+    out = []
+    for s in sessions:
+        if measure == "mkd" and s.mkd is not None:
+            hw = _half_width(s.mkd_sd, s.n_reps, bands.MKD_MEASUREMENT_ERROR)
+            out.append(TrendPoint(s.when, 100 * s.mkd, 100 * hw, True))
+        elif measure == "fppa_deg" and s.fppa_deg is not None:
+            hw = _half_width(s.fppa_sd_deg, s.n_reps, bands.FPPA_MEASUREMENT_ERROR_DEG)
+            out.append(TrendPoint(s.when, s.fppa_deg, hw, s.fppa_used))
+    return out
+
+
+def _measure(leg: LegProgressOut, measure: MeasureName) -> MeasureTrend:
+    scale = 100.0 if measure == "mkd" else 1.0
+    change: ChangeOut | None = next((c for c in leg.changes if c.measure == measure), None)
+    if measure == "mkd":
+        label, unit = "knee inside the toe line (MKD)", "% of leg length"
+        edges = (bands.MKD_MILD, bands.MKD_MARKED)
+    else:
+        label, unit = "frontal-plane angle (FPPA)", "deg"
+        edges = (bands.FPPA_MILD_DEG, bands.FPPA_MARKED_DEG)
+    return MeasureTrend(
+        measure=measure,
+        label=label,
+        unit=unit,
+        points=_points(leg.sessions, measure),
+        edges=(scale * edges[0], scale * edges[1]),
+        first=None if change is None else scale * change.before,
+        threshold=None if change is None else scale * change.smallest_detectable_change,
+        change=None if change is None else scale * change.change,
+        verdict="not comparable" if change is None else change.verdict,
+    )
+
+
+def leg_trends(history: History, /) -> list[LegTrend]:
+    """Per leg, what the trend charts draw: MKD first (the verdict's main measure), FPPA."""
+    return [
+        LegTrend(
+            side=leg.side,
+            verdict=leg.verdict,
+            statement=leg.statement,
+            measures=[_measure(leg, "mkd"), _measure(leg, "fppa_deg")],
+        )
+        for leg in history.progress
+    ]
+
+
+def _title(m: MeasureTrend) -> str:
+    if m.change is None or m.threshold is None or m.first is None:
+        why = (
+            "not used in every assessment (squat too deep)"
+            if any(not p.used for p in m.points)
+            else "fewer than two assessments"
+        )
+        return f"{m.label}: not compared, {why}"
+    unit = " points" if m.measure == "mkd" else "°"
+    return (
+        f"{m.label}: {m.change:+.1f}{unit} since the first (SDC {m.threshold:.1f}{unit}): "
+        f"{m.verdict}"
+    )
+
+
+def _panel(ax: Axes, m: MeasureTrend) -> None:
+    values = [p.value for p in m.points]
+    lo = min([0.0, *[p.value - p.half_width for p in m.points]]) - 2
+    hi = max([m.edges[1] + 3, *[p.value + p.half_width for p in m.points]]) + 2
+    for (a, b), colour in zip(
+        ((lo, m.edges[0]), m.edges, (m.edges[1], hi)), LEVEL_FILL, strict=True
+    ):
+        ax.axhspan(a, b, color=colour, zorder=0)
+    for edge in m.edges:
+        ax.axhline(edge, color="grey", ls="--", lw=0.8, zorder=1)
+    if m.first is not None and m.threshold is not None and m.points:
+        ax.axhspan(
+            m.first - m.threshold,
+            m.first + m.threshold,
+            facecolor="none",
+            edgecolor="#546e7a",
+            hatch="///",
+            lw=0,
+            zorder=1,
+            label="first ± smallest detectable change",
+        )
+    used = [p for p in m.points if p.used]
+    unused = [p for p in m.points if not p.used]
+    if len(values) > 1:
+        colour = "#1d2733" if not unused else "#9e9e9e"
+        ax.plot([p.when for p in m.points], values, color=colour, lw=1, zorder=2)
+    if used:
+        ax.errorbar(
+            [p.when for p in used],
+            [p.value for p in used],
+            yerr=[p.half_width for p in used],
+            fmt="o",
+            color="#1d2733",
+            capsize=4,
+            zorder=3,
+        )
+    if unused:
+        ax.errorbar(
+            [p.when for p in unused],
+            [p.value for p in unused],
+            yerr=[p.half_width for p in unused],
+            fmt="o",
+            mfc="white",
+            color="#888888",
+            capsize=4,
+            zorder=3,
+            label="not used for the verdict (squat too deep for FPPA)",
+        )
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
+    ax.set_ylim(lo, hi)
+    ax.set_ylabel(m.unit)
+    ax.set_title(_title(m), fontsize=9, loc="left")
+    ax.set_xticks([mdates.date2num(p.when) for p in m.points])  # one tick per assessment
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+
+
+def trend_png(trend: LegTrend, /) -> bytes:
+    """One leg: MKD above, FPPA below, across assessment dates. PNG bytes."""
+    fig, axes = plt.subplots(2, 1, figsize=(7.5, 5.6), sharex=True, constrained_layout=True)
+    for ax, m in zip(axes, trend.measures, strict=True):
+        _panel(ax, m)
+    word = VERDICT_WORDS.get(trend.verdict, trend.verdict)
+    fig.suptitle(f"{trend.side.capitalize()} knee: {word}", fontsize=11, x=0.02, ha="left")
+    dates = [p.when for m in trend.measures for p in m.points]
+    if dates:  # a margin either side (and a width when there is one date)
+        pad = max(dt.timedelta(days=3), (max(dates) - min(dates)) / 12)
+        axes[1].set_xlim(min(dates) - pad, max(dates) + pad)
+    if len({d.date() for d in dates}) > 4:
+        for label in axes[1].get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=120)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def trend_pictures(history: History, /) -> list[tuple[str, bytes]]:
+    """(statement, PNG) per leg; none when no squat analysis is stored yet."""
+    if not any(leg.sessions for leg in history.progress):
+        return []
+    return [(t.statement, trend_png(t)) for t in leg_trends(history)]
+
+
+def trend_html(history: History, /, *, pictures: list[tuple[str, bytes]] | None = None) -> str:
+    """The 'Across assessments' report section."""
+    n = len(history.progress[0].sessions) if history.progress else 0
+    head = (
+        f"<h2>Across assessments</h2><p class='sub'>{html.escape(history.person.name)}: "
+        f"{n} squat analys{'i' if n == 1 else 'e'}s in the history database.</p>"
+    )
+    if n == 0:
+        return head + "<p>No squat analysis stored yet (valgus analyze --person NAME).</p>"
+    figs = "".join(
+        f"<figure><img src='{data_uri(png)}' alt='{html.escape(text)}'>"
+        f"<figcaption>{html.escape(text)}</figcaption></figure>"
+        for text, png in (pictures if pictures is not None else trend_pictures(history))
+    )
+    return (
+        f"{head}<div class='grid wide'>{figs}</div>"
+        f"<p class='sub'>{html.escape(UNCERTAINTY_NOTE)} {html.escape(history.statement)}</p>"
+    )
+
+
+def trend_page(history: History, /) -> str:
+    """A page of its own: the person's trend (`valgus history NAME --report OUT.html`)."""
+    name = html.escape(history.person.name)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>valgus history: {name}</title><style>{CSS}</style></head>
+<body><main>
+<h1>Knee valgus across assessments: {name}</h1>
+<p class="sub">report made {dt.date.today().isoformat()}</p>
+{trend_html(history)}
+<footer>valgus {__version__} · wellness software: it describes movement, it does not diagnose
+and does not predict injury.</footer>
+</main></body></html>
+"""
