@@ -97,6 +97,18 @@ def analyze_file(
     return analyze_video(p, movement=movement, options=options, progress=progress)
 
 
+def settings_of(result: dict[str, object], /) -> tuple[str, Options]:
+    """The movement and options an earlier result was made with (to rerun it the same way,
+    e.g. for a report from its pose file)."""
+    movement = str(result.get("movement", "squat"))
+    method = result.get("method")
+    m = method if isinstance(method, dict) else {}
+    sex = m.get("sex")
+    return movement, Options(
+        side=str(m.get("side", "auto")), sex=str(sex) if sex in ("female", "male") else None
+    )
+
+
 def _check_movement(movement: str, options: Options) -> None:
     if movement not in MOVEMENT_CHOICES:
         raise InputError(
@@ -318,6 +330,7 @@ def _single_leg(ctx: _Context) -> Analysis:
         statement=bands.WELLNESS_STATEMENT,
     )
     method = _method(ctx.poses) | {
+        "side": ctx.options.side,
         "min_rep_depth": single_leg.MIN_SLS_DEPTH,
         "min_foot_lift": single_leg.MIN_FOOT_LIFT,
         "pelvic_drop_sign_deg": single_leg.PELVIC_DROP_SIGN_DEG,
@@ -375,6 +388,7 @@ def _drop_jump(ctx: _Context) -> Analysis:
     ]
     sex = ctx.options.sex
     method = _method(ctx.poses) | {
+        "sex": sex or "not given",
         "lowpass_hz": drop_jump.DROP_JUMP_CUTOFF_HZ,
         "landing_typical_max_deg": bands.LANDING_TYPICAL_MAX_DEG[sex or "female"],
         "landing_marked_deg": bands.LANDING_MARKED_DEG,
@@ -499,7 +513,7 @@ def save_analysis(analysis: Analysis, out_dir: str | Path, /, *, stem: str) -> d
         "poses": out / f"{stem}.poses.nc",
         "frames": out / f"{stem}.frames.csv",
     }
-    if analysis.result.source.kind == "video":
+    if analysis.result.source.kind != "poses":  # video or motion capture: keep the poses
         save_poses(analysis.poses, paths["poses"])
     else:
         del paths["poses"]

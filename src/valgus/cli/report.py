@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TypeVar
 
@@ -39,6 +40,16 @@ def _poses_for(path: Path) -> tuple[Path, str]:
         f"{path}: give a results folder, NAME.analysis.json or NAME{POSES_SUFFIX} "
         "(written by `valgus analyze`)."
     )
+
+
+def _settings(poses_path: Path, stem: str) -> tuple[str, api.Options]:
+    """Rerun the analysis as it was made: movement and options from NAME.analysis.json."""
+    saved = poses_path.with_name(stem + ".analysis.json")
+    try:
+        data = json.loads(saved.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "squat", api.Options()
+    return api.settings_of(data) if isinstance(data, dict) else ("squat", api.Options())
 
 
 def _read(path: Path, model: type[_M]) -> _M:
@@ -98,7 +109,8 @@ def report(
         history = _history(person) if person else None  # an unknown person fails early
         poses_path, stem = _poses_for(result)
         poses = load_poses(poses_path)
-        analysis = api.analyze_poses(poses)
+        movement, options = _settings(poses_path, stem)
+        analysis = api.analyze_poses(poses, movement=movement, options=options)
         source = video or Path(str(poses.attrs.get("source", "")))
         files = build_report(
             analysis,

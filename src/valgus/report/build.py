@@ -59,7 +59,9 @@ def build_report(
     result = analysis.result
     notes: list[str] = []
     frames: dict[float, RGB] = {}
-    if video is not None and video.exists():
+    if result.source.kind == "mocap":
+        notes.append("No key frames: motion capture has no video.")
+    elif video is not None and video.exists():
         try:
             frames = grab_frames(video, [r.bottom_s for r in result.reps])
         except VideoReadError as e:

@@ -11,6 +11,7 @@ import matplotlib
 from fpdf import FPDF
 
 from valgus import __version__
+from valgus.report.html import summary_title
 from valgus.report.plan import DrillSheet
 from valgus.report.trend import UNCERTAINTY_NOTE
 from valgus.results import AnalysisResult, LegSummary, Stat
@@ -167,7 +168,7 @@ def render_pdf(
     doc.set_fill_color(255, 248, 230)
     doc.set_text_color(29, 39, 51)
     doc.multi_cell(0, 5, s.statement, fill=True, new_x="LMARGIN", new_y="NEXT")
-    _heading(doc, "Summary (bottom of the squat, mean ± SD over reps)")
+    _heading(doc, summary_title(result))
     _summary_table(doc, [("Left knee", s.left), ("Right knee", s.right)])
     _heading(doc, "What the camera saw")
     _bullets(doc, findings)
