@@ -1,14 +1,52 @@
-"""`valgus synth`: render a synthetic squat video with known knee angles (and its truth file)."""
+"""`valgus synth`: render a synthetic movement video with known knee angles (and its truth).
+
+Movements: squat, heel-raised-squat, single-leg-squat, drop-jump (PRODUCT.md "Movement
+tests"). Options that do not apply to the chosen movement are refused with one line.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from valgus.synth import CameraParams, RenderParams, SquatParams, render_squat, truth_path
+from valgus.errors import InputError
+from valgus.synth import (
+    CameraParams,
+    DropJumpParams,
+    RenderParams,
+    SingleLegSquatParams,
+    SquatParams,
+    render_movement,
+    truth_path,
+)
 from valgus.synth.camera import SIZES
+from valgus.synth.truth import MovementParams
+
+MOVEMENTS = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
+# Heel board height of the heel-raised squat: 5 cm per PRODUCT.md (Padua et al. 2012,
+# J Athl Train 47(5):525, used a 2-in / 5.08 cm lift).
+DEFAULT_HEEL_RAISE_M = 0.05
+
+# Which movement-specific options each movement takes (the rest must stay unset).
+OPTION_MOVEMENTS = {
+    "--valgus-left": ("squat", "heel-raised-squat", "drop-jump"),
+    "--valgus-right": ("squat", "heel-raised-squat", "drop-jump"),
+    "--valgus": ("single-leg-squat",),
+    "--pattern": ("squat", "heel-raised-squat", "single-leg-squat"),
+    "--reps": ("squat", "heel-raised-squat", "single-leg-squat"),
+    "--rep-s": ("squat", "heel-raised-squat", "single-leg-squat"),
+    "--arms": ("squat", "heel-raised-squat", "single-leg-squat"),
+    "--side": ("single-leg-squat",),
+    "--pelvic-drop": ("single-leg-squat",),
+    "--trunk-lean": ("single-leg-squat",),
+    "--lifted-foot": ("single-leg-squat",),
+    "--heel-raise": ("heel-raised-squat",),
+    "--box-height": ("drop-jump",),
+    "--trials": ("drop-jump",),
+    "--jump-height": ("drop-jump",),
+}
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -19,31 +57,159 @@ def _size(value: str) -> tuple[int, int]:
     return SIZES[value]
 
 
+def option_problems(movement: str, given: dict[str, Any]) -> list[str]:
+    """Options set (not None) that the movement does not take."""
+    return [
+        f"{opt} does not apply to --movement {movement} (it is for "
+        f"{', '.join(OPTION_MOVEMENTS[opt])})"
+        for opt, value in given.items()
+        if value is not None and movement not in OPTION_MOVEMENTS[opt]
+    ]
+
+
+def _drop(kw: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments without the unset (None) ones: the parameter defaults apply."""
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def movement_params(movement: str, o: dict[str, Any]) -> MovementParams:
+    """The movement's parameter object from CLI option values (InputError when invalid)."""
+    common = {"seed": o["seed"]}
+    if movement in ("squat", "heel-raised-squat"):
+        heel = o["heel_raise"]
+        if movement == "heel-raised-squat" and heel is not None and heel <= 0:
+            raise InputError(f"--heel-raise must be > 0 m for a heel-raised squat, got {heel}")
+        return SquatParams(
+            **_drop(
+                {
+                    "reps": o["reps"],
+                    "rep_s": o["rep_s"],
+                    "depth_deg": o["depth"],
+                    "pattern": o["pattern"],
+                    "valgus_left_deg": o["valgus_left"],
+                    "valgus_right_deg": o["valgus_right"],
+                    "arms": o["arms"],
+                    "heel_raise_m": (DEFAULT_HEEL_RAISE_M if heel is None else heel)
+                    if movement == "heel-raised-squat"
+                    else None,
+                }
+            ),
+            **common,
+        )
+    if movement == "single-leg-squat":
+        return SingleLegSquatParams(
+            **_drop(
+                {
+                    "stance_side": o["side"],
+                    "reps": o["reps"],
+                    "rep_s": o["rep_s"],
+                    "depth_deg": o["depth"],
+                    "pattern": o["pattern"],
+                    "valgus_deg": o["valgus"],
+                    "pelvic_drop_deg": o["pelvic_drop"],
+                    "trunk_lean_deg": o["trunk_lean"],
+                    "lifted_foot": o["lifted_foot"],
+                    "arms": o["arms"],
+                }
+            ),
+            **common,
+        )
+    return DropJumpParams(
+        **_drop(
+            {
+                "box_height_m": o["box_height"],
+                "trials": o["trials"],
+                "valgus_left_deg": o["valgus_left"],
+                "valgus_right_deg": o["valgus_right"],
+                "peak_flexion_deg": o["depth"],
+                "jump_height_m": o["jump_height"],
+            }
+        ),
+        **common,
+    )
+
+
 def synth(
     out: Annotated[
         Path, typer.Argument(help="Output video (.mp4); OUT.truth.json is written next to it.")
     ],
+    movement: Annotated[
+        str,
+        typer.Option(help="squat, heel-raised-squat, single-leg-squat or drop-jump."),
+    ] = "squat",
     valgus_deg_left: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--valgus-left",
             min=-30,
             max=45,
-            help="Left knee valgus: frontal FPPA at the bottom, degrees (+ = knee in).",
+            help="Left knee valgus beyond knee-over-foot, frontal degrees, at the bottom "
+            "(squats) or at peak landing flexion (drop jump). + = knee in. Default 0.",
         ),
-    ] = 0.0,
+    ] = None,
     valgus_deg_right: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--valgus-right",
             min=-30,
             max=45,
-            help="Right knee valgus: frontal FPPA at the bottom, degrees (+ = knee in).",
+            help="Right knee valgus, as --valgus-left. Default 0.",
         ),
-    ] = 0.0,
+    ] = None,
+    valgus_deg: Annotated[
+        float | None,
+        typer.Option(
+            "--valgus",
+            min=-30,
+            max=45,
+            help="Single-leg squat: the stance knee's valgus at the bottom, degrees. Default 0.",
+        ),
+    ] = None,
     pattern: Annotated[
-        str, typer.Option(help="When the valgus appears: bottom_only or throughout.")
-    ] = "bottom_only",
+        str | None,
+        typer.Option(help="When the valgus appears: bottom_only (default) or throughout."),
+    ] = None,
+    side: Annotated[
+        str | None,
+        typer.Option(help="Single-leg squat stance leg: left (default), right or both."),
+    ] = None,
+    pelvic_drop_deg: Annotated[
+        float | None,
+        typer.Option(
+            "--pelvic-drop",
+            help="Single-leg squat: contralateral pelvic drop at the bottom, degrees "
+            "(+ = the lifted side's hip lower). Default 0.",
+        ),
+    ] = None,
+    trunk_lean_deg: Annotated[
+        float | None,
+        typer.Option(
+            "--trunk-lean",
+            help="Single-leg squat: lateral trunk lean at the bottom, degrees "
+            "(+ = toward the stance side). Default 0.",
+        ),
+    ] = None,
+    lifted_foot: Annotated[
+        str | None,
+        typer.Option(help="Single-leg squat: the lifted foot behind (default) or front."),
+    ] = None,
+    heel_raise_m: Annotated[
+        float | None,
+        typer.Option(
+            "--heel-raise", help="Heel-raised squat: board height under the heels, m (0.05)."
+        ),
+    ] = None,
+    box_height_m: Annotated[
+        float | None,
+        typer.Option("--box-height", help="Drop jump: box height, m (0.30)."),
+    ] = None,
+    trials: Annotated[
+        int | None, typer.Option(help="Drop jump: number of trials, 1-3 (1).")
+    ] = None,
+    jump_height_m: Annotated[
+        float | None,
+        typer.Option("--jump-height", help="Drop jump: height of the rebound jump, m (0.25)."),
+    ] = None,
     view_deg: Annotated[
         float,
         typer.Option(
@@ -53,12 +219,26 @@ def synth(
             help="Camera yaw, degrees: 0 = front, 90 = the subject's left side.",
         ),
     ] = 0.0,
-    reps: Annotated[int, typer.Option(min=1, max=50, help="Number of repetitions.")] = 3,
+    reps: Annotated[
+        int | None,
+        typer.Option(min=1, max=50, help="Repetitions (squat 3, single-leg squat 5 per side)."),
+    ] = None,
     depth_deg: Annotated[
-        float, typer.Option("--depth", min=5, max=130, help="Knee flexion at the bottom, degrees.")
-    ] = 90.0,
-    rep_s: Annotated[float, typer.Option(min=0.5, max=30, help="Seconds per rep.")] = 3.0,
-    arms: Annotated[str, typer.Option(help="Arm position: forward or overhead.")] = "forward",
+        float | None,
+        typer.Option(
+            "--depth",
+            help="Knee flexion at the bottom, degrees (squat 90, single-leg squat 60); "
+            "drop jump: peak landing flexion (80).",
+        ),
+    ] = None,
+    rep_s: Annotated[
+        float | None,
+        typer.Option(min=0.5, max=30, help="Seconds per rep (squat 3, single-leg squat 2.5)."),
+    ] = None,
+    arms: Annotated[
+        str | None,
+        typer.Option(help="Arms: forward or overhead (squat), forward or hips (single-leg)."),
+    ] = None,
     size: Annotated[
         str,
         typer.Option(help="Frame size of the displayed video: 720x1280, 1080x1920 or 2160x3840."),
@@ -88,27 +268,57 @@ def synth(
     ] = 3.0,
     seed: Annotated[int, typer.Option(help="Random seed (sway, noise).")] = 0,
 ) -> None:
-    """Render a squat with known knee valgus, and write its ground truth next to it."""
-    if pattern not in ("bottom_only", "throughout"):
+    """Render a movement with known knee valgus, and write its ground truth next to it."""
+    if movement not in MOVEMENTS:
+        raise typer.BadParameter(f"expected one of {', '.join(MOVEMENTS)}", param_hint="--movement")
+    if pattern is not None and pattern not in ("bottom_only", "throughout"):
         raise typer.BadParameter("expected bottom_only or throughout", param_hint="--pattern")
-    if arms not in ("forward", "overhead"):
-        raise typer.BadParameter("expected forward or overhead", param_hint="--arms")
     if rotation not in (0, 90, 180, 270):
         raise typer.BadParameter("expected 0, 90, 180 or 270", param_hint="--rotation")
     if out.suffix.lower() != ".mp4":
         raise typer.BadParameter(f"the output must end in .mp4, got {out.name!r}", param_hint="OUT")
+    given = {
+        "--valgus-left": valgus_deg_left,
+        "--valgus-right": valgus_deg_right,
+        "--valgus": valgus_deg,
+        "--pattern": pattern,
+        "--reps": reps,
+        "--rep-s": rep_s,
+        "--arms": arms,
+        "--side": side,
+        "--pelvic-drop": pelvic_drop_deg,
+        "--trunk-lean": trunk_lean_deg,
+        "--lifted-foot": lifted_foot,
+        "--heel-raise": heel_raise_m,
+        "--box-height": box_height_m,
+        "--trials": trials,
+        "--jump-height": jump_height_m,
+    }
+    problems = option_problems(movement, given)
+    if problems:
+        raise typer.BadParameter("; ".join(problems))
     width, height = _size(size)
+    options = {
+        "valgus_left": valgus_deg_left,
+        "valgus_right": valgus_deg_right,
+        "valgus": valgus_deg,
+        "pattern": pattern,
+        "side": side,
+        "pelvic_drop": pelvic_drop_deg,
+        "trunk_lean": trunk_lean_deg,
+        "lifted_foot": lifted_foot,
+        "heel_raise": heel_raise_m,
+        "box_height": box_height_m,
+        "trials": trials,
+        "jump_height": jump_height_m,
+        "reps": reps,
+        "depth": depth_deg,
+        "rep_s": rep_s,
+        "arms": arms,
+        "seed": seed,
+    }
     try:
-        squat = SquatParams(
-            reps=reps,
-            rep_s=rep_s,
-            depth_deg=depth_deg,
-            pattern=pattern,  # type: ignore[arg-type]
-            valgus_left_deg=valgus_deg_left,
-            valgus_right_deg=valgus_deg_right,
-            arms=arms,
-            seed=seed,
-        )  # type: ignore[arg-type]
+        params = movement_params(movement, options)
         camera = CameraParams(
             yaw_deg=view_deg,
             height_m=camera_height_m,
@@ -120,12 +330,12 @@ def synth(
     except ValueError as err:
         raise typer.BadParameter(str(err)) from err
     try:
-        truth = render_squat(out, squat, camera, render)
+        truth = render_movement(out, params, camera, render)
     except OSError as err:
         typer.echo(f"Cannot write {out}: {err}", err=True)
         raise typer.Exit(code=3) from err
     v = truth["video"]
     typer.echo(
-        f"Wrote {out} ({v['frames']} frames, {v['width']}x{v['height']}, {v['fps']:g} fps)"
-        f" and {truth_path(out)}"
+        f"Wrote {out} ({movement}, {v['frames']} frames, {v['width']}x{v['height']}, "
+        f"{v['fps']:g} fps) and {truth_path(out)}"
     )

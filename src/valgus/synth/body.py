@@ -154,3 +154,79 @@ def head_points(
         "mouth_left": on(0.28 * a, -0.45 * b, 0.86 * c),
         "mouth_right": on(-0.28 * a, -0.45 * b, 0.86 * c),
     }
+
+
+# Heights above the sole of the heel and foot-index points (foot_points), and how far the
+# drawn sole reaches beyond them (render._shoe_parts), at the 1.75 m reference body.
+HEEL_SOLE_M = 0.022
+TOE_SOLE_M = 0.018
+SOLE_OVERHANG_M = 0.012
+
+
+def sole_front_m(dims: BodyDims) -> float:
+    """Distance along the foot from the ankle to the front end of the sole (toe tip)."""
+    return dims.foot_length_m - dims.heel_back_m
+
+
+def sole_length_m(dims: BodyDims) -> float:
+    """Length of the drawn sole, heel end to toe end."""
+    return dims.foot_length_m + SOLE_OVERHANG_M * dims.scale
+
+
+def foot_axes(
+    toe_out_deg: float, side_sign: float, pitch_deg: float
+) -> tuple[FloatArray, FloatArray]:
+    """(forward, up) unit vectors of a foot turned out and pitched.
+
+    forward runs heel to toe, up is the sole's normal. pitch_deg > 0 raises the heel
+    (plantar flexion): forward tilts down, up tilts forward. pitch 0 gives the flat foot
+    of :func:`foot_points`.
+    """
+    a = np.radians(toe_out_deg) * side_sign
+    flat = np.array([np.sin(a), 0.0, np.cos(a)])
+    p = np.radians(pitch_deg)
+    vertical = np.array([0.0, 1.0, 0.0])
+    return flat * np.cos(p) - vertical * np.sin(p), vertical * np.cos(p) + flat * np.sin(p)
+
+
+def foot_at_ankle(
+    ankle: FloatArray, dims: BodyDims, forward: FloatArray, up: FloatArray, side_sign: float
+) -> tuple[FloatArray, FloatArray]:
+    """Heel and foot index (2nd toe tip) of a foot in any orientation (forward, up unit).
+
+    Same foot as :func:`foot_points` (heel 5 cm behind the ankle, 2.2 cm above the sole;
+    the toe tip at the front, 1.8 cm above the sole, slightly medial), posed rigidly.
+    """
+    sc = dims.scale
+    medial = -side_sign * np.cross(up, forward)
+    heel = ankle - forward * dims.heel_back_m + up * (HEEL_SOLE_M * sc - dims.ankle_height_m)
+    toe = (
+        ankle
+        + forward * (sole_front_m(dims) - SOLE_OVERHANG_M * sc)
+        + medial * 0.1 * dims.foot_breadth_m
+        + up * (TOE_SOLE_M * sc - dims.ankle_height_m)
+    )
+    return np.asarray(heel, dtype=np.float64), np.asarray(toe, dtype=np.float64)
+
+
+def ankle_from_front(
+    front: FloatArray, dims: BodyDims, forward: FloatArray, up: FloatArray
+) -> FloatArray:
+    """Ankle of a foot whose sole's front end (under the toe tip) is at `front`.
+
+    A foot pivoting on its toes (heel rising, toes landing first) keeps this point fixed.
+    """
+    return np.asarray(
+        front - forward * sole_front_m(dims) + up * dims.ankle_height_m, dtype=np.float64
+    )
+
+
+def sole_points(
+    heel: FloatArray, toe: FloatArray, up: FloatArray, dims: BodyDims
+) -> tuple[FloatArray, FloatArray]:
+    """The sole under the heel point and under the toe tip (their lowest points)."""
+    sc = dims.scale
+    return (
+        np.asarray(heel - up * HEEL_SOLE_M * sc, dtype=np.float64),
+        np.asarray(toe - up * TOE_SOLE_M * sc, dtype=np.float64),
+    )

@@ -16,9 +16,15 @@ target(t) = neutral FPPA(t) + valgus_deg * profile(depth fraction); where the
 geometry cannot reach the target (a straight leg only has FPPA 0) it is clamped and
 the achieved value recorded.
 
-Other movements (single-leg squat, drop jump) fit the same shape: a timeline of a
-depth fraction per frame, a pelvis/trunk path, feet placement, and the same knee
-solver (:func:`place_knee`).
+Heel raise (``heel_raise_m`` > 0, the heel-raised squat; 5 cm per PRODUCT.md after
+Padua et al. 2012, J Athl Train 47(5):525, who used a 2-in / 5.08 cm lift): each foot
+is a rigid plate pitched heel-up about the front end of its sole, which stays on the
+floor, so the rear of the heel rests on the front top edge of a board of that height
+(:func:`valgus.synth.scene.heel_board`). The ankles stay at x = +-half stance, z = 0.
+
+Other movements reuse these pieces: :mod:`valgus.synth.single_leg` (single-leg squat)
+and :mod:`valgus.synth.drop_jump` (drop vertical jump) build a timeline, a pelvis/trunk
+path and feet placement, and place the knees with the same solver (:func:`place_knee`).
 """
 
 from __future__ import annotations
@@ -30,12 +36,24 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import brentq
 
+from valgus.errors import InputError
 from valgus.kinematics.angles import fppa_deg
-from valgus.synth.body import BodyDims, body_dims, foot_points, head_points, unit
+from valgus.synth.body import (
+    BodyDims,
+    body_dims,
+    foot_at_ankle,
+    foot_axes,
+    foot_points,
+    head_points,
+    sole_front_m,
+    sole_length_m,
+    unit,
+)
+from valgus.synth.scene import Block, heel_board
 
 FloatArray = NDArray[np.float64]
 Pattern = Literal["bottom_only", "throughout"]
-Arms = Literal["forward", "overhead"]
+Arms = Literal["forward", "overhead", "hips"]
 
 SIDES = ("left", "right")
 SIDE_SIGN = {"left": 1.0, "right": -1.0}
@@ -65,11 +83,12 @@ class SquatParams:
     height_m: float = 1.75
     sway_mm: float = 3.0
     seed: int = 0
+    heel_raise_m: float = 0.0
 
     def __post_init__(self) -> None:
         problems = squat_param_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise InputError("; ".join(problems))
 
     @property
     def duration_s(self) -> float:
@@ -100,10 +119,19 @@ def squat_param_problems(p: SquatParams) -> list[str]:
         out.append(f"pattern must be 'bottom_only' or 'throughout', got {p.pattern!r}")
     if p.arms not in ("forward", "overhead"):
         out.append(f"arms must be 'forward' or 'overhead', got {p.arms!r}")
-    if not 1.2 <= p.height_m <= 2.2:
-        out.append(f"height_m must be in 1.2..2.2, got {p.height_m}")
-    if not 0.0 <= p.sway_mm <= 50.0:
-        out.append(f"sway_mm must be in 0..50, got {p.sway_mm}")
+    out += body_param_problems(p.height_m, p.sway_mm)
+    if not 0.0 <= p.heel_raise_m <= 0.10:
+        out.append(f"heel_raise_m must be in 0..0.10 m, got {p.heel_raise_m}")
+    return out
+
+
+def body_param_problems(height_m: float, sway_mm: float) -> list[str]:
+    """Problems with the body height and pelvis sway shared by every movement."""
+    out = []
+    if not 1.2 <= height_m <= 2.2:
+        out.append(f"height_m must be in 1.2..2.2, got {height_m}")
+    if not 0.0 <= sway_mm <= 50.0:
+        out.append(f"sway_mm must be in 0..50, got {sway_mm}")
     return out
 
 
@@ -118,6 +146,13 @@ class Motion:
     orthographic frontal FPPA; fppa_neutral_deg: (n, 2) the frontal FPPA the knee would
     have tracking over the foot. achieved - neutral = the valgus the motion carries.
     reps: per rep (start_s, bottom_s, end_s).
+    movement: "squat", "heel-raised-squat", "single-leg-squat" or "drop-jump".
+    labels: per frame, the stance side of a single-leg squat ('left', 'right', 'both')
+    or the phase of a drop jump; empty for squats.
+    series: movement-specific per-frame arrays (n,), e.g. requested pelvic drop.
+    blocks: static scene objects (drop box, heel board).
+    events: per trial, named event times (s) (drop jump).
+    rep_sides: per rep, the stance side (single-leg squat).
     """
 
     t_s: FloatArray
@@ -128,6 +163,12 @@ class Motion:
     fppa_frontal_deg: FloatArray
     fppa_neutral_deg: FloatArray
     reps: list[tuple[float, float, float]] = field(default_factory=list)
+    movement: str = "squat"
+    labels: tuple[str, ...] = ()
+    series: dict[str, FloatArray] = field(default_factory=dict)
+    blocks: tuple[Block, ...] = ()
+    events: list[dict[str, float]] = field(default_factory=list)
+    rep_sides: tuple[str, ...] = ()
 
     def point(self, name: str) -> FloatArray:
         """(n, 3) trajectory of one point."""
@@ -268,14 +309,19 @@ def neutral_knee_fppa(
 
 def _sway(params: SquatParams, t: FloatArray) -> FloatArray:
     """(n, 3) slow random pelvis sway, amplitude ~sway_mm in x and z."""
-    rng = np.random.default_rng(params.seed)
+    return sway_path(params.seed, params.sway_mm, t)
+
+
+def sway_path(seed: int, sway_mm: float, t: FloatArray) -> FloatArray:
+    """(n, 3) slow random pelvis sway, amplitude ~sway_mm in x and z, seeded."""
+    rng = np.random.default_rng(seed)
     out = np.zeros((t.size, 3))
     for axis in (0, 2):
         for _ in range(3):
             freq = rng.uniform(0.1, 0.6)
             phase = rng.uniform(0, 2 * np.pi)
             out[:, axis] += np.sin(2 * np.pi * freq * t + phase) / 3
-    return out * params.sway_mm / 1000.0
+    return out * sway_mm / 1000.0
 
 
 def _pelvis_height_and_back(dims: BodyDims, flex_deg: float, dx: float) -> tuple[float, float]:
@@ -299,16 +345,31 @@ def _upper_body(
     thigh_incl_rad: float,
     depth: float,
     arms: Arms,
+    lateral_rad: float = 0.0,
 ) -> dict[str, FloatArray]:
-    """Trunk, shoulders, arms, neck and head for one frame."""
+    """Trunk, shoulders, arms, neck and head for one frame.
+
+    The trunk leans forward by TRUNK_LEAN_SHARE of the thigh inclination; lateral_rad
+    leans it sideways (+ toward the subject's left, +x) by exactly that angle as a
+    frontal orthographic camera sees the mid-hip to mid-shoulder line (the shoulder line
+    stays perpendicular to the trunk in that view).
+    """
     lean = TRUNK_LEAN_SHARE * thigh_incl_rad
     trunk_dir = np.array([0.0, np.cos(lean), np.sin(lean)])
+    if lateral_rad:
+        trunk_dir = unit(trunk_dir + np.array([np.tan(lateral_rad) * np.cos(lean), 0.0, 0.0]))
     neck = pelvis + trunk_dir * dims.trunk_m
     pts: dict[str, FloatArray] = {"pelvis": pelvis, "neck": neck}
+    c, s = np.cos(lateral_rad), np.sin(lateral_rad)
     for side in SIDES:
         sign = SIDE_SIGN[side]
-        shoulder = neck + np.array([sign * dims.shoulder_joint_width_m / 2, -0.02 * dims.scale, 0])
-        elbow, wrist = _arm(shoulder, dims, depth, arms, sign)
+        half = sign * dims.shoulder_joint_width_m / 2
+        drop = -0.02 * dims.scale
+        shoulder = neck + np.array([half * c + drop * s, -half * s + drop * c, 0])
+        if arms == "hips":
+            elbow, wrist = _arm_on_hip(shoulder, pelvis, trunk_dir, dims, sign, c, s)
+        else:
+            elbow, wrist = _arm(shoulder, dims, depth, arms, sign)
         pts[f"{side}_shoulder"], pts[f"{side}_elbow"], pts[f"{side}_wrist"] = shoulder, elbow, wrist
     head_tilt = 0.25 * lean
     head_up = np.array([0.0, np.cos(head_tilt), np.sin(head_tilt)])
@@ -319,6 +380,41 @@ def _upper_body(
     pts["head_top"] = head + head_up * dims.head_half_height_m
     pts.update(head_points(head, head_fwd, head_up, dims))
     return pts
+
+
+def bend_joint(
+    root: FloatArray, end: FloatArray, upper_m: float, lower_m: float, pole: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Middle joint of a two-link chain root -> end, bent toward `pole` (a direction).
+
+    Returns (middle, end); an end out of reach is pulled in along the root-end line.
+    """
+    d_vec = end - root
+    d = float(np.linalg.norm(d_vec))
+    u = d_vec / d
+    d = float(np.clip(d, abs(upper_m - lower_m) + 1e-9, upper_m + lower_m))
+    a = (upper_m**2 - lower_m**2 + d**2) / (2 * d)
+    radius = float(np.sqrt(max(0.0, upper_m**2 - a**2)))
+    e = unit(pole - np.dot(pole, u) * u)
+    return root + a * u + radius * e, root + d * u
+
+
+def _arm_on_hip(
+    shoulder: FloatArray,
+    pelvis: FloatArray,
+    trunk_dir: FloatArray,
+    dims: BodyDims,
+    sign: float,
+    cos_lat: float,
+    sin_lat: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Elbow and wrist with the hand on the hip (iliac crest), elbow out and back."""
+    sc = dims.scale
+    lateral = sign * np.array([cos_lat, -sin_lat, 0.0])
+    wrist = pelvis + trunk_dir * 0.10 * sc + lateral * 0.20 * sc
+    pole = lateral + np.array([0.0, 0.0, -0.5])
+    elbow, wrist = bend_joint(shoulder, wrist, dims.upper_arm_m, dims.forearm_m, pole)
+    return elbow, wrist
 
 
 def _arm(
@@ -352,6 +448,44 @@ def hip_drop_fraction(
     return np.asarray((standing - height) / max(standing - bottom, 1e-9), dtype=np.float64)
 
 
+def heel_raise_pitch_deg(dims: BodyDims, heel_raise_m: float) -> float:
+    """Pitch of a rigid foot whose sole's rear end is heel_raise_m up, front end on the floor."""
+    return float(np.degrees(np.arcsin(heel_raise_m / sole_length_m(dims))))
+
+
+def _squat_feet(
+    params: SquatParams, dims: BodyDims, half_stance: float
+) -> tuple[
+    dict[str, FloatArray], dict[str, tuple[FloatArray, FloatArray, FloatArray]], tuple[Block, ...]
+]:
+    """Ankles, (heel, toe, sole normal) per side, and the heel board (if any) of a squat."""
+    if params.heel_raise_m <= 0:
+        ankles = {
+            s: np.array([SIDE_SIGN[s] * half_stance, dims.ankle_height_m, 0.0]) for s in SIDES
+        }
+        feet = {}
+        for s in SIDES:
+            heel, toe, _ = foot_points(
+                ankles[s], dims, toe_out_deg=params.toe_out_deg, side_sign=SIDE_SIGN[s]
+            )
+            feet[s] = (heel, toe, np.array([0.0, 1.0, 0.0]))
+        return ankles, feet, ()
+    pitch = heel_raise_pitch_deg(dims, params.heel_raise_m)
+    ankles, feet, backs = {}, {}, []
+    for s in SIDES:
+        fwd, up = foot_axes(params.toe_out_deg, SIDE_SIGN[s], pitch)
+        p = np.radians(pitch)
+        height = dims.ankle_height_m * np.cos(p) + sole_front_m(dims) * np.sin(p)
+        ankles[s] = np.array([SIDE_SIGN[s] * half_stance, height, 0.0])
+        heel, toe = foot_at_ankle(ankles[s], dims, fwd, up, SIDE_SIGN[s])
+        feet[s] = (heel, toe, up)
+        front = ankles[s] + fwd * sole_front_m(dims) - up * dims.ankle_height_m
+        backs.append(front - fwd * sole_length_m(dims))
+    front_z = float(min(b[2] for b in backs))
+    half_width = half_stance + 0.12 * dims.scale + dims.foot_breadth_m
+    return ankles, feet, (heel_board(params.heel_raise_m, front_z, half_width),)
+
+
 def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
     """Per-frame 3D joint positions of the squat described by params."""
     dims = body_dims(params.height_m)
@@ -362,11 +496,7 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
         hip_drop_fraction(dims, flex, params.depth_deg, half_stance), params.pattern
     )
     sway = _sway(params, t)
-    ankles = {s: np.array([SIDE_SIGN[s] * half_stance, dims.ankle_height_m, 0.0]) for s in SIDES}
-    feet = {
-        s: foot_points(ankles[s], dims, toe_out_deg=params.toe_out_deg, side_sign=SIDE_SIGN[s])
-        for s in SIDES
-    }
+    ankles, feet, blocks = _squat_feet(params, dims, half_stance)
     frames: list[dict[str, FloatArray]] = []
     target = np.zeros((t.size, 2))
     achieved = np.zeros((t.size, 2))
@@ -374,14 +504,14 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
     for i in range(t.size):
         dx = max(abs(half_stance - dims.hip_joint_width_m / 2 + s * sway[i, 0]) for s in (-1, 1))
         y_rel, z_rel = _pelvis_height_and_back(dims, float(flex[i]), dx)
-        pelvis = np.array([sway[i, 0], dims.ankle_height_m + y_rel, z_rel + sway[i, 2]])
+        pelvis = np.array([sway[i, 0], ankles["left"][1] + y_rel, z_rel + sway[i, 2]])
         hips = {
             s: pelvis + np.array([SIDE_SIGN[s] * dims.hip_joint_width_m / 2, 0, 0]) for s in SIDES
         }
         pts: dict[str, FloatArray] = {}
         for j, side in enumerate(SIDES):
             other = "right" if side == "left" else "left"
-            heel, toe, _ = feet[side]
+            heel, toe, foot_up = feet[side]
             foot_dir = unit((toe - heel) * np.array([1.0, 0.0, 1.0]))
             neutral = neutral_knee_fppa(
                 hips[side], ankles[side], hips[other], dims, foot_dir, SIDE_SIGN[side]
@@ -400,9 +530,22 @@ def generate_squat(params: SquatParams, fps: float = 30.0) -> Motion:
                     f"{side}_foot_index": toe,
                 }
             )
+            if blocks:
+                pts[f"{side}_foot_up"] = foot_up
         thigh_incl = np.radians(flex[i]) * (1 - SHANK_SHARE)
         pts.update(_upper_body(pelvis, hips, dims, float(thigh_incl), float(depth[i]), params.arms))
         frames.append(pts)
     names = tuple(frames[0])
     points = np.array([[f[n] for n in names] for f in frames], dtype=np.float64)
-    return Motion(t, names, points, depth, target, achieved, neutral_fppa, rep_times(params))
+    return Motion(
+        t,
+        names,
+        points,
+        depth,
+        target,
+        achieved,
+        neutral_fppa,
+        rep_times(params),
+        movement="heel-raised-squat" if blocks else "squat",
+        blocks=blocks,
+    )

@@ -9,7 +9,7 @@ joints (see docs/synthetic-truth.md for the measured agreement).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from valgus.synth.body import BodyDims, unit
 from valgus.synth.camera import CameraParams, camera_pose, project
+from valgus.synth.scene import Block
 
 FloatArray = NDArray[np.float64]
 Image = NDArray[np.uint8]
@@ -167,6 +168,46 @@ def background(cam: CameraParams, style: RenderParams, wall_distance_m: float = 
     return img
 
 
+# Box faces: (outward normal, corner indices, shade); corner i has x = bit 0, y = bit 1,
+# z = bit 2 of i (0 = low, 1 = high).
+_BLOCK_FACES = (
+    ((0.0, 1.0, 0.0), (2, 3, 7, 6), 1.12),
+    ((0.0, 0.0, 1.0), (4, 5, 7, 6), 0.92),
+    ((1.0, 0.0, 0.0), (1, 3, 7, 5), 0.74),
+    ((-1.0, 0.0, 0.0), (0, 2, 6, 4), 0.74),
+    ((0.0, 0.0, -1.0), (0, 1, 3, 2), 0.6),
+)
+
+
+def draw_blocks(img: Image, blocks: Sequence[Block], cam: CameraParams) -> Image:
+    """Shaded axis-aligned boxes (valgus.synth.scene) drawn onto a copy of img.
+
+    Meant for the background: the figure stands on or in front of them, so it is drawn
+    after them. Faces turned away from the camera are skipped; edges are darkened.
+    """
+    out = img.copy()
+    centre, _ = camera_pose(cam)
+    for b in blocks:
+        corners = np.array(
+            [
+                [(b.x0, b.x1)[i & 1], (b.y0, b.y1)[(i >> 1) & 1], (b.z0, b.z1)[(i >> 2) & 1]]
+                for i in range(8)
+            ]
+        )
+        xy, depth = project(corners, cam)
+        if np.any(depth <= 0.05):
+            continue
+        for normal, idx, k in _BLOCK_FACES:
+            face = corners[list(idx)]
+            if np.dot(np.asarray(normal), centre - face.mean(axis=0)) <= 0:
+                continue
+            poly = xy[list(idx)]
+            _fill(out, poly, _shade(b.rgb, k))
+            edge = _shade(b.rgb, 0.55)
+            cv2.polylines(out, [_fixed(poly)], True, edge, 1, cv2.LINE_AA, _SHIFT)
+    return out
+
+
 def _limb(
     v: _View,
     a: FloatArray,
@@ -225,6 +266,9 @@ def _leg_parts(v: _View, p: dict[str, FloatArray], side: str, light: FloatArray)
 def _shoe_parts(v: _View, p: dict[str, FloatArray], side: str, light: FloatArray) -> list[Part]:
     d, s = v.dims, v.style
     ankle, heel, toe = p[f"{side}_ankle"], p[f"{side}_heel"], p[f"{side}_foot_index"]
+    frame = _sole_frame(p, side, d.scale)
+    if frame is not None:  # a foot off the floor: build the shoe where its sole is y = 0
+        heel, toe = _to_sole(frame, heel), _to_sole(frame, toe)
     fwd = unit(np.array([toe[0] - heel[0], 0.0, toe[2] - heel[2]]))
     lat = np.cross([0.0, 1.0, 0.0], fwd)
     half = d.foot_breadth_m / 2
@@ -257,7 +301,10 @@ def _shoe_parts(v: _View, p: dict[str, FloatArray], side: str, light: FloatArray
     centre = sole.mean(axis=0)
     sole = centre + (sole - centre) * np.array([1.04, 1.0, 1.04])
     sole = np.concatenate([sole, sole + np.array([0.0, sole_h, 0.0])])
-    up_xy_lift, _ = v.px(np.maximum(upper, [-np.inf, sole_h * 0.6, -np.inf]))
+    upper = np.maximum(upper, [-np.inf, sole_h * 0.6, -np.inf])
+    if frame is not None:
+        upper, sole = _from_sole(frame, upper), _from_sole(frame, sole)
+    up_xy_lift, _ = v.px(upper)
     sole_xy, _ = v.px(sole)
     key = float(v.px(ankle)[1]) - 0.001
 
@@ -270,6 +317,36 @@ def _shoe_parts(v: _View, p: dict[str, FloatArray], side: str, light: FloatArray
 
     del light
     return [(key, draw)]
+
+
+def _sole_frame(
+    p: dict[str, FloatArray], side: str, scale: float
+) -> tuple[FloatArray, FloatArray] | None:
+    """(rotation, offset) to a frame where the sole lies on y = 0, for a foot with a given
+    sole normal p['{side}_foot_up'] (lying or sitting figures, valgus.synth.figure_pose);
+    None for a foot on the floor (the sole is then the floor)."""
+    up = p.get(f"{side}_foot_up")
+    if up is None:
+        return None
+    u = unit(np.asarray(up, dtype=np.float64))
+    axis, c = np.cross(u, [0.0, 1.0, 0.0]), float(u[1])
+    if np.linalg.norm(axis) < 1e-9:
+        rot = np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
+    else:
+        k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+        rot = np.eye(3) + k + k @ k / (1 + c)  # Rodrigues: u -> y
+    heel_y = float((rot @ p[f"{side}_heel"])[1])
+    return rot, np.array([0.0, heel_y - 0.022 * scale, 0.0])
+
+
+def _to_sole(frame: tuple[FloatArray, FloatArray], pts: FloatArray) -> FloatArray:
+    rot, offset = frame
+    return np.asarray(pts @ rot.T - offset, dtype=np.float64)
+
+
+def _from_sole(frame: tuple[FloatArray, FloatArray], pts: FloatArray) -> FloatArray:
+    rot, offset = frame
+    return np.asarray((pts + offset) @ rot, dtype=np.float64)
 
 
 def _as_hull(pts: FloatArray) -> FloatArray:
@@ -285,15 +362,20 @@ def _trunk_parts(v: _View, p: dict[str, FloatArray], light: FloatArray) -> list[
     d, s, sc = v.dims, v.style, v.dims.scale
     pelvis, neck = p["pelvis"], p["neck"]
     up = unit(neck - pelvis)
-    left = np.array([1.0, 0.0, 0.0])
+    # The body's left, across the shoulders ((1, 0, 0) for an upright figure facing +z).
+    left = p["left_shoulder"] - p["right_shoulder"]
+    left = unit(left - np.dot(left, up) * up)
+    # The pelvis's left, along the hip joints: a tilted pelvis (pelvic drop) tilts the
+    # waist; the shirt turns from it to the shoulder line going up.
+    pelvis_left = unit(p["left_hip"] - p["right_hip"])
     hw = d.hip_joint_width_m / 2
     pelvis_depth = float(v.px(pelvis)[1])
     hips = np.stack(
         [
             p["left_hip"] - up * 0.03 * sc,
             p["right_hip"] - up * 0.03 * sc,
-            pelvis + up * 0.07 * sc + left * 0.1 * sc,
-            pelvis + up * 0.07 * sc - left * 0.1 * sc,
+            pelvis + up * 0.07 * sc + pelvis_left * 0.1 * sc,
+            pelvis + up * 0.07 * sc - pelvis_left * 0.1 * sc,
             pelvis - up * 0.06 * sc,
         ]
     )
@@ -301,8 +383,9 @@ def _trunk_parts(v: _View, p: dict[str, FloatArray], light: FloatArray) -> list[
     rows = [(0.12, 0.095, 0.095), (0.45, 0.105, 0.105), (0.78, 0.11, 0.1), (0.93, 0.135, 0.065)]
     centres, radii = [], []
     for frac, off, r in rows:
+        across = unit(pelvis_left + (left - pelvis_left) * frac)
         for sign in (1.0, -1.0):
-            centres.append(pelvis + up * frac * d.trunk_m + left * sign * off * sc)
+            centres.append(pelvis + up * frac * d.trunk_m + across * sign * off * sc)
             radii.append(r * sc)
     del hw
     return [

@@ -1,4 +1,4 @@
-"""Render a synthetic squat to an MP4 plus its ground-truth JSON (the I/O layer of synth)."""
+"""Render a synthetic movement to an MP4 plus its ground-truth JSON (the I/O layer of synth)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import numpy as np
 from valgus.io.video_out import video_writer
 from valgus.synth.body import body_dims
 from valgus.synth.camera import CameraParams
-from valgus.synth.motion import SquatParams, generate_squat
-from valgus.synth.render import RenderParams, background, draw_frame
-from valgus.synth.truth import build_truth
+from valgus.synth.drop_jump import DropJumpParams, generate_drop_jump
+from valgus.synth.motion import Motion, SquatParams, generate_squat
+from valgus.synth.render import RenderParams, background, draw_blocks, draw_frame
+from valgus.synth.single_leg import SingleLegSquatParams, generate_single_leg_squat
+from valgus.synth.truth import MovementParams, build_truth
 
 
 def truth_path(video_path: Path) -> Path:
@@ -31,21 +33,34 @@ def _jsonable(params: Any) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}
 
 
-def render_squat(
+def generate_movement(params: MovementParams, fps: float = 30.0) -> Motion:
+    """The motion of any movement's parameters (squat, single-leg squat, drop jump)."""
+    if isinstance(params, SingleLegSquatParams):
+        return generate_single_leg_squat(params, fps)
+    if isinstance(params, DropJumpParams):
+        return generate_drop_jump(params, fps)
+    return generate_squat(params, fps)
+
+
+def render_movement(
     out_path: Path,
-    squat: SquatParams,
+    params: MovementParams,
     camera: CameraParams = DEFAULT_CAMERA,
     render: RenderParams = DEFAULT_RENDER,
 ) -> dict[str, Any]:
-    """Render the squat to out_path (MP4) and write OUT.truth.json; returns the truth dict.
+    """Render a movement to out_path (MP4) and write OUT.truth.json; returns the truth dict.
 
-    Frames are drawn and encoded one at a time (memory does not grow with length).
+    params: SquatParams (heel_raise_m > 0 for the heel-raised squat),
+    SingleLegSquatParams or DropJumpParams. Frames are drawn and encoded one at a time
+    (memory does not grow with length).
     """
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    motion = generate_squat(squat, render.fps)
-    dims = body_dims(squat.height_m)
+    motion = generate_movement(params, render.fps)
+    dims = body_dims(params.height_m)
     bg = background(camera, render)
+    if motion.blocks:
+        bg = draw_blocks(bg, motion.blocks, camera)
     rng = np.random.default_rng(render.seed)
     with video_writer(
         out_path,
@@ -66,6 +81,36 @@ def render_squat(
         "height": camera.height_px,
         "rotation": render.rotation_deg,
     }
-    truth = build_truth(motion, squat, camera, _jsonable(render), video)
+    truth = build_truth(motion, params, camera, _jsonable(render), video)
     truth_path(out_path).write_text(json.dumps(truth, separators=(",", ":")))
     return truth
+
+
+def render_squat(
+    out_path: Path,
+    squat: SquatParams,
+    camera: CameraParams = DEFAULT_CAMERA,
+    render: RenderParams = DEFAULT_RENDER,
+) -> dict[str, Any]:
+    """Render a squat (flat or heel-raised) and its truth file; see :func:`render_movement`."""
+    return render_movement(out_path, squat, camera, render)
+
+
+def render_single_leg_squat(
+    out_path: Path,
+    sls: SingleLegSquatParams,
+    camera: CameraParams = DEFAULT_CAMERA,
+    render: RenderParams = DEFAULT_RENDER,
+) -> dict[str, Any]:
+    """Render single-leg squats and their truth file; see :func:`render_movement`."""
+    return render_movement(out_path, sls, camera, render)
+
+
+def render_drop_jump(
+    out_path: Path,
+    jump: DropJumpParams,
+    camera: CameraParams = DEFAULT_CAMERA,
+    render: RenderParams = DEFAULT_RENDER,
+) -> dict[str, Any]:
+    """Render drop vertical jumps and their truth file; see :func:`render_movement`."""
+    return render_movement(out_path, jump, camera, render)
