@@ -44,6 +44,9 @@ from valgus.schema import Side
 MOVEMENTS = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
 MOVEMENT_CHOICES = (*MOVEMENTS, "auto")
 SIDES = ("auto", "left", "right")
+# Landings: at 30 fps the FPPA of a knee caving in changes up to 8 deg per frame just after
+# contact (rendered drop jumps, docs/movements.md); 60 fps halves that.
+MIN_LANDING_FPS = 50.0
 MIN_REPS_RECOMMENDED = 3  # mean of >= 3 trials (Willson 2006; Munro 2012; reference rule 1)
 
 
@@ -313,8 +316,19 @@ def _single_leg(ctx: _Context) -> Analysis:
         n = sum(st is s for _, st in reps)
         if 0 < n < MIN_REPS_RECOMMENDED:
             ctx.warnings.append(_few_reps(n, f"single-leg rep(s) on the {s.value} leg"))
+    pelvis = single_leg.hips_are_joint_centres(str(ctx.poses.attrs.get("model", "")))
+    if not pelvis:
+        ctx.warnings.append(
+            QualityWarning(
+                code="pelvic_drop_not_measured",
+                message="contralateral pelvic drop is not reported from video: the pose "
+                "model's hip points do not follow the pelvis (on rendered single-leg squats "
+                "with a known 8 deg drop they showed -2 to +1 deg; docs/movements.md). Judge "
+                "it by eye on the key frames.",
+            )
+        )
     rep_results = [
-        single_leg.measure_rep(track, series, r, i + 1, st, visible=visible[st])
+        single_leg.measure_rep(track, series, r, i + 1, st, visible=visible[st], pelvis=pelvis)
         for i, (r, st) in enumerate(reps)
     ]
     left = single_leg.summarize_side(Side.LEFT, rep_results, why_not=why_not.get(Side.LEFT, ""))
@@ -374,6 +388,17 @@ def _drop_jump(ctx: _Context) -> Analysis:
     )
     if len(events) < MIN_REPS_RECOMMENDED:
         ctx.warnings.append(_few_reps(len(events), "drop jump(s)"))
+    fps = 1.0 / float(np.median(np.diff(track.time_s)))
+    if fps < MIN_LANDING_FPS:
+        ctx.warnings.append(
+            QualityWarning(
+                code="low_frame_rate_landing",
+                message=f"{fps:.0f} fps: a frame is {1000 / fps:.0f} ms, and just after first "
+                "contact the knee can move several degrees between frames; the contact "
+                "values are interpolated to the timed instant (about +/-20 ms). Film drop "
+                "jumps at 60 fps or more.",
+            )
+        )
     if ctx.options.sex is None:
         ctx.warnings.append(
             QualityWarning(

@@ -41,15 +41,36 @@ def find_events(poses: xr.Dataset, /) -> list[JumpEvents]:
     return detect_drop_jumps(t, heights.foot, heights.hip)
 
 
+def at_time(values: FloatArray, time_s: FloatArray, t: float) -> float:
+    """A per-frame series at a sub-frame instant (linear between the two frames around it).
+
+    Initial contact is timed between frames; right after it the knee moves fast (on
+    rendered landings with valgus the FPPA changes up to 8 deg per 30 fps frame), so the
+    value at the instant is not the value of the next frame."""
+    i = int(np.clip(np.searchsorted(time_s, t), 1, len(time_s) - 1))
+    a, b = values[i - 1], values[i]
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return float(b if np.isfinite(b) else a)
+    w = (t - time_s[i - 1]) / (time_s[i] - time_s[i - 1])
+    return float(a + float(np.clip(w, 0.0, 1.0)) * (b - a))
+
+
 def _leg_at(
-    leg: LegSeries, ev: JumpEvents, end: int, *, visible: bool, depth_ok: bool = True
+    leg: LegSeries,
+    ev: JumpEvents,
+    end: int,
+    time_s: FloatArray,
+    *,
+    visible: bool,
+    depth_ok: bool = True,
 ) -> LegRep:
     if not visible:
         return not_measured_leg()
     c, p = ev.contact, ev.peak_flexion
     window = leg.fppa_deg[c : end + 1]
     mkd_window = leg.mkd[c : end + 1]
-    f_c, f_p = leg.fppa_deg[c], leg.fppa_deg[p]
+    f_c = at_time(leg.fppa_deg, time_s, ev.contact_s)
+    f_p = leg.fppa_deg[p]
     return LegRep(
         visible=True,
         fppa_deg=num(f_p),
@@ -62,7 +83,7 @@ def _leg_at(
         knee_flexion_deg=num(leg.knee_flexion_deg[p]),
         thigh_foreshortening=num(leg.thigh_foreshortening[p]),
         fppa_contact_deg=num(f_c),
-        mkd_contact=num(leg.mkd[c]),
+        mkd_contact=num(at_time(leg.mkd, time_s, ev.contact_s)),
         fppa_change_deg=num(f_p - f_c),
     )
 
@@ -80,7 +101,7 @@ def measure_trial(
     start = ev.drop if ev.drop is not None else ev.contact
     t = series.time_s
     absorb = series.depth[ev.peak_flexion] - series.depth[ev.contact]
-    legs = {s: _leg_at(series.legs[s], ev, end, visible=visible[s]) for s in Side}
+    legs = {s: _leg_at(series.legs[s], ev, end, t, visible=visible[s]) for s in Side}
     return Rep(
         index=index,
         start_s=num(t[start]) or 0.0,
@@ -95,8 +116,8 @@ def measure_trial(
         drop_s=num(ev.drop_s) if ev.drop_s is not None else None,
         contact_s=num(ev.contact_s),
         take_off_s=num(ev.take_off_s) if ev.take_off_s is not None else None,
-        kasr_contact=num(series.kasr[ev.contact]) if ratios_ok else None,
-        nksd_contact=num(series.nksd[ev.contact]) if ratios_ok else None,
+        kasr_contact=num(at_time(series.kasr, t, ev.contact_s)) if ratios_ok else None,
+        nksd_contact=num(at_time(series.nksd, t, ev.contact_s)) if ratios_ok else None,
     )
 
 
