@@ -263,7 +263,7 @@ def _bilateral(ctx: _Context, movement: str) -> Analysis:
         view,
         any(visible.values()),
         rep_results,
-        summarize(rep_results, why_not),
+        summarize(rep_results, why_not, task=movement.replace("-", " ")),
         _method(ctx.poses),
     )
     return Analysis(result, ctx.poses, series)

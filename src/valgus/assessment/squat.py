@@ -252,10 +252,16 @@ def asymmetry(left: LegSummary, right: LegSummary) -> Asymmetry:
     )
 
 
-def summarize(reps: list[Rep], why_not: dict[Side, str] | None = None) -> Summary:
+def summarize(
+    reps: list[Rep], why_not: dict[Side, str] | None = None, *, task: str = "squat"
+) -> Summary:
     why = why_not or {}
-    left = summarize_leg(Side.LEFT, [r.left for r in reps], why_not=why.get(Side.LEFT, ""))
-    right = summarize_leg(Side.RIGHT, [r.right for r in reps], why_not=why.get(Side.RIGHT, ""))
+    left = summarize_leg(
+        Side.LEFT, [r.left for r in reps], why_not=why.get(Side.LEFT, ""), task=task
+    )
+    right = summarize_leg(
+        Side.RIGHT, [r.right for r in reps], why_not=why.get(Side.RIGHT, ""), task=task
+    )
     return Summary(
         n_reps=len(reps),
         left=left,
