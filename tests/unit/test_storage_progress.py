@@ -134,3 +134,15 @@ def test_adherence_counts_planned_sessions_with_a_workout() -> None:
 def test_adherence_before_the_program_starts() -> None:
     a = adherence([dt.date(2025, 3, 3)], [], until=dt.date(2025, 3, 1))
     assert (a.planned, a.done, a.fraction) == (0, 0, None)
+
+
+def test_fppa_counts_when_the_analysis_judged_on_it() -> None:
+    # A shallow squat analysed for real: the verdict's basis names "fppa_deg".
+    from tests.synthetic_poses import Squat, make_squat_poses
+    from valgus.api import analyze_poses
+    from valgus.storage.progress import leg_point
+
+    shallow = Squat(thigh_max_deg=35.0, shank_max_deg=20.0, medial_shift_m={"left": 0.05})
+    result = analyze_poses(make_squat_poses(shallow)).result.model_dump(mode="json")
+    assert "fppa_deg" in result["summary"]["left"]["basis"]
+    assert leg_point(result, "left", when=T0).fppa_used is True

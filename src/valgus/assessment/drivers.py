@@ -337,7 +337,7 @@ def _combined_sdc(a: float | None, b: float | None) -> float:
     return math.hypot(a, b) / math.sqrt(2)
 
 
-def _uses_fppa(leg: LegIn) -> bool:
+def uses_fppa(leg: LegIn) -> bool:
     """The verdict rested on FPPA ("fppa_deg" in results; "fppa" in older hand-made files)."""
     return any(b in ("fppa", "fppa_deg") for b in leg.basis)
 
@@ -351,7 +351,7 @@ def compare_legs(before: LegIn, after: LegIn) -> tuple[str, float, float] | None
     analysis uses for left-right differences). None when neither measure is available.
     """
     fppa_a, fppa_b = before.fppa_deg.mean, after.fppa_deg.mean
-    if _uses_fppa(before) and _uses_fppa(after) and fppa_a is not None and fppa_b is not None:
+    if uses_fppa(before) and uses_fppa(after) and fppa_a is not None and fppa_b is not None:
         thr = max(FPPA_SDD_DEG, _combined_sdc(before.fppa_sdc_deg, after.fppa_sdc_deg))
         return (f"FPPA {fppa_a:.1f}° -> {fppa_b:.1f}°", fppa_a - fppa_b, thr)
     mkd_a, mkd_b = before.mkd.mean, after.mkd.mean

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from valgus.assessment.bands import FPPA_SDD_DEG, MKD_MEASUREMENT_ERROR
-from valgus.assessment.drivers import SIDES, SideName, read_analysis
+from valgus.assessment.drivers import SIDES, SideName, read_analysis, uses_fppa
 
 Change = Literal["improved", "worse", "no measurable change", "mixed", "not comparable"]
 Measure = Literal["fppa_deg", "mkd"]
@@ -84,7 +84,7 @@ def leg_point(result: Mapping[str, Any], side: SideName, /, *, when: dt.datetime
         fppa_deg=leg.fppa_deg.mean,
         fppa_sd_deg=leg.fppa_deg.sd,
         fppa_sdc_deg=leg.fppa_sdc_deg,
-        fppa_used="fppa" in leg.basis,
+        fppa_used=uses_fppa(leg),
         mkd=leg.mkd.mean,
         mkd_sd=leg.mkd.sd,
         mkd_sdc=leg.mkd_sdc,
