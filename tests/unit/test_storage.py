@@ -302,3 +302,34 @@ def test_default_url_is_in_the_user_data_dir(monkeypatch: pytest.MonkeyPatch) ->
 def test_unusable_database_urls(url: str) -> None:
     with pytest.raises(StorageError, match="database"):
         Database(url)
+
+
+def test_other_movements_get_their_own_progress(db: Database) -> None:
+    import datetime as dt
+
+    from valgus.api import analyze_poses as analyze
+
+    store.add_person(db, PersonInfo(name="cy"))
+
+    def sls(shift: float) -> store.AnalysisResult:
+        sq = Squat(
+            n_reps=5,
+            stance="left",
+            thigh_max_deg=40.0,
+            shank_max_deg=25.0,
+            medial_shift_m={"left": shift},
+        )
+        return analyze(make_squat_poses(sq), movement="single-leg-squat").result
+
+    t0 = dt.datetime(2026, 1, 5, 9)
+    store.add_analysis(db, "cy", _analysis(0.02), poses_nc=None, recorded_at=t0)
+    for weeks, shift in ((0, 0.08), (4, 0.01)):
+        when = t0 + dt.timedelta(weeks=weeks, hours=1)
+        store.add_analysis(db, "cy", sls(shift), poses_nc=None, recorded_at=when)
+    h = store.history(db, "cy")
+    assert [len(leg.sessions) for leg in h.progress] == [1, 1]  # the flat squat only
+    (other,) = h.other_progress
+    assert other.movement == "single-leg-squat"
+    left = next(leg for leg in other.legs if leg.side == "left")
+    # 7 cm less medial knee shift on the standing leg: beyond the smallest detectable change.
+    assert len(left.sessions) == 2 and left.verdict == "improved"

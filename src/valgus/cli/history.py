@@ -88,6 +88,10 @@ def render_history(h: store.History, console: Console) -> None:
     console.print("[bold]Progress[/]")
     for leg in h.progress:
         console.print(f"  {leg.statement}", highlight=False)
+    for other in h.other_progress:
+        console.print(f"[bold]Progress, {other.movement.replace('-', ' ')}[/]")
+        for leg in other.legs:
+            console.print(f"  {leg.statement}", highlight=False)
     for a in h.assessments:
         drivers = ", ".join(a.drivers) or "none"
         console.print(f"assessment {a.date}: red flags {a.red_flags}; drivers: {drivers}")

@@ -148,6 +148,13 @@ class NoteOut(_Model):
     text: str
 
 
+class MovementProgressOut(_Model):
+    """Progress per leg for one of the other movement tests (the squat's is `progress`)."""
+
+    movement: str
+    legs: list[LegProgressOut]
+
+
 class History(_Model):
     kind: Literal["valgus-history"] = "valgus-history"
     person: PersonInfo
@@ -157,7 +164,11 @@ class History(_Model):
     workouts: list[WorkoutOut]
     doses: list[DoseOut] = Field(description="per exercise, the next dose from its logs")
     notes: list[NoteOut]
-    progress: list[LegProgressOut]
+    progress: list[LegProgressOut] = Field(description="the flat squat's, per leg")
+    other_progress: list[MovementProgressOut] = Field(
+        default_factory=list,
+        description="heel-raised squat, single-leg squat, drop jump: per leg, when stored",
+    )
     statement: str = (
         "Not a medical assessment. 'improved' and 'worse' mean less or more knee valgus by at "
         "least the smallest detectable change; smaller changes are 'no measurable change'."
@@ -431,6 +442,7 @@ def history(db: Database, name: str, /, *, today: dt.date | None = None) -> Hist
         program_models = [Program.model_validate_json(r.program_json) for r in programs]
     logged_days = [w.date for w in workouts_out]
     squats = [(a.recorded_at, r) for a, r in results if a.movement == "squat"]
+    others = sorted({a.movement for a, _ in results} - {"squat"})
     return History(
         person=info,
         analyses=[_analysis_out(a, r) for a, r in results],
@@ -440,6 +452,18 @@ def history(db: Database, name: str, /, *, today: dt.date | None = None) -> Hist
         doses=_doses(workouts_out),
         notes=notes_out,
         progress=[_progress_out(lp) for lp in prog.progress(squats)],
+        other_progress=[
+            MovementProgressOut(
+                movement=m,
+                legs=[
+                    _progress_out(lp)
+                    for lp in prog.progress(
+                        [(a.recorded_at, r) for a, r in results if a.movement == m]
+                    )
+                ],
+            )
+            for m in others
+        ],
     )
 
 
