@@ -9,15 +9,21 @@ depth; KASR < 1 (knees inside the ankles, Mizner 2012) is reported beside it.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
 from valgus.assessment import bands
 from valgus.assessment.series import FrameSeries, LegSeries
-from valgus.assessment.squat import asymmetry, not_measured_leg, num, sdc, stat
+from valgus.assessment.squat import (
+    asymmetry,
+    half_ci,
+    not_judged,
+    not_measured_leg,
+    num,
+    sdc,
+    stat,
+)
 from valgus.kinematics.landing import JumpEvents, detect_drop_jumps, landing_heights
 from valgus.results import LegRep, LegSummary, Rep, Stat, Summary
 from valgus.schema import Side
@@ -121,33 +127,11 @@ def measure_trial(
     )
 
 
-def _half_ci(s: Stat) -> float:
-    return 1.96 * s.sd / math.sqrt(s.n) if s.sd is not None and s.n >= 2 else float("nan")
-
-
-def _empty() -> Stat:
-    return Stat(mean=None, sd=None, n=0)
-
-
 def summarize_leg(side: Side, trials: list[LegRep], *, why_not: str, sex: str | None) -> LegSummary:
     """Landing verdict for one leg over the trials."""
     seen = [lr for lr in trials if lr.visible and lr.fppa_deg is not None]
     if not seen:
-        return LegSummary(
-            valgus=None,
-            band="not judged",
-            pattern=None,
-            basis=[],
-            borderline=False,
-            fppa_deg=_empty(),
-            fppa_peak_deg=_empty(),
-            mkd=_empty(),
-            knee_flexion_deg=_empty(),
-            fppa_sdc_deg=None,
-            mkd_sdc=None,
-            description=f"{side.value.capitalize()} leg not judged: "
-            f"{why_not or 'its hip, knee or ankle is hidden at landing'}.",
-        )
+        return not_judged(side, why_not or "its hip, knee or ankle is hidden at landing")
     fppa = stat([lr.fppa_deg for lr in seen])
     contact = stat([lr.fppa_contact_deg for lr in seen])
     mkd = stat([lr.mkd for lr in seen])
@@ -156,7 +140,7 @@ def summarize_leg(side: Side, trials: list[LegRep], *, why_not: str, sex: str | 
     c_level = bands.landing_level(contact.mean, sex) if contact.mean is not None else 0
     pattern = "none" if level == 0 else ("throughout" if c_level > 0 else "bottom_only")
     edges = (bands.LANDING_TYPICAL_MAX_DEG[sex or "female"], bands.LANDING_MARKED_DEG)
-    borderline = bands.near_edge(fppa.mean, _half_ci(fppa), bands.FPPA_MEASUREMENT_ERROR_DEG, edges)
+    borderline = bands.near_edge(fppa.mean, half_ci(fppa), bands.FPPA_MEASUREMENT_ERROR_DEG, edges)
     return LegSummary(
         valgus=bands.VERDICTS[level],  # type: ignore[arg-type]
         band=bands.BAND_WORDS[level],  # type: ignore[arg-type]

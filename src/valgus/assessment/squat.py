@@ -121,7 +121,8 @@ def sdc(s: Stat) -> float | None:
     return _num(1.96 * math.sqrt(2) * s.sd / math.sqrt(s.n))
 
 
-def _half_ci(s: Stat) -> float:
+def half_ci(s: Stat) -> float:
+    """Half-width of the 95% interval of a mean over reps (NaN with fewer than 2)."""
     return 1.96 * s.sd / math.sqrt(s.n) if s.sd is not None and s.n >= 2 else float("nan")
 
 
@@ -131,7 +132,8 @@ def _pattern(bottom_level: int, mid_level: int) -> str:
     return "bottom_only" if mid_level == 0 else "throughout"
 
 
-def _not_judged(side: Side, why: str) -> LegSummary:
+def not_judged(side: Side, why: str) -> LegSummary:
+    """A leg that could not be judged, with the reason in its description."""
     empty = Stat(mean=None, sd=None, n=0)
     return LegSummary(
         valgus=None,
@@ -156,7 +158,7 @@ def summarize_leg(
     the description)."""
     seen = [lr for lr in legs if lr.visible and lr.mkd is not None]
     if not seen:
-        return _not_judged(side, why_not or "its hip, knee or ankle is hidden in the reps")
+        return not_judged(side, why_not or "its hip, knee or ankle is hidden in the reps")
     mkd = stat([lr.mkd for lr in seen])
     fppa = stat([lr.fppa_deg for lr in seen])
     fppa_ok = sum(lr.fppa_valid for lr in seen) > len(seen) / 2
@@ -166,7 +168,7 @@ def summarize_leg(
     mid_level = bands.mkd_level(float(np.mean(mkd_mids))) if mkd_mids else 0
     basis = ["mkd"]
     borderline = bands.near_edge(
-        mkd.mean, _half_ci(mkd), bands.MKD_MEASUREMENT_ERROR, (bands.MKD_MILD, bands.MKD_MARKED)
+        mkd.mean, half_ci(mkd), bands.MKD_MEASUREMENT_ERROR, (bands.MKD_MILD, bands.MKD_MARKED)
     )
     if fppa_ok and fppa.mean is not None:
         basis.append("fppa_deg")
@@ -175,7 +177,7 @@ def summarize_leg(
         mid_level = max(mid_level, bands.fppa_level(float(np.mean(mids))) if mids else 0)
         borderline |= bands.near_edge(
             fppa.mean,
-            _half_ci(fppa),
+            half_ci(fppa),
             bands.FPPA_MEASUREMENT_ERROR_DEG,
             (bands.FPPA_MILD_DEG, bands.FPPA_MARKED_DEG),
         )
