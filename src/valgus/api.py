@@ -187,6 +187,26 @@ def _view_gates(ctx: _Context, in_reps: NDArray[np.bool_]) -> quality.ViewEstima
     return view
 
 
+def _leg_gates(
+    ctx: _Context, view: quality.ViewEstimate, frames: NDArray[np.bool_], task: str
+) -> tuple[dict[Side, bool], dict[Side, str], bool]:
+    """Per leg: judged or not and why; and whether the knee/ankle ratios can be read
+    (both legs seen: ratios stay valid in oblique views, a common shift cancels)."""
+    visible = {s: quality.leg_visible(ctx.track, s.value, frames) for s in Side}
+    why_not = {
+        s: "" if ok else f"its hip, knee or ankle is hidden or unclear in the {task}"
+        for s, ok in visible.items()
+    }
+    ratios_ok = all(visible.values())
+    if not quality.view_allows_valgus(view):
+        visible = dict.fromkeys(Side, False)
+        why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
+    ctx.warnings.extend(
+        _hidden_warning(s, task) for s, ok in visible.items() if not ok and "hidden" in why_not[s]
+    )
+    return visible, why_not, ratios_ok
+
+
 def _hidden_warning(side: Side, task: str) -> QualityWarning:
     return QualityWarning(
         code=f"{side.value}_leg_hidden",
@@ -240,20 +260,7 @@ def _bilateral(ctx: _Context, movement: str) -> Analysis:
         )
     in_reps = _frames_of(track, reps)
     view = _view_gates(ctx, in_reps)
-    visible = {s: quality.leg_visible(track, s.value, in_reps) for s in Side}
-    why_not = {
-        s: "" if ok else "its hip, knee or ankle is hidden or unclear in the reps"
-        for s, ok in visible.items()
-    }
-    ratios_ok = all(visible.values())
-    if not quality.view_allows_valgus(view):
-        visible = dict.fromkeys(Side, False)
-        why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
-    ctx.warnings.extend(
-        _hidden_warning(s, "squats")
-        for s, ok in visible.items()
-        if not ok and "hidden" in why_not[s]
-    )
+    visible, why_not, ratios_ok = _leg_gates(ctx, view, in_reps, "squats")
     if len(reps) < MIN_REPS_RECOMMENDED:
         ctx.warnings.append(_few_reps(len(reps)))
     rep_results = measure_reps(series, reps, visible, ratios_ok=ratios_ok)
@@ -372,20 +379,7 @@ def _drop_jump(ctx: _Context) -> Analysis:
         end = ev.take_off if ev.take_off is not None else ev.peak_flexion
         landing[ev.contact : end + 1] = True
     view = _view_gates(ctx, landing)
-    visible = {s: quality.leg_visible(track, s.value, landing) for s in Side}
-    why_not = {
-        s: "" if ok else "its hip, knee or ankle is hidden or unclear at landing"
-        for s, ok in visible.items()
-    }
-    ratios_ok = all(visible.values())
-    if not quality.view_allows_valgus(view):
-        visible = dict.fromkeys(Side, False)
-        why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
-    ctx.warnings.extend(
-        _hidden_warning(s, "landings")
-        for s, ok in visible.items()
-        if not ok and "hidden" in why_not[s]
-    )
+    visible, why_not, ratios_ok = _leg_gates(ctx, view, landing, "landings")
     if len(events) < MIN_REPS_RECOMMENDED:
         ctx.warnings.append(_few_reps(len(events), "drop jump(s)"))
     fps = 1.0 / float(np.median(np.diff(track.time_s)))
