@@ -121,6 +121,15 @@ def _check_movement(movement: str, options: Options) -> None:
         raise InputError(f"side {options.side!r} is not known; choose from: {', '.join(SIDES)}")
     if options.sex not in (None, "female", "male"):
         raise InputError(f"sex {options.sex!r} is not known; choose female or male (or leave out)")
+    if options.side != "auto" and movement not in ("single-leg-squat", "auto"):
+        raise InputError(
+            f"--side is for the single-leg squat, not for {movement}; leave it out or add "
+            "--movement single-leg-squat"
+        )
+    if options.sex is not None and movement not in ("drop-jump", "auto"):
+        raise InputError(
+            f"--sex picks the drop-jump landing norms; it does not apply to {movement}"
+        )
 
 
 def analyze_poses(

@@ -109,3 +109,13 @@ def test_synthetic_hip_width_matches_the_pelvic_drop_sign_threshold_note() -> No
         single_leg.PELVIC_DROP_SIGN_DEG, abs=0.1
     )
     assert pytest.approx(0.20) == 2 * HIP_HALF_WIDTH
+
+
+def test_options_that_do_not_apply_are_refused() -> None:
+    poses = make_squat_poses(Squat())
+    with pytest.raises(InputError, match="--side is for the single-leg squat"):
+        valgus.analyze_poses(poses, movement="squat", options=Options(side="left"))
+    with pytest.raises(InputError, match="drop-jump landing norms"):
+        valgus.analyze_poses(poses, movement="squat", options=Options(sex="male"))
+    with pytest.raises(InputError, match="not known"):
+        valgus.analyze_poses(poses, movement="single-leg-squat", options=Options(side="up"))
