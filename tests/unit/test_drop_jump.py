@@ -76,3 +76,23 @@ def test_squat_analysis_of_a_drop_jump_does_not_invent_squat_reps() -> None:
     # The same file as a "single-leg squat": no rep stands on one leg.
     with pytest.raises(valgus.errors.ValgusError):
         valgus.analyze_file(shared_file("data", "mocap", "DJ1.trc"), movement="single-leg-squat")
+
+
+def test_a_squat_is_not_a_drop_jump() -> None:
+    from tests.synthetic_poses import Squat, make_squat_poses
+    from valgus.errors import NoRepsFoundError
+
+    with pytest.raises(NoRepsFoundError, match="no drop jump found"):
+        valgus.analyze_poses(make_squat_poses(Squat()), movement="drop-jump")
+    # auto says what it saw instead
+    result = valgus.analyze_poses(make_squat_poses(Squat()), movement="auto").result
+    assert result.movement == "squat"
+
+
+def test_auto_says_when_it_cannot_tell() -> None:
+    from tests.synthetic_poses import Squat, make_squat_poses
+    from valgus.errors import NoRepsFoundError
+
+    standing = Squat(thigh_max_deg=5.0, shank_max_deg=3.0)  # hips barely move
+    with pytest.raises(NoRepsFoundError, match="could not be recognised"):
+        valgus.analyze_poses(make_squat_poses(standing), movement="auto")
