@@ -290,8 +290,10 @@ def _single_leg(ctx: _Context) -> Analysis:
     track = ctx.track
     series = compute_series(track, single_leg=True)
     found = detect_reps(series.depth, series.time_s, min_depth=single_leg.MIN_SLS_DEPTH)
-    lift = single_leg.foot_lift(track, series.leg_length_px)
-    calls = [single_leg.stance_in_rep(lift, r) for r in found]
+    cues = single_leg.foot_cues(
+        track, series.leg_length_px, _raw(ctx.poses, "world"), _raw(ctx.poses, "position")
+    )
+    calls = [single_leg.stance_in_rep(cues, r) for r in found]
     reps = [(r, c.side) for r, c in zip(found, calls, strict=True) if c.side is not None]
     if found and not reps:
         raise NoRepsFoundError(
@@ -363,6 +365,7 @@ def _single_leg(ctx: _Context) -> Analysis:
         "side": ctx.options.side,
         "min_rep_depth": single_leg.MIN_SLS_DEPTH,
         "min_foot_lift": single_leg.MIN_FOOT_LIFT,
+        "max_lifted_reach": single_leg.MAX_LIFTED_REACH,
         "pelvic_drop_sign_deg": single_leg.PELVIC_DROP_SIGN_DEG,
         "trunk_lean_sign_deg": single_leg.TRUNK_LEAN_SIGN_DEG,
     }
@@ -433,6 +436,12 @@ def _drop_jump(ctx: _Context) -> Analysis:
         method,
     )
     return Analysis(result, ctx.poses, series)
+
+
+def _raw(poses: xr.Dataset, var: str) -> NDArray[np.float64]:
+    """The pose model's landmarks as given (hidden points included): (T, space, K)."""
+    da = poses[var]
+    return np.asarray(da.transpose("time", da.dims[1], "keypoint").values, dtype=np.float64)
 
 
 def _keep_side(ctx: _Context, reps: list[tuple[RepIdx, Side]]) -> list[tuple[RepIdx, Side]]:

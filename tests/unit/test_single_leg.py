@@ -119,3 +119,33 @@ def test_options_that_do_not_apply_are_refused() -> None:
         valgus.analyze_poses(poses, movement="squat", options=Options(sex="male"))
     with pytest.raises(InputError, match="not known"):
         valgus.analyze_poses(poses, movement="single-leg-squat", options=Options(side="up"))
+
+
+def test_a_lifted_foot_hidden_behind_the_standing_leg_still_counts() -> None:
+    # The pose model's visibility of the lifted foot falls below the cut-off (it is hidden):
+    # its guessed place still shows the foot high and the leg bent.
+    from tests.synthetic_poses import with_confidence
+
+    poses = make_squat_poses(Squat(**(SLS | {"stance": "right"})))  # type: ignore[arg-type]
+    hidden = with_confidence(poses, ["left_ankle", "left_heel", "left_foot_index"], 0.05)
+    r = valgus.analyze_poses(hidden, movement="single-leg-squat").result
+    assert r.summary.n_reps == 5 and {rep.stance_side for rep in r.reps} == {"right"}
+
+
+def test_perspective_alone_does_not_lift_a_foot() -> None:
+    # A two-leg squat in which the right foot looks 0.08 leg lengths higher in the image (a
+    # camera off to one side): the 3D landmarks keep both feet on the floor.
+    poses = make_squat_poses(Squat(**SLS))  # type: ignore[arg-type]
+    raised = poses.copy(deep=True)
+    for part in ("ankle", "heel", "foot_index"):
+        raised.position.loc[{"keypoint": f"right_{part}", "space": "y"}] -= 0.08 * 880
+    with pytest.raises(NoRepsFoundError, match="both feet stayed on the floor"):
+        valgus.analyze_poses(raised, movement="single-leg-squat")
+
+
+def test_auto_will_not_guess_one_leg_or_two_from_a_strong_angle() -> None:
+    from valgus.errors import UnsuitableViewError
+
+    poses = make_squat_poses(Squat(**(SLS | {"stance": "left", "yaw_deg": 40.0})))  # type: ignore[arg-type]
+    with pytest.raises(UnsuitableViewError, match="cannot be told from perspective"):
+        valgus.analyze_poses(poses, movement="auto")

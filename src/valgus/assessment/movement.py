@@ -13,14 +13,19 @@ Rules (DERIVED, checked on rendered clips of each movement with known truth):
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
-from valgus.assessment import single_leg
+from valgus.assessment import quality, single_leg
 from valgus.assessment.drop_jump import find_events
 from valgus.assessment.series import compute_series
 from valgus.assessment.track import Track
-from valgus.errors import NoRepsFoundError
+from valgus.errors import NoRepsFoundError, UnsuitableViewError
 from valgus.kinematics.reps import detect_reps
+
+# Beyond this camera yaw the foot cues are unreliable: on the real 30-deg (estimated
+# 50-deg) dim clip the pose model put the far foot 8 cm higher in 3D during a two-leg squat.
+MAX_RECOGNITION_YAW_DEG = 30.0
 
 CANNOT_TELL = (
     "the movement could not be recognised: no drop jump (drop from a box, landing, take-off) "
@@ -32,7 +37,8 @@ CANNOT_TELL = (
 
 def recognise_movement(poses: xr.Dataset, track: Track, /) -> tuple[str, str]:
     """(movement, reason) from the raw poses (for landings) and their cleaned track (for
-    squats); raises NoRepsFoundError when it cannot tell."""
+    squats); raises NoRepsFoundError (nothing found) or UnsuitableViewError (one leg or two
+    cannot be told at this camera angle) when it cannot tell."""
     events = find_events(poses)
     if events:
         first = events[0]
@@ -45,8 +51,21 @@ def recognise_movement(poses: xr.Dataset, track: Track, /) -> tuple[str, str]:
     reps = detect_reps(series.depth, track.time_s, min_depth=single_leg.MIN_SLS_DEPTH)
     if not reps:
         raise NoRepsFoundError(CANNOT_TELL.format(depth=100 * single_leg.MIN_SLS_DEPTH))
-    lift = single_leg.foot_lift(track, series.leg_length_px)
-    calls = [single_leg.stance_in_rep(lift, r) for r in reps]
+    in_reps = np.zeros(len(track.time_s), dtype=bool)
+    for r in reps:
+        in_reps[r.start : r.end + 1] = True
+    view = quality.estimate_view(track, in_reps & track.detected)
+    if view.yaw_deg is None or view.yaw_deg > MAX_RECOGNITION_YAW_DEG:
+        angle = f"about {view.yaw_deg:.0f} degrees" if view.yaw_deg is not None else "unknown"
+        raise UnsuitableViewError(
+            f"squats found, but at this camera angle ({angle} off frontal) a foot held off "
+            "the floor cannot be told from perspective: name the movement with --movement "
+            "squat | heel-raised-squat | single-leg-squat, or film square to the body."
+        )
+    raw_world = np.asarray(poses.world.transpose("time", "space3", "keypoint").values)
+    raw_xy = np.asarray(poses.position.transpose("time", "space", "keypoint").values)
+    cues = single_leg.foot_cues(track, series.leg_length_px, raw_world, raw_xy)
+    calls = [single_leg.stance_in_rep(cues, r) for r in reps]
     one_leg = sum(c.side is not None for c in calls)
     if one_leg > len(reps) / 2:
         sides = sorted({c.side.value for c in calls if c.side is not None})

@@ -52,6 +52,13 @@ def hips_are_joint_centres(model: str) -> bool:
     return model.startswith(HIP_JOINT_CENTRE_MODELS)
 
 
+# The lifted leg must also be clearly bent: its projected hip-to-ankle distance at most
+# this share of the standing leg's (median over the rep; DERIVED on renders: foot held
+# behind 0.51-0.59, held in front with 45-70 deg of knee flexion 0.77-0.86; both feet down
+# 0.93-1.0 up to 40 deg of camera yaw, where perspective alone lifts the far foot 0.04-0.09
+# leg lengths in the image).
+MAX_LIFTED_REACH = 0.9
+
 # Qualitative signs (DERIVED; rule 12 forbids more than "seen / not seen").
 # Pelvic drop: "more than 2 cm" (Magee, via a low-quality source, reference 2.6) over a
 # hip-joint-centre width of about 19 cm is atan(2/19) = 6 deg.
@@ -71,29 +78,121 @@ class StanceCall:
     lift: float  # median height of the lifted foot over the standing one, / leg length
 
 
-def _foot_y(track: Track, side: Side) -> FloatArray:
-    parts = [track.point(f"{side.value}_{p}")[:, 1] for p in ("ankle", "heel", "foot_index")]
+def _mean_rows(rows: list[FloatArray]) -> FloatArray:
     with warnings.catch_warnings():  # frames without a foot are NaN: said by the result
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.asarray(np.nanmean(np.vstack(parts), axis=0), dtype=np.float64)
+        return np.asarray(np.nanmean(np.vstack(rows), axis=0), dtype=np.float64)
 
 
-def foot_lift(track: Track, leg_length_px: float) -> FloatArray:
-    """Per frame: (y_left_foot - y_right_foot) / leg length. Positive: the left foot is
-    lower in the image (the right foot is lifted)."""
+FOOT_PARTS = ("ankle", "heel", "foot_index")
+
+
+def _foot_y(track: Track, side: Side) -> FloatArray:
+    return _mean_rows([track.point(f"{side.value}_{p}")[:, 1] for p in FOOT_PARTS])
+
+
+def image_foot_lift(track: Track, leg_length_px: float) -> FloatArray:
+    """Per frame: (y_left_foot - y_right_foot) / leg length in the image. Positive: the
+    left foot is lower (the right foot is lifted). Perspective adds to it when the camera
+    is not square: the far foot looks higher (0.04-0.09 leg lengths at 20-50 deg of yaw on
+    rendered bilateral squats), so it is only the fallback."""
     return (_foot_y(track, Side.LEFT) - _foot_y(track, Side.RIGHT)) / leg_length_px
 
 
-def stance_in_rep(lift: FloatArray, rep: RepIdx) -> StanceCall:
-    """The standing leg of one rep from the foot lift series."""
-    seg = lift[rep.start : rep.end + 1]
-    seg = seg[np.isfinite(seg)]
-    if not seg.size:
+def world_foot_lift(world: FloatArray, names: list[str]) -> FloatArray:
+    """Per frame, the same from the 3D landmarks (T, 3, K), y down, in 3D leg lengths.
+
+    The vertical is unaffected by camera yaw: on rendered bilateral squats filmed 40 deg
+    off frontal the feet differ by 0.002-0.008 leg lengths, on single-leg squats by
+    0.38-0.45. The pose model guesses a hidden foot's place, so the raw landmarks serve
+    when a lifted foot is hidden behind the standing leg.
+    """
+
+    def p(name: str) -> FloatArray:
+        return np.asarray(world[:, :, names.index(name)], dtype=np.float64)
+
+    def foot_y(side: str) -> FloatArray:
+        return _mean_rows([p(f"{side}_{part}")[:, 1] for part in FOOT_PARTS])
+
+    legs = [
+        angles.separation(p(f"{s}_hip"), p(f"{s}_knee"))
+        + angles.separation(p(f"{s}_knee"), p(f"{s}_ankle"))
+        for s in ("left", "right")
+    ]
+    longer = np.fmax(legs[0], legs[1])
+    finite = longer[np.isfinite(longer)]
+    leg = float(np.percentile(finite, 90)) if finite.size else float("nan")
+    return (foot_y("left") - foot_y("right")) / leg
+
+
+def leg_reach(xy: FloatArray, names: list[str]) -> tuple[FloatArray, FloatArray]:
+    """Per frame, the projected hip-to-ankle distance of the left and the right leg (px),
+    from the raw landmarks (T, 2, K): a lifted foot hidden behind the standing leg keeps
+    the pose model's guess."""
+
+    def p(name: str) -> FloatArray:
+        return np.asarray(xy[:, :, names.index(name)], dtype=np.float64)
+
+    return (
+        angles.separation(p("left_hip"), p("left_ankle")),
+        angles.separation(p("right_hip"), p("right_ankle")),
+    )
+
+
+@dataclass(frozen=True)
+class FootCues:
+    """Per-frame cues of a single-leg stance.
+
+    lift: how much higher the right foot is than the left (+ = the left leg stands), in
+    leg lengths: from the 3D landmarks (cleaned, then raw where the cleaned are missing),
+    else from the image. reach_left / reach_right: projected hip-ankle distances (px).
+    """
+
+    lift: FloatArray
+    reach_left: FloatArray
+    reach_right: FloatArray
+
+
+def foot_cues(
+    track: Track,
+    leg_length_px: float,
+    raw_world: FloatArray | None = None,
+    raw_xy: FloatArray | None = None,
+) -> FootCues:
+    """The cues from a cleaned track and, where given, the raw landmarks."""
+    lift = world_foot_lift(track.world, track.names)
+    if raw_world is not None:
+        lift = np.where(np.isfinite(lift), lift, world_foot_lift(raw_world, track.names))
+    image = image_foot_lift(track, leg_length_px)
+    lift = np.asarray(np.where(np.isfinite(lift), lift, image), dtype=np.float64)
+    left, right = leg_reach(raw_xy if raw_xy is not None else track.xy, track.names)
+    return FootCues(lift, left, right)
+
+
+def stance_in_rep(cues: FootCues, rep: RepIdx) -> StanceCall:
+    """The standing leg of one rep: one foot held at least MIN_FOOT_LIFT higher (median
+    over the rep) and its leg clearly bent (projected hip-ankle distance at most
+    MAX_LIFTED_REACH of the standing leg's). Else both feet count as on the floor."""
+    seg = slice(rep.start, rep.end + 1)
+    lift = cues.lift[seg]
+    lift = lift[np.isfinite(lift)]
+    if not lift.size:
         return StanceCall(None, float("nan"))
-    m = float(np.median(seg))
+    m = float(np.median(lift))
     if abs(m) < MIN_FOOT_LIFT:
         return StanceCall(None, abs(m))
-    return StanceCall(Side.LEFT if m > 0 else Side.RIGHT, abs(m))
+    stance = Side.LEFT if m > 0 else Side.RIGHT
+    lifted, standing = (
+        (cues.reach_right, cues.reach_left)
+        if stance is Side.LEFT
+        else (cues.reach_left, cues.reach_right)
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = lifted[seg] / standing[seg]
+    ratio = ratio[np.isfinite(ratio)]
+    if not ratio.size or float(np.median(ratio)) > MAX_LIFTED_REACH:
+        return StanceCall(None, abs(m))
+    return StanceCall(stance, abs(m))
 
 
 def _at(track: Track, name: str, i: int) -> FloatArray:

@@ -17,9 +17,12 @@ bench_app = typer.Typer(
 @bench_app.command("accuracy")
 def accuracy(
     out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
-    quick: bool = typer.Option(False, "--quick", help="3 cases instead of the full sweep."),
+    quick: bool = typer.Option(
+        False, "--quick", help="One case per movement instead of the full sweep (about 1.5 min)."
+    ),
 ) -> None:
-    """Render squats with known valgus, analyze them, and tabulate the errors."""
+    """Render squats, single-leg squats, drop jumps and heel-raised squats with known
+    valgus, analyze them (and with --movement auto), and tabulate the errors."""
     from valgus.bench.accuracy import main
 
     err = Console(stderr=True)

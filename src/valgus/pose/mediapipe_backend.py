@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import os
 import sys
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -33,29 +34,64 @@ def _quiet_native_logs() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+class _StderrSilencer:
+    """Reference-counted redirection of file descriptor 2 to /dev/null.
+
+    Two model instances run in two threads (pose/pipeline.py); each silences stderr
+    while its graph starts. Saving and restoring fd 2 per call would let the second
+    thread save the already-silenced descriptor and "restore" /dev/null for good, so the
+    first entry saves the real stderr, the last exit restores it, under a lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: int | None = None
+        self._fd = -1
+
+    def enter(self) -> bool:
+        try:
+            fd = sys.stderr.fileno()
+        except (AttributeError, OSError, ValueError):  # no real stderr (captured in tests)
+            return False
+        with self._lock:
+            if self._depth == 0:
+                sys.stderr.flush()
+                self._fd = fd
+                self._saved = os.dup(fd)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            self._depth += 1
+        return True
+
+    def exit(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._saved is not None:
+                _flush_c_stdio()  # C stdio text must land in /dev/null, not later on screen
+                os.dup2(self._saved, self._fd)
+                os.close(self._saved)
+                self._saved = None
+
+
+_SILENCER = _StderrSilencer()
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced() -> Iterator[None]:
     """Send the C++ side's stderr (absl/TFLite start-up messages) to /dev/null meanwhile.
 
     Those messages are written by native code straight to file descriptor 2, which
-    Python's logging cannot filter. Python exceptions still propagate.
+    Python's logging cannot filter. Python exceptions still propagate. Safe across
+    threads (see _StderrSilencer).
     """
+    entered = _SILENCER.enter()
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # no real stderr (e.g. captured in tests)
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
         yield
     finally:
-        _flush_c_stdio()  # text buffered by C stdio must land in /dev/null, not later on screen
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
+        if entered:
+            _SILENCER.exit()
 
 
 class MediaPipePose:
