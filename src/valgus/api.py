@@ -341,7 +341,7 @@ def _single_leg(ctx: _Context) -> Analysis:
                 code="pelvic_drop_not_measured",
                 message="contralateral pelvic drop is not reported from video: the pose "
                 "model's hip points do not follow the pelvis (on rendered single-leg squats "
-                "with a known 8 deg drop they showed -2 to +1 deg; docs/movements.md). Judge "
+                "with a known 8 deg drop they showed -3 to +2 deg; docs/movements.md). Judge "
                 "it by eye on the key frames.",
             )
         )

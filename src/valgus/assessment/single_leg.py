@@ -40,7 +40,7 @@ MIN_SLS_DEPTH = 0.06
 MIN_FOOT_LIFT = 0.05
 
 # The pose model's hip landmarks do not follow the pelvis: on rendered single-leg squats
-# with a known 8 deg contralateral drop, MediaPipe's hip line read -2.5 to +0.5 deg, and a
+# with a known 8 deg contralateral drop, MediaPipe's hip line read -3 to +2 deg, and a
 # trunk lean moved it more than the pelvis did (docs/movements.md). Pelvic drop is
 # therefore measured only where the hip points are joint centres: motion capture (hip
 # joint centre markers) and the renderer's own truth.
@@ -63,8 +63,8 @@ MAX_LIFTED_REACH = 0.9
 # Pelvic drop: "more than 2 cm" (Magee, via a low-quality source, reference 2.6) over a
 # hip-joint-centre width of about 19 cm is atan(2/19) = 6 deg.
 PELVIC_DROP_SIGN_DEG = 6.0
-# Trunk lean: no published number; 10 deg from vertical is about three times the
-# method's error on rendered single-leg squats (docs/accuracy.md) and is clearly visible.
+# Trunk lean: no published number; 10 deg from vertical is clearly visible and well beyond
+# the method's error on rendered single-leg squats (mean 0.8, max 1.6 deg; docs/accuracy.md).
 TRUNK_LEAN_SIGN_DEG = 10.0
 
 SideName = Literal["left", "right"]
