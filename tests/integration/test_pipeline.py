@@ -12,7 +12,14 @@ from valgus.io.video import probe
 from valgus.pose.extract import DECODE_MAX_SIDE_PX, estimate_poses
 from valgus.pose.mediapipe_backend import MediaPipePose
 from valgus.pose.pipeline import naive_samples, pipeline_samples
-from valgus.synth import CameraParams, RenderParams, SquatParams, render_squat
+from valgus.synth import (
+    CameraParams,
+    DropJumpParams,
+    RenderParams,
+    SquatParams,
+    render_movement,
+    render_squat,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -83,3 +90,41 @@ def test_threaded_decoding_alone_changes_nothing(clip: Path) -> None:
     for p, t in zip(plain, threaded, strict=True):
         assert p.pose is not None and t.pose is not None
         np.testing.assert_array_equal(p.pose.xy_norm, t.pose.xy_norm)
+
+
+@pytest.fixture(scope="module")
+def drop_jump(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One drop jump after 1.5 s standing still on the box (sampled), 60 fps."""
+    video = tmp_path_factory.mktemp("pipeline") / "drop-jump.mp4"
+    render_movement(
+        video,
+        DropJumpParams(trials=1, pause_before_s=1.5, pause_after_s=1.0, seed=5),
+        CameraParams(width_px=720, height_px=1280),
+        RenderParams(fps=60.0, seed=5),
+    )
+    return video
+
+
+def test_a_landing_after_a_still_stretch_is_modelled_frame_by_frame(drop_jump: Path) -> None:
+    naive = estimate_poses(drop_jump, naive=True)
+    fast = estimate_poses(drop_jump)
+    assert fast.attrs["interpolated_frames"] > 0  # the wait on the box was sampled
+    (a,) = valgus.analyze_poses(naive, movement="drop-jump").result.reps
+    (b,) = valgus.analyze_poses(fast, movement="drop-jump").result.reps
+    assert a.drop_s is not None and a.take_off_s is not None and b.take_off_s is not None
+    assert b.contact_s == pytest.approx(a.contact_s, abs=1 / 60)
+    assert b.take_off_s == pytest.approx(a.take_off_s, abs=1 / 60)
+    info = probe(drop_jump)
+    with MediaPipePose() as model:
+        samples = list(
+            pipeline_samples(
+                drop_jump,
+                [model],
+                fps=info.fps_nominal,
+                aspect=info.width / info.height,
+                duration_s=info.duration_s,
+                max_side_px=DECODE_MAX_SIDE_PX,
+            )
+        )
+    fall_to_take_off = [s for s in samples if a.drop_s - 0.2 <= s.time_s <= a.take_off_s]
+    assert fall_to_take_off and not any(s.interpolated for s in fall_to_take_off)

@@ -9,9 +9,12 @@ import pytest
 
 from valgus.pose.base import FramePose
 from valgus.pose.pipeline import (
+    LandmarkBuffer,
+    PoseSample,
     interpolate_poses,
     moved_leg_fraction,
     schedule_poses,
+    stretch_cuts,
 )
 from valgus.schema import KEYPOINTS
 
@@ -144,3 +147,51 @@ def test_frames_taken_before_a_decoding_error_are_yielded_first() -> None:
         for s in schedule_poses(broken(), rec, stride=STRIDE, aspect=1.0):
             got.append(s)
     assert [s.time_s for s in got] == [i / 30 for i in range(100)]
+
+
+def test_a_slow_rep_bottom_is_modelled_when_sampling_waits_for_a_longer_still_stretch() -> None:
+    # 2.5 s rep, hips down 0.3 leg lengths: around the bottom the legs move < 3 % in 0.2 s
+    signal = drop_signal(300, start=100, length=75, depth=0.3)
+    bottom = range(137 - 9, 137 + 10)  # +-0.3 s
+
+    def interpolated_near_bottom(still_frames: int) -> int:
+        rec = Recorder(signal)
+        out = schedule_poses(frames(300), rec, stride=STRIDE, still_frames=still_frames, aspect=1.0)
+        return sum(s.interpolated for i, s in enumerate(out) if i in bottom)
+
+    assert interpolated_near_bottom(STRIDE) > 0  # a 0.2 s window sees the bottom as still
+    assert interpolated_near_bottom(15) == 0  # a 0.5 s window does not
+
+
+def test_landmark_buffer_gives_the_samples_back_across_chunks() -> None:
+    buf = LandmarkBuffer()
+    n = LandmarkBuffer.CHUNK_FRAMES + 5
+    given = [
+        PoseSample(i / 30, None if i % 7 == 0 else pose(i / n), interpolated=i % 3 == 0)
+        for i in range(n)
+    ]
+    for s in given:
+        buf.append(s)
+    assert len(buf) == n and buf.last_time_s() == given[-1].time_s
+    back = list(buf.samples())
+    assert [(s.time_s, s.interpolated) for s in back] == [(s.time_s, s.interpolated) for s in given]
+    for a, b in zip(given, back, strict=True):
+        assert (a.pose is None) == (b.pose is None)
+        if a.pose is not None and b.pose is not None:
+            np.testing.assert_array_equal(a.pose.xy_norm, b.pose.xy_norm)
+            np.testing.assert_array_equal(a.pose.world_m, b.pose.world_m)
+            np.testing.assert_array_equal(a.pose.visibility, b.pose.visibility)
+    t, xy, world, vis = LandmarkBuffer.columns(buf.rows())
+    assert xy.shape == (n, len(KEYPOINTS), 2) and world.shape == (n, len(KEYPOINTS), 3)
+    assert np.isnan(xy[0]).all() and (vis[0] == 0).all()
+    np.testing.assert_array_equal(xy[1], given[1].pose.xy_norm)  # type: ignore[union-attr]
+    np.testing.assert_array_equal(t, [s.time_s for s in given])
+
+
+def test_stretch_cuts_give_each_estimator_the_same_work_warm_up_included() -> None:
+    assert stretch_cuts(10.0, 1, warmup_s=1.0) == [0.0, np.inf]
+    cuts = stretch_cuts(10.0, 2, warmup_s=1.0)
+    assert cuts == [0.0, 5.5, np.inf]  # 5.5 s, and 1 s warm-up + 4.5 s
+    cuts = stretch_cuts(12.0, 3, warmup_s=1.5)
+    work = [cuts[1], cuts[2] - cuts[1] + 1.5, 12.0 - cuts[2] + 1.5]
+    assert work == pytest.approx([work[0]] * 3)

@@ -40,6 +40,7 @@ class Clip:
     path: Path
     all_squat: bool = False
     idle: bool = False
+    movement: str = "squat"  # the analysis run on both variants' landmarks
 
 
 @dataclass
@@ -92,8 +93,38 @@ def _squat(reps: int, before_s: float, after_s: float) -> Any:
     )
 
 
+def _other_movements(workdir: Path, progress: Callable[[str], None]) -> list[Clip]:
+    """A drop jump (1.5 s still on the box before each drop: idle sampling right before a
+    landing) and single-leg squats on each leg (shallow, slow bottoms), 1080p."""
+    from valgus.synth import (
+        CameraParams,
+        DropJumpParams,
+        RenderParams,
+        SingleLegSquatParams,
+        render_movement,
+    )
+
+    cam = CameraParams(width_px=1080, height_px=1920)
+    dj = DropJumpParams(
+        trials=2, valgus_left_deg=20.0, pause_before_s=1.5, pause_after_s=1.5, seed=2
+    )
+    sls = SingleLegSquatParams(stance_side="both", reps=3, valgus_deg=15.0, seed=3)
+    specs: list[tuple[str, str, Any, float, str]] = [
+        ("1080p60 drop jump, 2 trials", "dj-1080-60", dj, 60.0, "drop-jump"),
+        ("1080p30 single-leg squat, 3 reps a leg", "sls-1080-30", sls, 30.0, "single-leg-squat"),
+    ]
+    clips = []
+    for label, name, params, fps, movement in specs:
+        progress(f"rendering {label}")
+        path = workdir / f"{name}.mp4"
+        render_movement(path, params, cam, RenderParams(fps=fps, seed=2))
+        clips.append(Clip(label, path, movement=movement))
+    return clips
+
+
 def render_inputs(workdir: Path, *, quick: bool, progress: Callable[[str], None]) -> list[Clip]:
-    """Rendered squats (all squatting, 1080p/4K, 30/60 fps; one with long idle stretches)."""
+    """Rendered squats (all squatting, 1080p/4K, 30/60 fps; one with long idle stretches),
+    a drop jump and single-leg squats (not with quick)."""
     from valgus.synth import CameraParams, RenderParams, render_squat
 
     specs: list[tuple[str, str, tuple[int, int], float, Any, bool]] = [
@@ -117,7 +148,7 @@ def render_inputs(workdir: Path, *, quick: bool, progress: Callable[[str], None]
             path, squat, CameraParams(width_px=w, height_px=h), RenderParams(fps=fps, seed=1)
         )
         clips.append(Clip(label, path, all_squat=not idle, idle=idle))
-    return clips
+    return clips if quick else clips + _other_movements(workdir, progress)
 
 
 def loop_video(src: Path, dst: Path, /, *, times: int) -> None:
@@ -242,16 +273,31 @@ def run_variant(variant: str, video: Path, workdir: Path) -> Run:
 # ---------------------------------------------------------------- agreement
 
 
-def _analyze(poses: Path) -> Any:
+def _analyze(poses: Path, movement: str) -> Any:
     try:
-        return api.analyze_poses(load_poses(poses)).result
+        return api.analyze_poses(load_poses(poses), movement=movement).result
     except ValgusError as err:
         return err.code
 
 
-def agreement(naive: Path, pipe: Path) -> dict[str, Any]:
-    """Verdicts per leg identical? FPPA at the deepest frame per rep and leg: largest gap."""
-    a, b = _analyze(naive), _analyze(pipe)
+def _event_gaps_ms(a: Any, b: Any) -> str:
+    """Drop jumps: largest contact and take-off time gaps over trials (matched by contact)."""
+    contact, take_off = [], []
+    for rep in a.reps:
+        other = min(b.reps, key=lambda r: abs(r.contact_s - rep.contact_s), default=None)
+        if other is None:
+            continue
+        contact.append(abs(rep.contact_s - other.contact_s))
+        if rep.take_off_s is not None and other.take_off_s is not None:
+            take_off.append(abs(rep.take_off_s - other.take_off_s))
+    ms = [f"{1e3 * max(x):.0f}" if x else "-" for x in (contact, take_off)]
+    return f"; contact / take-off within {ms[0]} / {ms[1]} ms"
+
+
+def agreement(naive: Path, pipe: Path, movement: str = "squat") -> dict[str, Any]:
+    """Verdicts per leg identical? FPPA at the deepest frame (drop jump: at peak flexion)
+    per rep and leg: largest gap. Drop jumps: also the contact and take-off time gaps."""
+    a, b = _analyze(naive, movement), _analyze(pipe, movement)
     pa, pb = load_poses(naive).position.values, load_poses(pipe).position.values
     gap = np.abs(pa - pb)
     lm = {"landmark_median_px": float(np.nanmedian(gap)) if np.isfinite(gap).any() else 0.0}
@@ -274,7 +320,8 @@ def agreement(naive: Path, pipe: Path) -> dict[str, Any]:
             f"{x or 'n/j'}" + ("*" if getattr(a.summary, s).borderline else "")
             for (x, _), s in zip(verdicts, ("left", "right"), strict=True)
         )
-        + f"; {len(a.reps)}/{len(b.reps)} reps",
+        + f"; {len(a.reps)}/{len(b.reps)} {'trials' if movement == 'drop-jump' else 'reps'}"
+        + (_event_gaps_ms(a, b) if movement == "drop-jump" else ""),
         "fppa_max_deg": max(gaps) if gaps else None,
         **lm,
     }
@@ -367,8 +414,8 @@ def run(
                     naive,
                     pipe,
                     ceiling,
-                    agreement(naive.poses, pipe.poses),
-                    agreement(naive.poses, control.poses),
+                    agreement(naive.poses, pipe.poses, clip.movement),
+                    agreement(naive.poses, control.poses, clip.movement),
                 )
             )
         short = next(r for r in rows if r.clip.label.startswith("1080p30 squat"))
@@ -402,8 +449,22 @@ def main(
     rows, memory = run(quick=quick, long_loops=long_loops, repeats=repeats, progress=progress)
     text = report(rows, memory, command)
     if out is not None:
-        out.write_text(text)
+        out.write_text(_into_page(out.read_text() if out.exists() else "", text))
     return text
+
+
+REPORT_START = "<!-- valgus bench speed: report start -->"
+REPORT_END = "<!-- valgus bench speed: report end -->"
+
+
+def _into_page(page: str, text: str) -> str:
+    """The report between the page's REPORT_START/REPORT_END markers (the prose around them
+    kept), or the report alone when the page has no markers."""
+    start, end = page.find(REPORT_START), page.find(REPORT_END)
+    if start < 0 or end < start:
+        return text
+    body = text.split("\n", 2)[2] if text.startswith("# ") else text  # the page has a title
+    return page[: start + len(REPORT_START)] + "\n\n" + body.strip() + "\n\n" + page[end:]
 
 
 if __name__ == "__main__":  # pragma: no cover

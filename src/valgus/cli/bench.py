@@ -39,7 +39,8 @@ def speed(
     ),
     repeats: int = typer.Option(2, "--repeats", help="Runs of each variant; the best is kept."),
 ) -> None:
-    """Time the naive loop and the pipeline on the same videos; compare their results."""
+    """Time the naive loop and the pipeline on the same videos (rendered squats, a drop
+    jump, single-leg squats, the real clips); compare their results and peak memory."""
     from valgus.bench.speed import main
 
     err = Console(stderr=True)

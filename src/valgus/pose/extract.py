@@ -12,8 +12,8 @@ import xarray as xr
 from valgus.errors import VideoReadError
 from valgus.io.video import probe
 from valgus.pose.base import PoseEstimator
-from valgus.pose.pipeline import naive_samples, pipeline_samples
-from valgus.schema import KEYPOINTS, make_poses
+from valgus.pose.pipeline import LandmarkBuffer, naive_samples, pipeline_samples
+from valgus.schema import make_poses
 
 # MediaPipe resizes to 256x256 internally; decoding at most this size keeps
 # the landmark precision and avoids converting 4K frames for nothing.
@@ -54,15 +54,8 @@ def estimate_poses(
     owned = estimator is None
     estimators = [estimator] if estimator is not None else _default_estimators(info.duration_s)
     estimator = estimators[0]
-    times: list[float] = []
-    xy: list[np.ndarray] = []
-    world: list[np.ndarray] = []
-    vis: list[np.ndarray] = []
-    nan2 = np.full((len(KEYPOINTS), 2), np.nan)
-    nan3 = np.full((len(KEYPOINTS), 3), np.nan)
-    zeros = np.zeros(len(KEYPOINTS))
+    kept = LandmarkBuffer()  # ~1.6 KB a frame: the only thing that grows with length
     truncated_at: float | None = None
-    n_interpolated = 0
     samples = (
         naive_samples(path, estimator, max_side_px=DECODE_MAX_SIDE_PX)
         if naive
@@ -77,29 +70,28 @@ def estimate_poses(
     )
     try:
         for sample in samples:
-            t, pose = sample.time_s, sample.pose
-            n_interpolated += sample.interpolated
-            times.append(t)
-            xy.append(pose.xy_norm if pose else nan2)
-            world.append(pose.world_m if pose else nan3)
-            vis.append(pose.visibility if pose else zeros)
+            kept.append(sample)
             if progress is not None:
-                progress(len(times), info.frames_estimate)
+                progress(len(kept), info.frames_estimate)
     except VideoReadError:
-        if len(times) < 2:
+        if len(kept) < 2:
             raise
-        truncated_at = times[-1]
+        truncated_at = kept.last_time_s()
     finally:
         samples.close()  # stops the decoding thread if the loop ended early
         if owned:
             for est in estimators:
                 est.close()
-    if len(times) < 2:
+    if len(kept) < 2:
         raise VideoReadError(f"{path} holds fewer than 2 decodable frames; nothing to analyze.")
-    if truncated_at is None and info.duration_s - times[-1] > max(1.0, 0.05 * info.duration_s):
-        truncated_at = times[-1]  # the header promised more than the file holds
+    last_t = kept.last_time_s()
+    if truncated_at is None and info.duration_s - last_t > max(1.0, 0.05 * info.duration_s):
+        truncated_at = last_t  # the header promised more than the file holds
+    rows = kept.rows()
+    del kept
+    times, xy, world, vis = LandmarkBuffer.columns(rows)
     scale = np.array([info.width, info.height], dtype=np.float64)
-    position = (np.stack(xy) * scale).transpose(0, 2, 1)  # (time, space, keypoint)
+    position = (xy * scale).transpose(0, 2, 1)  # (time, space, keypoint)
     attrs: dict[str, object] = {
         "source": str(path),
         "width": info.width,
@@ -107,14 +99,14 @@ def estimate_poses(
         "rotation": info.rotation_deg,
         "fps": float(1.0 / np.median(np.diff(times))),
         "model": estimator.name,
-        "interpolated_frames": n_interpolated,
+        "interpolated_frames": int(rows[:, 1].sum()),
     }
     if truncated_at is not None:
         attrs["truncated_at_s"] = truncated_at
     return make_poses(
         position,
-        np.stack(world).transpose(0, 2, 1),
-        np.stack(vis),
-        np.asarray(times),
+        world.transpose(0, 2, 1),
+        np.ascontiguousarray(vis),
+        np.ascontiguousarray(times),
         attrs=attrs,
     )

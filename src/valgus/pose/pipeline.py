@@ -12,7 +12,7 @@ Two things make this faster than decoding and running the model one frame after 
    more than ``STILL_LEG_FRACTION`` of leg length between two samples, the frames
    skipped since the previous sample are run through the model in order (back-fill from
    a small ring buffer), and the model runs on every frame again until the body has been
-   still for ``IDLE_STEP_S``. Every frame of every movement is thus seen by the model;
+   still for ``IDLE_ENTER_S``. Every frame of every movement is thus seen by the model;
    interpolated frames are frames where the body moved less than that fraction.
 
 MediaPipe tracks the person from frame to frame (static_image_mode=False); samples
@@ -29,12 +29,13 @@ import queue
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from valgus.io.video import DecodedFrame, iter_decoded, iter_frames
 from valgus.pose.base import FramePose, PoseEstimator
@@ -43,6 +44,16 @@ from valgus.schema import KEYPOINTS
 # Model rate while still: 5 samples a second. A rep takes >= 1 s, and the frames between
 # the last still sample and the first moving one are back-filled, so none is missed.
 IDLE_STEP_S = 0.2
+# Sampling starts only after this long without motion. Over 0.2 s the bottom of a smooth
+# rep looks still (measured: all 6 bottoms of a rendered single-leg squat, hip drop ~20 %
+# of leg length, 2.5 s per rep); over 0.4 s none did. 0.5 s keeps rep bottoms modelled.
+IDLE_ENTER_S = 0.5
+# Seconds a later model instance tracks before its cut (landmarks dropped), so that its
+# tracking has a history there. Off: measured (docs/speed.md) 1 s of warm-up halves the
+# landmark gap to the naive loop in the first seconds after the cut (~1.5 -> ~0.7 px) but
+# did not bring FPPA at the bottoms closer (gaps 0.3-1.1 deg either way, tracking noise),
+# and cost up to 16 % of the speed (60 extra frames on a 6 s 4K60 clip).
+WARMUP_S = 0.0
 # Still = no hip, knee or ankle moved more than this (leg lengths, ~2.5 cm) in IDLE_STEP_S.
 # MediaPipe's landmark jitter on a still person is ~0.5-1 % of leg length; a rep needs a
 # hip drop of 12 % (valgus.kinematics.reps.MIN_REP_DEPTH).
@@ -88,7 +99,7 @@ def moved_leg_fraction(a: FramePose, b: FramePose, /, *, aspect: float) -> float
 def interpolate_poses(a: FramePose, b: FramePose, weights: Iterable[float], /) -> list[FramePose]:
     """Poses at fractions w in [0, 1] of the way from a to b (linear in every array)."""
 
-    def mix(x: np.ndarray, y: np.ndarray, w: float) -> np.ndarray:
+    def mix(x: NDArray[np.float64], y: NDArray[np.float64], w: float) -> NDArray[np.float64]:
         return (1.0 - w) * x + w * y
 
     return [
@@ -116,16 +127,19 @@ def schedule_poses(
     *,
     stride: int,
     aspect: float,
+    still_frames: int | None = None,
     still_fraction: float = STILL_LEG_FRACTION,
     on_idle: Callable[[bool], None] | None = None,
-) -> Iterator[PoseSample]:
+) -> Generator[PoseSample, None, None]:
     """Run `estimate` on every frame while the body moves, on every `stride`-th while still.
 
     frames: (time_s, frame) in order. Yields one PoseSample per frame, in frame order.
+    Sampling starts once `still_frames` (default: stride) frames in a row moved less than
+    still_fraction of leg length from the latest one.
     on_idle(True/False) is told when sampling starts/stops (e.g. to stop converting frames
     ahead). If the frame iterator raises, the frames already taken are yielded first.
     """
-    recent: deque[FramePose | None] = deque(maxlen=max(stride, 1) + 1)
+    recent: deque[FramePose | None] = deque(maxlen=max(still_frames or stride, 1) + 1)
     skipped: list[tuple[float, F]] = []  # ring buffer: frames since the last still sample
     key: tuple[float, FramePose] | None = None  # last still sample (time, pose)
     key_frame: F | None = None  # and its frame, to re-seed tracking before a back-fill
@@ -177,14 +191,14 @@ def schedule_poses(
 
 def _backfill(
     skipped: list[tuple[float, F]], estimate: Callable[[F], FramePose | None]
-) -> Iterator[PoseSample]:
+) -> Generator[PoseSample, None, None]:
     for t, frame in skipped:
         yield PoseSample(t, estimate(frame))
 
 
 def _interpolated(
     a: tuple[float, FramePose], skipped: list[tuple[float, F]], b: tuple[float, FramePose]
-) -> Iterator[PoseSample]:
+) -> Generator[PoseSample, None, None]:
     if not skipped:
         return
     span = b[0] - a[0]
@@ -222,7 +236,7 @@ def decode_in_thread(
     start_s: float = 0.0,
     end_s: float = np.inf,
     queue_frames: int = QUEUE_FRAMES,
-) -> Iterator[DecodedFrame]:
+) -> Generator[DecodedFrame, None, None]:
     """Decode in a background thread; yield frames through a bounded queue.
 
     While `convert` is set the thread also converts each frame to RGB before handing it
@@ -281,31 +295,34 @@ def pipeline_samples(
     duration_s: float,
     max_side_px: int | None,
     idle_step_s: float = IDLE_STEP_S,
-) -> Iterator[PoseSample]:
+    idle_enter_s: float = IDLE_ENTER_S,
+    warmup_s: float = WARMUP_S,
+) -> Generator[PoseSample, None, None]:
     """Landmarks of every frame of the video (threaded decode + still-stretch sampling).
 
-    With several estimators the video is cut into as many equal stretches, each decoded
-    and tracked by its own estimator in its own thread (the first in the caller's); the
-    later stretches' landmarks are held until the earlier ones are yielded.
+    With several estimators the video is cut into as many stretches, each decoded and
+    tracked by its own estimator in its own thread (the first in the caller's); the later
+    stretches' landmarks are held until the earlier ones are yielded. Each later estimator
+    first tracks the `warmup_s` before its cut (those landmarks are dropped); the cuts are
+    placed so that every estimator gets the same number of frames, warm-up included.
     """
     _keep_frame_buffers_mmapped()
     stride = max(1, round(idle_step_s * fps)) if fps > 0 else 1
-    n = len(estimators) if duration_s > 0 else 1
-    cuts = [0.0] + [duration_s * k / n for k in range(1, n)] + [np.inf]
+    opts = _StretchOpts(stride, max(stride, round(idle_enter_s * fps)), aspect, max_side_px)
+    cuts = stretch_cuts(duration_s, len(estimators), warmup_s=warmup_s)
+    n = len(cuts) - 1
     workers = [
-        _StretchWorker(path, est, cuts[k], cuts[k + 1], stride, aspect, max_side_px)
+        _StretchWorker(path, est, cuts[k], cuts[k + 1], max(0.0, cuts[k] - warmup_s), opts)
         for k, est in enumerate(estimators[1:n], start=1)
     ]
     for w in workers:
         w.start()
     try:
-        first = _stretch_samples(
-            path, estimators[0], 0.0, cuts[1], stride=stride, aspect=aspect, max_side_px=max_side_px
-        )
+        first = _stretch_samples(path, estimators[0], 0.0, cuts[1], opts)
         yield from first
         for w in workers:
             w.join()
-            yield from w.samples
+            yield from w.samples.samples()
             if w.error is not None:
                 raise w.error
     finally:
@@ -314,22 +331,40 @@ def pipeline_samples(
             w.join()
 
 
+def stretch_cuts(duration_s: float, n: int, /, *, warmup_s: float) -> list[float]:
+    """Cut times [0, c1, ..., inf] for n estimators, each later one also tracking the
+    warmup_s before its cut: every stretch then costs (duration + (n-1) warm-up) / n."""
+    if n <= 1 or duration_s <= 0:
+        return [0.0, np.inf]
+    work = (duration_s + (n - 1) * warmup_s) / n
+    return [0.0] + [k * work - (k - 1) * warmup_s for k in range(1, n)] + [np.inf]
+
+
+@dataclass(frozen=True)
+class _StretchOpts:
+    stride: int
+    still_frames: int
+    aspect: float
+    max_side_px: int | None
+
+
 def _stretch_samples(
     path: Path,
     estimator: PoseEstimator,
     start_s: float,
     end_s: float,
+    opts: _StretchOpts,
     /,
     *,
-    stride: int,
-    aspect: float,
-    max_side_px: int | None,
+    decode_from_s: float | None = None,
     stop: threading.Event | None = None,
-) -> Iterator[PoseSample]:
+) -> Generator[PoseSample, None, None]:
+    """Samples of the frames in [start_s, end_s); tracking starts at decode_from_s."""
     convert = threading.Event()
     convert.set()
+    from_s = start_s if decode_from_s is None else decode_from_s
     decoded = decode_in_thread(
-        path, max_side_px=max_side_px, convert=convert, start_s=start_s, end_s=end_s
+        path, max_side_px=opts.max_side_px, convert=convert, start_s=from_s, end_s=end_s
     )
     frames = ((d.time_s, d) for d in decoded if stop is None or not stop.is_set())
 
@@ -339,16 +374,97 @@ def _stretch_samples(
         else:
             convert.set()
 
+    samples = schedule_poses(
+        frames,
+        lambda d: estimator.process(d.rgb()),
+        stride=opts.stride,
+        still_frames=opts.still_frames,
+        aspect=opts.aspect,
+        on_idle=on_idle,
+    )
     try:
-        yield from schedule_poses(
-            frames,
-            lambda d: estimator.process(d.rgb()),
-            stride=stride,
-            aspect=aspect,
-            on_idle=on_idle,
-        )
+        yield from (s for s in samples if s.time_s >= start_s)
     finally:
+        samples.close()
         decoded.close()
+
+
+class LandmarkBuffer:
+    """Per-frame samples in preallocated chunks: ~1.6 KB a frame and no per-frame objects.
+
+    One row a frame: time, interpolated, found, xy (33x2), world (33x3), visibility (33).
+    Per-frame arrays and their Python objects cost ~4x that, and freed one by one among
+    frame buffers they fragment the heap.
+    """
+
+    CHUNK_FRAMES = 1024
+    _N = len(KEYPOINTS)
+    _XY = slice(3, 3 + 2 * _N)
+    _WORLD = slice(3 + 2 * _N, 3 + 5 * _N)
+    _VIS = slice(3 + 5 * _N, 3 + 6 * _N)
+
+    def __init__(self) -> None:
+        self._chunks: list[NDArray[np.float64]] = []
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, sample: PoseSample, /) -> None:
+        k = self._n % self.CHUNK_FRAMES
+        if k == 0:
+            self._chunks.append(np.empty((self.CHUNK_FRAMES, 3 + 6 * self._N)))
+        row = self._chunks[-1][k]
+        row[0], row[1] = sample.time_s, sample.interpolated
+        pose = sample.pose
+        if pose is None:
+            row[2] = 0.0
+            row[self._XY] = row[self._WORLD] = np.nan
+            row[self._VIS] = 0.0
+        else:
+            row[2] = 1.0
+            row[self._XY] = pose.xy_norm.ravel()
+            row[self._WORLD] = pose.world_m.ravel()
+            row[self._VIS] = pose.visibility
+        self._n += 1
+
+    def rows(self) -> NDArray[np.float64]:
+        """All rows, (frames, columns), one copy."""
+        if not self._chunks:
+            return np.empty((0, 3 + 6 * self._N))
+        return np.concatenate(self._chunks)[: self._n]
+
+    def last_time_s(self) -> float:
+        k = (self._n - 1) % self.CHUNK_FRAMES
+        return float(self._chunks[-1][k, 0])
+
+    def samples(self) -> Iterator[PoseSample]:
+        """The samples back, in order (landmarks are copies)."""
+        for i in range(self._n):
+            row = self._chunks[i // self.CHUNK_FRAMES][i % self.CHUNK_FRAMES]
+            pose = (
+                FramePose(
+                    row[self._XY].reshape(self._N, 2).copy(),
+                    row[self._WORLD].reshape(self._N, 3).copy(),
+                    row[self._VIS].copy(),
+                )
+                if row[2]
+                else None
+            )
+            yield PoseSample(float(row[0]), pose, bool(row[1]))
+
+    @classmethod
+    def columns(
+        cls, rows: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """time (T,), xy (T, 33, 2), world (T, 33, 3), visibility (T, 33) of rows()."""
+        n = rows.shape[0]
+        return (
+            rows[:, 0],
+            rows[:, cls._XY].reshape(n, cls._N, 2),
+            rows[:, cls._WORLD].reshape(n, cls._N, 3),
+            rows[:, cls._VIS],
+        )
 
 
 class _StretchWorker(threading.Thread):
@@ -360,20 +476,20 @@ class _StretchWorker(threading.Thread):
         estimator: PoseEstimator,
         start_s: float,
         end_s: float,
-        stride: int,
-        aspect: float,
-        max_side_px: int | None,
+        decode_from_s: float,
+        opts: _StretchOpts,
     ) -> None:
         super().__init__(name="valgus-pose-stretch", daemon=True)
-        self.samples: list[PoseSample] = []
+        self.samples = LandmarkBuffer()
         self.error: BaseException | None = None
         self.stop = threading.Event()
-        self._args = (path, estimator, start_s, end_s)
-        self._opts = {"stride": stride, "aspect": aspect, "max_side_px": max_side_px}
+        self._args = (path, estimator, start_s, end_s, opts)
+        self._from = decode_from_s
 
     def run(self) -> None:
         try:
-            for sample in _stretch_samples(*self._args, **self._opts, stop=self.stop):
+            samples = _stretch_samples(*self._args, decode_from_s=self._from, stop=self.stop)
+            for sample in samples:
                 self.samples.append(sample)
         except BaseException as err:  # re-raised by the consumer after the earlier frames
             self.error = err
@@ -381,7 +497,7 @@ class _StretchWorker(threading.Thread):
 
 def naive_samples(
     path: Path, estimator: PoseEstimator, /, *, max_side_px: int | None
-) -> Iterator[PoseSample]:
+) -> Generator[PoseSample, None, None]:
     """The plain loop: decode, convert, run the model, frame after frame (for comparison)."""
     for t, rgb in iter_frames(path, max_side_px=max_side_px):
         yield PoseSample(t, estimator.process(rgb))
