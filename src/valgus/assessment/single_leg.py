@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,8 +65,6 @@ PELVIC_DROP_SIGN_DEG = 6.0
 # Trunk lean: no published number; 10 deg from vertical is clearly visible and well beyond
 # the method's error on rendered single-leg squats (mean 0.8, max 1.6 deg; docs/accuracy.md).
 TRUNK_LEAN_SIGN_DEG = 10.0
-
-SideName = Literal["left", "right"]
 
 
 @dataclass(frozen=True)

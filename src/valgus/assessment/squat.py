@@ -29,11 +29,8 @@ def num(x: float) -> float | None:
     return round(float(x), 3) if x is not None and math.isfinite(x) else None
 
 
-_num = num
-
-
 def _peak(values: FloatArray) -> float | None:
-    return _num(float(np.nanmax(values))) if np.isfinite(values).any() else None
+    return num(float(np.nanmax(values))) if np.isfinite(values).any() else None
 
 
 def not_measured_leg() -> LegRep:
@@ -61,15 +58,15 @@ def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool, depth: floa
     fs = leg.thigh_foreshortening[b]
     return LegRep(
         visible=True,
-        fppa_deg=_num(leg.fppa_deg[b]),
+        fppa_deg=num(leg.fppa_deg[b]),
         fppa_peak_deg=_peak(leg.fppa_deg[window]),
-        fppa_mid_deg=_num(leg.fppa_deg[mid]),
+        fppa_mid_deg=num(leg.fppa_deg[mid]),
         fppa_valid=bool(math.isfinite(depth) and depth <= bands.FPPA_MAX_DEPTH),
-        mkd=_num(leg.mkd[b]),
+        mkd=num(leg.mkd[b]),
         mkd_peak=_peak(leg.mkd[window]),
-        mkd_mid=_num(leg.mkd[mid]),
-        knee_flexion_deg=_num(leg.knee_flexion_deg[b]),
-        thigh_foreshortening=_num(fs),
+        mkd_mid=num(leg.mkd[mid]),
+        knee_flexion_deg=num(leg.knee_flexion_deg[b]),
+        thigh_foreshortening=num(fs),
     )
 
 
@@ -86,19 +83,19 @@ def measure_reps(
         out.append(
             Rep(
                 index=i + 1,
-                start_s=_num(t[rep.start]) or 0.0,
-                bottom_s=_num(t[rep.bottom]) or 0.0,
-                end_s=_num(t[rep.end]) or 0.0,
+                start_s=num(t[rep.start]) or 0.0,
+                bottom_s=num(t[rep.bottom]) or 0.0,
+                end_s=num(t[rep.end]) or 0.0,
                 complete=rep.complete,
-                depth=_num(depth) or 0.0,
+                depth=num(depth) or 0.0,
                 left=leg_rep(
                     series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT], depth=depth
                 ),
                 right=leg_rep(
                     series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT], depth=depth
                 ),
-                kasr=_num(series.kasr[rep.bottom]) if ratios_ok else None,
-                nksd=_num(series.nksd[rep.bottom]) if ratios_ok else None,
+                kasr=num(series.kasr[rep.bottom]) if ratios_ok else None,
+                nksd=num(series.nksd[rep.bottom]) if ratios_ok else None,
             )
         )
     return out
@@ -109,16 +106,14 @@ def stat(values: list[float | None]) -> Stat:
     if v.size == 0:
         return Stat(mean=None, sd=None, n=0)
     sd = float(np.std(v, ddof=1)) if v.size > 1 else None
-    return Stat(
-        mean=_num(float(np.mean(v))), sd=_num(sd) if sd is not None else None, n=int(v.size)
-    )
+    return Stat(mean=num(float(np.mean(v))), sd=num(sd) if sd is not None else None, n=int(v.size))
 
 
 def sdc(s: Stat) -> float | None:
     """Smallest detectable change of the mean: 1.96 * sqrt(2) * SEM, SEM = sd / sqrt(n)."""
     if s.sd is None or s.n < 2:
         return None
-    return _num(1.96 * math.sqrt(2) * s.sd / math.sqrt(s.n))
+    return num(1.96 * math.sqrt(2) * s.sd / math.sqrt(s.n))
 
 
 def half_ci(s: Stat) -> float:
@@ -231,8 +226,8 @@ def describe_leg(
 def asymmetry(left: LegSummary, right: LegSummary) -> Asymmetry:
     lf, rf = left.fppa_deg.mean, right.fppa_deg.mean
     lm, rm = left.mkd.mean, right.mkd.mean
-    fppa_diff = _num(lf - rf) if lf is not None and rf is not None else None
-    mkd_diff = _num(lm - rm) if lm is not None and rm is not None else None
+    fppa_diff = num(lf - rf) if lf is not None and rf is not None else None
+    mkd_diff = num(lm - rm) if lm is not None and rm is not None else None
     side: Literal["left", "right"] | None = None
     if mkd_diff is not None and mkd_diff != 0:
         side = "left" if mkd_diff > 0 else "right"
