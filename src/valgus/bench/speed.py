@@ -26,12 +26,13 @@ import av
 import numpy as np
 
 from valgus import api
+from valgus.bench.landing import shared_dir
 from valgus.errors import ValgusError
 from valgus.io.poses import load_poses
 
-REAL_VIDEOS = Path("/work/shared/data/video")
 CEILING_FRAMES = 120  # frames pre-decoded to time the model alone
 FPPA_AGREE_DEG = 0.5
+SIDES = ("left", "right")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Row:
     ceiling: Ceiling
     agreement: dict[str, Any] = field(default_factory=dict)
     control: dict[str, Any] = field(default_factory=dict)  # naive vs naive, tracking nudged
+    truth_mae: tuple[float | None, float | None] = (None, None)  # FPPA vs truth: naive, pipe
 
 
 # ---------------------------------------------------------------- inputs
@@ -157,17 +159,19 @@ def loop_video(src: Path, dst: Path, /, *, times: int) -> None:
         s_in = inp.streams.video[0]
         packets = [p for p in inp.demux(s_in) if p.dts is not None]
         span = max(int(p.pts) + int(p.duration or 0) for p in packets if p.pts is not None)
-        span -= min(int(p.dts) for p in packets)
+        span -= min(int(p.dts or 0) for p in packets)
+        time_base = s_in.time_base
+        assert time_base is not None
         with av.open(str(dst), "w") as out:
             s_out = out.add_stream_from_template(s_in)
             for k in range(times):
                 for p in packets:
                     q = av.Packet(bytes(p))
                     q.pts = int(p.pts) + k * span if p.pts is not None else None
-                    q.dts = int(p.dts) + k * span
+                    q.dts = int(p.dts or 0) + k * span
                     q.duration = p.duration
                     q.is_keyframe = p.is_keyframe
-                    q.time_base = s_in.time_base
+                    q.time_base = time_base
                     q.stream = s_out
                     out.mux(q)
 
@@ -306,6 +310,13 @@ def agreement(naive: Path, pipe: Path, movement: str = "squat") -> dict[str, Any
     verdicts = [
         (getattr(a.summary, s).valgus, getattr(b.summary, s).valgus) for s in ("left", "right")
     ]
+    legs = [
+        abs(x.mean - y.mean)
+        for x, y in (
+            (getattr(a.summary, s).fppa_deg, getattr(b.summary, s).fppa_deg) for s in SIDES
+        )
+        if x.mean is not None and y.mean is not None
+    ]
     gaps = []
     for rep in a.reps:
         other = min(b.reps, key=lambda r: abs(r.bottom_s - rep.bottom_s), default=None)
@@ -323,8 +334,39 @@ def agreement(naive: Path, pipe: Path, movement: str = "squat") -> dict[str, Any
         + f"; {len(a.reps)}/{len(b.reps)} {'trials' if movement == 'drop-jump' else 'reps'}"
         + (_event_gaps_ms(a, b) if movement == "drop-jump" else ""),
         "fppa_max_deg": max(gaps) if gaps else None,
+        "fppa_leg_deg": max(legs) if legs else None,
         **lm,
     }
+
+
+def truth_mae(poses: Path, video: Path, movement: str) -> float | None:
+    """Rendered clips: mean |FPPA - true FPPA| over reps and legs, matched by bottom time
+    (drop jump: at peak flexion, matched by contact; single-leg squat: the standing leg),
+    or None without a truth file or a result."""
+    truth_file = video.with_suffix(".truth.json")
+    result = _analyze(poses, movement)
+    if not truth_file.exists() or isinstance(result, str):
+        return None
+    return fppa_truth_mae(result, json.loads(truth_file.read_text()), movement)
+
+
+def fppa_truth_mae(result: Any, truth: dict[str, Any], movement: str) -> float | None:
+    diffs = []
+    for rep in result.reps:
+        if movement == "drop-jump":
+            if rep.contact_s is None or not truth["trials"]:
+                continue
+            tr = min(truth["trials"], key=lambda t: abs(t["contact_s"] - rep.contact_s))
+            true_legs = tr["at_peak_flexion"]
+        else:
+            tr = min(truth["reps"], key=lambda t: abs(t["bottom_s"] - rep.bottom_s))
+            true_legs = {tr["stance_side"]: tr["stance"]} if "stance" in tr else tr
+        for side in SIDES:
+            got = getattr(rep, side).fppa_deg
+            true = (true_legs.get(side) or {}).get("fppa_deg")
+            if got is not None and true is not None:
+                diffs.append(abs(got - true))
+    return float(np.mean(diffs)) if diffs else None
 
 
 # ---------------------------------------------------------------- report
@@ -334,7 +376,8 @@ def _row_line(r: Row) -> str:
     c, n, p = r.ceiling, r.naive, r.pipe
     one_model = 1e3 / c.model_ms
     cpu = 2e3 / (c.model_cpu_ms + c.decode_cpu_ms)
-    fppa = r.agreement.get("fppa_max_deg")
+    fppa = f"{_deg(r.agreement.get('fppa_leg_deg'))} / {_deg(r.agreement.get('fppa_max_deg'))}"
+    truth = " / ".join(_deg(x) for x in r.truth_mae)
     return (
         f"| {r.clip.label} | {n.frames} | {n.fps:.1f} | {p.fps:.1f} | **{p.fps / n.fps:.2f}x** | "
         f"{c.model_ms:.1f} / {c.decode_ms:.1f} / {c.decode_only_ms:.1f} | "
@@ -342,7 +385,7 @@ def _row_line(r: Row) -> str:
         f"{100 * p.interpolated / max(p.frames, 1):.0f} % | "
         f"{n.maxrss_mb:.0f} / {p.maxrss_mb:.0f} | "
         f"{'same' if r.agreement['verdicts'] else 'DIFFER'} ({r.agreement['text']}) | "
-        f"{_deg(fppa)} | {r.agreement['landmark_median_px']:.2f} | "
+        f"{fppa} | {truth} | {r.agreement['landmark_median_px']:.2f} | "
         f"{'same' if r.control['verdicts'] else 'DIFFER'}, {_deg(r.control.get('fppa_max_deg'))}, "
         f"{r.control['landmark_median_px']:.2f} |"
     )
@@ -352,12 +395,27 @@ def _deg(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}"
 
 
+def agreement_line(rows: list[Row]) -> str:
+    """How many videos agree: verdicts (and counts), and the reported per-leg FPPA."""
+    legs = [r.agreement.get("fppa_leg_deg") for r in rows]
+    judged = [x for x in legs if x is not None]
+    return (
+        f"Verdicts, reps and trials identical on {sum(r.agreement['verdicts'] for r in rows)} "
+        f"of {len(rows)} videos; the reported per-leg FPPA (mean over reps) within "
+        f"{FPPA_AGREE_DEG} deg of the naive loop's on {sum(x <= FPPA_AGREE_DEG for x in judged)} "
+        f"of the {len(judged)} videos with a judged leg"
+        + (f" (largest gap {max(judged):.2f} deg)." if judged else ".")
+    )
+
+
 def report(rows: list[Row], memory: list[tuple[str, Run]], command: str) -> str:
     head = (
         "| video | frames | naive fps | pipeline fps | ratio | model / decode+RGB / decode "
         "ms per frame | ceilings fps: 1 model / 2 cores / decode | interpolated | "
-        "peak RSS MB naive / pipeline | verdicts L, R; reps | max FPPA gap deg | "
-        "median landmark gap px | control: naive vs naive nudged (verdicts, FPPA gap, px) |"
+        "peak RSS MB naive / pipeline | verdicts L, R; reps | FPPA gap deg: per leg "
+        "(reported mean) / largest rep | FPPA error vs truth deg (MAE), naive / pipeline | "
+        "median landmark gap px | control: naive vs naive nudged (verdicts, largest rep FPPA "
+        "gap, px) |"
     )
     lines = [
         "# Speed: the naive loop against the pipeline",
@@ -368,6 +426,8 @@ def report(rows: list[Row], memory: list[tuple[str, Run]], command: str) -> str:
         head,
         "|" + "---|" * 14,
         *[_row_line(r) for r in rows],
+        "",
+        agreement_line(rows),
         "",
         "Peak memory of the pipeline against video length (same resolution):",
         "",
@@ -398,7 +458,8 @@ def run(
         work = Path(tmp)
         clips = render_inputs(work, quick=quick, progress=progress)
         if not quick:
-            clips += [Clip(f"real: {p.name}", p) for p in sorted(REAL_VIDEOS.glob("*.mp4"))]
+            real = sorted((shared_dir() / "data" / "video").glob("*.mp4"))
+            clips += [Clip(f"real: {p.name}", p) for p in real]
         for clip in clips:
             progress(f"{clip.label}: ceiling, naive, pipeline")
             ceiling = Ceiling(**_spawn("ceiling", clip.path, work / "unused.nc"))
@@ -416,6 +477,10 @@ def run(
                     ceiling,
                     agreement(naive.poses, pipe.poses, clip.movement),
                     agreement(naive.poses, control.poses, clip.movement),
+                    (
+                        truth_mae(naive.poses, clip.path, clip.movement),
+                        truth_mae(pipe.poses, clip.path, clip.movement),
+                    ),
                 )
             )
         short = next(r for r in rows if r.clip.label.startswith("1080p30 squat"))

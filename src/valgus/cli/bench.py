@@ -9,7 +9,7 @@ from rich.console import Console
 
 bench_app = typer.Typer(
     help="Benchmarks: accuracy against rendered ground truth, drop-jump landing detection "
-    "against a force plate, speed of the pose pipeline.",
+    "against a force plate, speed of the pose pipeline, MediaPipe's tracking memory.",
     no_args_is_help=True,
 )
 
@@ -58,3 +58,17 @@ def landing(
 
     err = Console(stderr=True)
     typer.echo(main(out, lambda msg: err.print(msg, highlight=False)))
+
+
+@bench_app.command("tracking")
+def tracking(
+    video: Path | None = typer.Argument(
+        None, help="Video to use (default: a rendered 1080p30 squat)."
+    ),
+) -> None:
+    """MediaPipe's tracking memory: how a fresh tracker converges to one that ran from the
+    start, under graph settings the product does not use; model time with 2 threads."""
+    from valgus.bench.tracking import main
+
+    err = Console(stderr=True)
+    typer.echo(main(video, lambda msg: err.print(msg, highlight=False)))
