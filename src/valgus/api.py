@@ -378,13 +378,24 @@ def _single_leg(ctx: _Context) -> Analysis:
 def _drop_jump(ctx: _Context) -> Analysis:
     """Drop vertical jump: events per trial, measures at contact and peak flexion."""
     track = build_track(ctx.poses, cutoff_hz=drop_jump.DROP_JUMP_CUTOFF_HZ)
-    series = compute_series(track)
     events = drop_jump.find_events(ctx.poses)
     if not events:
         raise NoRepsFoundError(
             "no drop jump found: the feet never dropped from a raised surface to the floor "
             "and took off again. Film 3 drop jumps from a 30 cm box from the front, the whole "
             "body, the box and the landing spot in frame."
+        )
+    standing = drop_jump.floor_standing_frames(drop_jump.raw_heights(ctx.poses), events)
+    series = compute_series(track, standing=standing)
+    if standing is None:
+        ctx.warnings.append(
+            QualityWarning(
+                code="leg_length_on_box",
+                message="the person never stood tall on the landing spot, so the leg length "
+                "that scales MKD was measured on the box, further from the camera: MKD may "
+                "read up to ~15 % high (FPPA, KASR and NKSD are not affected). Stand still "
+                "on the landing spot for a second after the last jump.",
+            )
         )
     landing = np.zeros(len(track.time_s), dtype=bool)
     for ev in events:

@@ -69,13 +69,17 @@ def _leg(track: Track, side: Side) -> tuple[FloatArray, FloatArray, FloatArray, 
     return p(f"{side}_hip"), p(f"{side}_knee"), p(f"{side}_ankle"), p(f"{side.other}_hip")
 
 
-def compute_series(track: Track, /, *, single_leg: bool = False) -> FrameSeries:
+def compute_series(
+    track: Track, /, *, single_leg: bool = False, standing: NDArray[np.bool_] | None = None
+) -> FrameSeries:
     """Every per-frame measure the squat analyses use.
 
     The leg length is the median over standing frames of both legs' projected lengths;
     single_leg: of the longer leg per frame (the lifted leg is bent and looks short).
+    standing: the standing frames, where the caller knows better than "hips highest"
+    (drop jumps: on the landing surface, not on the box).
     """
-    stand = standing_frames(track)
+    stand = standing_frames(track) if standing is None else standing
     lengths = {s: angles.leg_length_px(*_leg(track, s)[:3]) for s in Side}
     if single_leg:
         with np.errstate(invalid="ignore"):

@@ -653,6 +653,7 @@ class DjOutcome:
 def _dj_diffs(result: AnalysisResult, truth: dict[str, Any]) -> dict[str, list[float]]:
     """Measured minus true per trial, matched by contact time."""
     keys = ["contact_ms", "peak_ms", "take_off_ms", "fppa_contact", "fppa_peak"]
+    keys += ["mkd_contact", "mkd_peak"]
     keys += ["kasr_contact", "kasr_peak", "nksd_contact", "nksd_peak"]
     d: dict[str, list[float]] = {k: [] for k in keys}
     for rep in result.reps:
@@ -669,6 +670,10 @@ def _dj_diffs(result: AnalysisResult, truth: dict[str, Any]) -> dict[str, list[f
                 d["fppa_contact"].append(leg.fppa_contact_deg - c[side]["fppa_deg"])
             if leg.fppa_deg is not None and p[side]["fppa_deg"] is not None:
                 d["fppa_peak"].append(leg.fppa_deg - p[side]["fppa_deg"])
+            if leg.mkd_contact is not None and c[side]["mkd"] is not None:
+                d["mkd_contact"].append(leg.mkd_contact - c[side]["mkd"])
+            if leg.mkd is not None and p[side]["mkd"] is not None:
+                d["mkd_peak"].append(leg.mkd - p[side]["mkd"])
         for ratio in ("kasr", "nksd"):
             for got, at, where in ((f"{ratio}_contact", c, "contact"), (ratio, p, "peak")):
                 if getattr(rep, got) is not None and at[ratio] is not None:
@@ -699,15 +704,18 @@ def run_dj(case: DjCase, clips: Clips) -> DjOutcome:
 def dj_table(outcomes: Iterable[DjOutcome]) -> str:
     head = (
         "| case | view (est. yaw) | trials | contact, ms | peak flexion, ms | take-off, ms | "
-        "FPPA at contact, deg | FPPA at peak, deg | KASR contact / peak | NKSD contact / peak | "
-        "verdict L, R (reference) | s |"
+        "FPPA at contact, deg | FPPA at peak, deg | MKD contact; peak, % leg | "
+        "KASR contact; peak | NKSD contact; peak | verdict L, R (reference) | s |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * 13]
     for o in outcomes:
         d = o.diffs
 
-        def ratio(name: str, d: dict[str, list[float]] = d) -> str:
-            c, p = (_mae_bias(d.get(f"{name}_{w}", []), digits=2) for w in ("contact", "peak"))
+        def ratio(name: str, d: dict[str, list[float]] = d, scale: float = 1.0) -> str:
+            c, p = (
+                _mae_bias(d.get(f"{name}_{w}", []), scale, digits=1 if scale > 1 else 2)
+                for w in ("contact", "peak")
+            )
             return f"{c}; {p}"
 
         lines.append(
@@ -716,7 +724,8 @@ def dj_table(outcomes: Iterable[DjOutcome]) -> str:
             f"{_mae_bias(d.get('peak_ms', []), digits=0)} | "
             f"{_mae_bias(d.get('take_off_ms', []), digits=0)} | "
             f"{_mae_bias(d.get('fppa_contact', []))} | {_mae_bias(d.get('fppa_peak', []))} | "
-            f"{ratio('kasr')} | {ratio('nksd')} | {verdict_cell(o.verdicts)} | {o.seconds:.0f} |"
+            f"{ratio('mkd', scale=100)} | {ratio('kasr')} | {ratio('nksd')} | "
+            f"{verdict_cell(o.verdicts)} | {o.seconds:.0f} |"
         )
     return "\n".join(lines)
 
@@ -748,6 +757,8 @@ def dj_summary(outcomes: list[DjOutcome]) -> list[str]:
     lines += [
         f"- {_pooled('FPPA at contact', pool('fppa_contact'), 'deg', of='leg-trials')}; "
         f"{_pooled('FPPA at peak flexion', pool('fppa_peak'), 'deg', of='leg-trials')}.",
+        f"- {_pooled('MKD at contact', pool('mkd_contact'), '% of leg length', 100)}; "
+        f"{_pooled('MKD at peak flexion', pool('mkd_peak'), '% of leg length', 100)}.",
         f"- {_pooled('KASR at contact', pool('kasr_contact'), '', digits=2)}; "
         f"{_pooled('KASR at peak', pool('kasr_peak'), '', digits=2)}; "
         f"{_pooled('NKSD at contact', pool('nksd_contact'), '', digits=2)}; "
@@ -1031,10 +1042,11 @@ INTRO_DJ = (
     "out the knee-over-foot FPPA at 80 deg is about -20 deg (frontal) or -26 deg (through "
     "the camera), so at peak flexion 20 deg of valgus still projects about -4 deg and 40 deg "
     "about +18 deg. Event errors are the analysis minus the "
-    "truth's exact (sub-frame) times, in ms; FPPA per leg and KASR / NKSD per trial at "
-    "initial contact and at peak flexion, against the truth at the contact frame (first frame "
-    "at or after contact) and at the peak flexion frame; MAE / bias; the ratio cells read "
-    "`contact; peak`."
+    "truth's exact (sub-frame) times, in ms; FPPA and MKD per leg and KASR / NKSD per trial "
+    "at initial contact and at peak flexion, against the truth at the contact frame (first "
+    "frame at or after contact) and at the peak flexion frame; MAE / bias; the MKD and ratio "
+    "cells read `contact; peak`. The box stands behind the landing spot: MKD is scaled by the "
+    "leg measured on the landing spot (docs/movements.md)."
 )
 INTRO_HEEL = (
     f"Each pair: the flat squat and the squat with the heels on a {100 * HEEL_RAISE_M:.0f} cm "
