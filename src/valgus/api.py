@@ -39,7 +39,7 @@ from valgus.results import (
     Source,
     Summary,
 )
-from valgus.schema import Side
+from valgus.schema import MIRROR_SWAPPED_ATTR, Side, swap_sides
 
 MOVEMENTS = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
 MOVEMENT_CHOICES = (*MOVEMENTS, "auto")
@@ -65,6 +65,7 @@ class Options:
 
     side: str = "auto"  # single-leg squat: the standing leg, or "auto"
     sex: str | None = None  # drop jump: picks the landing norms (Herrington & Munro 2010)
+    mirrored: bool = False  # the video is a mirror image: left and right swapped back
 
 
 def analyze_video(
@@ -108,7 +109,9 @@ def settings_of(result: dict[str, object], /) -> tuple[str, Options]:
     m = method if isinstance(method, dict) else {}
     sex = m.get("sex")
     return movement, Options(
-        side=str(m.get("side", "auto")), sex=str(sex) if sex in ("female", "male") else None
+        side=str(m.get("side", "auto")),
+        sex=str(sex) if sex in ("female", "male") else None,
+        mirrored=m.get("mirrored") == "yes",
     )
 
 
@@ -140,8 +143,14 @@ def analyze_poses(
     options: Options = Options(),
     source_kind: str = "poses",
 ) -> Analysis:
-    """Analyze a pose Dataset (pure: no file is read or written)."""
+    """Analyze a pose Dataset (pure: no file is read or written).
+
+    options.mirrored: the recording is a mirror image; left and right are swapped back
+    (schema.swap_sides) unless the poses say they already were.
+    """
     _check_movement(movement, options)
+    if options.mirrored and not poses.attrs.get(MIRROR_SWAPPED_ATTR):
+        poses = swap_sides(poses)
     track = build_track(poses)
     quality.check_person(track)
     warnings = _input_warnings(poses, track.swaps.n_swapped)
@@ -254,7 +263,9 @@ def _result(
         ),
         reps=reps,
         summary=summary,
-        method=method,
+        method={**method, "mirrored": "yes"}
+        if ctx.poses.attrs.get(MIRROR_SWAPPED_ATTR)
+        else method,
     )
 
 
@@ -465,7 +476,8 @@ def _keep_side(ctx: _Context, reps: list[tuple[RepIdx, Side]]) -> list[tuple[Rep
         raise InputError(
             f"you said --side {want.value}, but the {want.value} foot was off the floor in every "
             f"rep (the {want.other.value} leg stood). If the video is mirrored (a selfie camera) "
-            "the sides swap; use --side auto to take the leg the camera saw standing."
+            "the sides swap: add --mirrored; or use --side auto to take the leg the camera saw "
+            "standing."
         )
     if len(kept) < len(reps):
         ctx.warnings.append(
@@ -504,6 +516,15 @@ def _input_warnings(poses: xr.Dataset, n_swapped: int) -> list[QualityWarning]:
             QualityWarning(
                 code="variable_frame_rate",
                 message="variable frame rate: real timestamps were used and the series resampled for filtering.",
+            )
+        )
+    if poses.attrs.get(MIRROR_SWAPPED_ATTR):
+        out.append(
+            QualityWarning(
+                code="mirrored",
+                message="mirror-imaged video (--mirrored): left and right were swapped back, "
+                "so each leg carries its own name; pictures show the video as filmed (a "
+                "mirror image) with the legs labelled correctly.",
             )
         )
     if n_swapped:

@@ -65,6 +65,26 @@ def symmetric_pairs() -> list[tuple[str, str]]:
 
 LEG_PARTS: tuple[str, ...] = ("hip", "knee", "ankle", "heel", "foot_index")
 
+# Pose attribute set once a mirror-imaged recording's left and right have been swapped back.
+MIRROR_SWAPPED_ATTR = "mirror_swapped"
+
+
+def swap_sides(ds: xr.Dataset, /) -> xr.Dataset:
+    """The poses with every left_* and right_* keypoint's data exchanged (names kept).
+
+    A mirror-imaged video (some phones' front cameras) shows the person's right side where
+    their left would be; the pose model, which cannot tell a mirror image from a person,
+    labels each side by where it appears. Exchanging the labels back gives each physical
+    leg its own name; positions stay as filmed, so medial and lateral are unchanged.
+    Marks the result with the MIRROR_SWAPPED_ATTR attribute.
+    """
+    partner = {a: b for pair in symmetric_pairs() for a, b in (pair, pair[::-1])}
+    names = [str(k) for k in ds.keypoint.values]
+    swapped = ds.isel(keypoint=[names.index(partner.get(k, k)) for k in names])
+    swapped = swapped.assign_coords(keypoint=ds.keypoint.values)
+    swapped.attrs = {**ds.attrs, MIRROR_SWAPPED_ATTR: 1}
+    return swapped
+
 
 def make_poses(
     position_px: NDArray[Any],

@@ -45,6 +45,12 @@ def analyze(
         help="Drop jump: female or male, to compare the landing with the matching norms "
         "(Herrington & Munro 2010). Without it the women's range is used.",
     ),
+    mirrored: bool = typer.Option(
+        False,
+        "--mirrored",
+        help="The video is a mirror image (some phones' front cameras): left and right are "
+        "swapped back so that each leg carries its own name.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     out: Path | None = typer.Option(
         None,
@@ -68,7 +74,10 @@ def analyze(
             _check_person(person)
         with _Progress(err, enabled=not as_json and err.is_terminal) as progress:
             analysis = api.analyze_file(
-                path, movement=movement, options=api.Options(side=side, sex=sex), progress=progress
+                path,
+                movement=movement,
+                options=api.Options(side=side, sex=sex, mirrored=mirrored),
+                progress=progress,
             )
         paths = (
             api.save_analysis(
