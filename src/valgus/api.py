@@ -389,14 +389,15 @@ def _single_leg(ctx: _Context) -> Analysis:
 def _drop_jump(ctx: _Context) -> Analysis:
     """Drop vertical jump: events per trial, measures at contact and peak flexion."""
     track = build_track(ctx.poses, cutoff_hz=drop_jump.DROP_JUMP_CUTOFF_HZ)
-    events = drop_jump.find_events(ctx.poses)
+    heights = drop_jump.raw_heights(ctx.poses)
+    events = drop_jump.find_events(ctx.poses, heights)
     if not events:
         raise NoRepsFoundError(
             "no drop jump found: the feet never dropped from a raised surface to the floor "
             "and took off again. Film 3 drop jumps from a 30 cm box from the front, the whole "
             "body, the box and the landing spot in frame."
         )
-    standing = drop_jump.floor_standing_frames(drop_jump.raw_heights(ctx.poses), events)
+    standing = drop_jump.floor_standing_frames(heights, events)
     series = compute_series(track, standing=standing)
     if standing is None:
         ctx.warnings.append(

@@ -9,25 +9,15 @@ from typing import Any
 
 import pytest
 
+from tests.rendered_truth import rendered_truth
 from valgus import api
 from valgus.bench.speed import fppa_truth_mae
-from valgus.synth import (
-    CameraParams,
-    DropJumpParams,
-    SingleLegSquatParams,
-    SquatParams,
-    generate_movement,
-)
-from valgus.synth.truth import build_truth
+from valgus.synth import DropJumpParams, SingleLegSquatParams, SquatParams
 from valgus.synth.truth_poses import truth_poses
-
-FPS = 60.0
-VIDEO = {"path": "truth", "fps": FPS, "frames": 0, "width": 1080, "height": 1920, "rotation": 0}
 
 
 def _truth(params: Any) -> dict[str, Any]:
-    cam = CameraParams(width_px=1080, height_px=1920)
-    return build_truth(generate_movement(params, FPS), params, cam, {}, VIDEO)
+    return rendered_truth(params, fps=60.0, width=1080, height=1920)
 
 
 @pytest.mark.parametrize(

@@ -11,19 +11,15 @@ from typing import Any
 
 import pytest
 
+from tests.rendered_truth import rendered_truth
 from valgus import api
 from valgus.assessment import drop_jump
-from valgus.synth import CameraParams, DropJumpParams, generate_movement
-from valgus.synth.truth import build_truth
+from valgus.synth import DropJumpParams
 from valgus.synth.truth_poses import truth_poses
-
-FPS = 60.0
 
 
 def _truth(params: DropJumpParams) -> dict[str, Any]:
-    video = {"path": "t", "fps": FPS, "frames": 0, "width": 1080, "height": 1920, "rotation": 0}
-    cam = CameraParams(width_px=1080, height_px=1920)
-    return build_truth(generate_movement(params, FPS), params, cam, {}, video)
+    return rendered_truth(params, fps=60.0, width=1080, height=1920)
 
 
 @pytest.fixture(scope="module")

@@ -12,24 +12,19 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from tests.rendered_truth import rendered_truth
 from valgus import api
 from valgus.schema import MIRROR_SWAPPED_ATTR, swap_sides
-from valgus.synth import CameraParams, SquatParams, generate_movement
-from valgus.synth.truth import build_truth
+from valgus.synth import SquatParams
 from valgus.synth.truth_poses import truth_poses
 
-FPS = 30.0
 W, H = 720, 1280
 
 
 @pytest.fixture(scope="module")
 def poses() -> xr.Dataset:
     params = SquatParams(reps=3, valgus_left_deg=25.0, valgus_right_deg=0.0, seed=1)
-    video = {"path": "t", "fps": FPS, "frames": 0, "width": W, "height": H, "rotation": 0}
-    truth = build_truth(
-        generate_movement(params, FPS), params, CameraParams(width_px=W, height_px=H), {}, video
-    )
-    return truth_poses(truth)
+    return truth_poses(rendered_truth(params, fps=30.0, width=W, height=H))
 
 
 def as_a_mirror_image_is_seen(ds: xr.Dataset) -> xr.Dataset:

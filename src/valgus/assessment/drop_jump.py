@@ -48,10 +48,11 @@ def raw_heights(poses: xr.Dataset, /) -> LandingHeights:
     return landing_heights(xy, conf, [str(k) for k in poses.keypoint.values])
 
 
-def find_events(poses: xr.Dataset, /) -> list[JumpEvents]:
+def find_events(poses: xr.Dataset, /, heights: LandingHeights | None = None) -> list[JumpEvents]:
     """Drop-jump events from the raw (unfiltered) landmarks: a low-pass filter would
-    smear the instant of contact (kinematics/landing.py, docs/landing.md)."""
-    heights = raw_heights(poses)
+    smear the instant of contact (kinematics/landing.py, docs/landing.md). heights: the
+    poses' raw_heights, if the caller has them."""
+    heights = raw_heights(poses) if heights is None else heights
     t = poses.time.values.astype(np.float64)
     return detect_drop_jumps(t, heights.foot, heights.hip)
 
