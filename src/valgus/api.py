@@ -528,6 +528,15 @@ def _input_warnings(poses: xr.Dataset, n_swapped: int) -> list[QualityWarning]:
                 "mirror image) with the legs labelled correctly.",
             )
         )
+    jumped = quality.jump_warning(
+        quality.body_jumps(
+            poses.time.values.astype(np.float64),
+            _raw(poses, "position"),
+            [str(k) for k in poses.keypoint.values],
+        )
+    )
+    if jumped is not None:
+        out.append(jumped)
     if n_swapped:
         out.append(
             QualityWarning(

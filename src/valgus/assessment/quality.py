@@ -186,3 +186,50 @@ def leg_visible(track: Track, side: str, frames: NDArray[np.bool_], /) -> bool:
         float(np.median(track.conf(f"{side}_{part}")[frames])) >= MIN_LEG_VISIBILITY
         for part in ("hip", "knee", "ankle")
     )
+
+
+# The hips of one person move at most a few leg lengths a second in these tests (a drop-jump
+# landing: ~2.5 m/s, about 3 leg lengths a second). Between two frames with a person, a hip
+# jump beyond JUMP_BASE_LEGS plus JUMP_SPEED_LEGS_PER_S of elapsed time, or the leg's
+# length in the image changing by more than JUMP_SCALE within JUMP_SCALE_MAX_S, is not body
+# motion: the pose model moved to someone else or lost the body for a moment. DERIVED.
+JUMP_BASE_LEGS = 0.3
+JUMP_SPEED_LEGS_PER_S = 4.0
+JUMP_SCALE = 1.3
+JUMP_SCALE_MAX_S = 0.1
+
+
+def body_jumps(time_s: FloatArray, xy: FloatArray, names: list[str], /) -> list[float]:
+    """Times (s) at which the tracked body jumps (raw landmarks xy: (T, 2, K) px)."""
+    p = {n: xy[:, :, k] for k, n in enumerate(names)}
+    hips = (p["left_hip"] + p["right_hip"]) / 2
+    legs = np.mean(
+        [
+            np.linalg.norm(p[f"{s}_hip"] - p[f"{s}_knee"], axis=1)
+            + np.linalg.norm(p[f"{s}_knee"] - p[f"{s}_ankle"], axis=1)
+            for s in ("left", "right")
+        ],
+        axis=0,
+    )
+    ok = np.flatnonzero(np.isfinite(hips).all(axis=1) & np.isfinite(legs) & (legs > 0))
+    if ok.size < 2:
+        return []
+    step = np.linalg.norm(np.diff(hips[ok], axis=0), axis=1) / float(np.median(legs[ok]))
+    dt = np.diff(time_s[ok])
+    scale = np.abs(np.log(legs[ok][1:] / legs[ok][:-1]))
+    jump = (step > JUMP_BASE_LEGS + JUMP_SPEED_LEGS_PER_S * dt) | (
+        (scale > np.log(JUMP_SCALE)) & (dt <= JUMP_SCALE_MAX_S)
+    )
+    return [float(t) for t in time_s[ok][1:][jump]]
+
+
+def jump_warning(times: list[float], /) -> QualityWarning | None:
+    if not times:
+        return None
+    shown = ", ".join(f"{t:.1f} s" for t in times[:5]) + (" ..." if len(times) > 5 else "")
+    return QualityWarning(
+        code="body_jump",
+        message=f"the tracked body jumped at {shown}, faster than a person moves: the pose "
+        "model may have moved to another person or lost the body for a moment. Check the key "
+        "frames; film one person at a time, nobody walking behind.",
+    )
