@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from valgus.assessment.track import Track
 from valgus.errors import NoPersonDetectedError, OutOfFrameError, UnsuitableViewError
+from valgus.kinematics.angles import leg_length_px
 from valgus.results import QualityWarning, View
 
 FloatArray = NDArray[np.float64]
@@ -204,11 +205,7 @@ def body_jumps(time_s: FloatArray, xy: FloatArray, names: list[str], /) -> list[
     p = {n: xy[:, :, k] for k, n in enumerate(names)}
     hips = (p["left_hip"] + p["right_hip"]) / 2
     legs = np.mean(
-        [
-            np.linalg.norm(p[f"{s}_hip"] - p[f"{s}_knee"], axis=1)
-            + np.linalg.norm(p[f"{s}_knee"] - p[f"{s}_ankle"], axis=1)
-            for s in ("left", "right")
-        ],
+        [leg_length_px(p[f"{s}_hip"], p[f"{s}_knee"], p[f"{s}_ankle"]) for s in ("left", "right")],
         axis=0,
     )
     ok = np.flatnonzero(np.isfinite(hips).all(axis=1) & np.isfinite(legs) & (legs > 0))

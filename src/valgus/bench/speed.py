@@ -351,15 +351,17 @@ def truth_mae(poses: Path, video: Path, movement: str) -> float | None:
 
 
 def fppa_truth_mae(result: Any, truth: dict[str, Any], movement: str) -> float | None:
+    from valgus.bench.accuracy import _nearest
+
     diffs = []
     for rep in result.reps:
         if movement == "drop-jump":
             if rep.contact_s is None or not truth["trials"]:
                 continue
-            tr = min(truth["trials"], key=lambda t: abs(t["contact_s"] - rep.contact_s))
+            tr = _nearest(truth["trials"], rep.contact_s, "contact_s")
             true_legs = tr["at_peak_flexion"]
         else:
-            tr = min(truth["reps"], key=lambda t: abs(t["bottom_s"] - rep.bottom_s))
+            tr = _nearest(truth["reps"], rep.bottom_s)
             true_legs = {tr["stance_side"]: tr["stance"]} if "stance" in tr else tr
         for side in SIDES:
             got = getattr(rep, side).fppa_deg
