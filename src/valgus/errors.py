@@ -21,6 +21,12 @@ class InputError(ValgusError, ValueError):
     exit_code = 2
 
 
+class OutputError(InputError):
+    """A result, report or export file that cannot be written (no permission, disk full)."""
+
+    code = "cannot_write"
+
+
 class VideoReadError(ValgusError, OSError):
     """Video missing, unreadable, truncated or empty."""
 

@@ -7,16 +7,21 @@ Numbers are null where the footage cannot support them.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from valgus.assessment import movements
 
 SCHEMA_VERSION = 2
 # v2 (additive): movement-specific fields for the single-leg squat (stance side, pelvic
 # drop, trunk lean) and the drop jump (events, measures at initial contact, change to peak
 # flexion), and how the movement was chosen. v1 documents still validate.
 
-Movement = Literal["squat", "heel-raised-squat", "single-leg-squat", "drop-jump"]
+if TYPE_CHECKING:
+    Movement = str
+else:  # one name per module in assessment/movements/
+    Movement = Literal[movements.names()]
 
 View = Literal["frontal", "oblique", "side", "unknown"]
 Verdict = Literal["none", "mild", "marked"]

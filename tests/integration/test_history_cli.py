@@ -70,7 +70,7 @@ def test_analyze_log_history_export_import(tmp_path: Path, database: Path) -> No
     h = json.loads(_ok(["history", "ann", "--json"]))
     assert h["kind"] == "valgus-history" and len(h["analyses"]) == 2
     left = h["progress"][0]
-    assert (left["side"], left["verdict"]) == ("left", "improved")
+    assert (left["side"], left["verdict"]) == ("left", "less valgus")
     assert left["changes"][0]["smallest_detectable_change"] >= 0.04
     assert len(h["workouts"]) == 4
     (dose,) = h["doses"]
@@ -80,7 +80,7 @@ def test_analyze_log_history_export_import(tmp_path: Path, database: Path) -> No
         None,
     )
     text = _ok(["history", "ann"])
-    assert "left: improved (less valgus)" in text and "right: no measurable change" in text
+    assert "left: less valgus since the first" in text and "right: no measurable change" in text
     assert "banded_clamshell (last 2025-03-09): stop: Pain lasted" in text
 
     export = tmp_path / "ann.json"
@@ -165,7 +165,7 @@ def test_history_report_page_has_a_trend_per_leg(tmp_path: Path) -> None:
     assert f"report: {page}" in out.replace("\n", "")
     html = page.read_text(encoding="utf-8")
     assert "Across assessments" in html and "3 squat analyses" in html
-    assert "left: improved (less valgus)" in html
+    assert "left: less valgus since the first" in html
     images = re.findall(r"src='data:image/png;base64,([^']+)'", html)
     assert len(images) == 2
     for b64 in images:

@@ -321,7 +321,7 @@ def test_report_with_the_persons_trend(
     page.feed((out / "squat.report.html").read_text(encoding="utf-8"))
     text = " ".join(page.text)
     assert "Across assessments" in text and "3 squat analyses" in text
-    assert "left: improved (less valgus)" in text and "right: no measurable change" in text
+    assert "left: less valgus since the first" in text and "right: no measurable change" in text
     for side in ("left", "right"):
         assert _decode((out / f"squat.trend-{side}.png").read_bytes()).shape[1] > 500
     assert len(page.images) == 5 + 2

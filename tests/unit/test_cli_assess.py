@@ -152,7 +152,7 @@ def _write(files: dict[str, Path], name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("missing.toml", None, "cannot read the answers file"),
+        ("missing.toml", None, "no such answers file"),
         ("broken.toml", "[self_tests\npain_0_10 = 2", "not valid TOML"),
         ("broken.json", "{pain", "not valid JSON"),
         ("list.json", "[1, 2]", "one object"),
@@ -194,13 +194,13 @@ def test_unanswered_red_flags_in_a_script(files: dict[str, Path]) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["program", "nothere.json"], 2, "cannot read the assessment"),
+        (["program", "nothere.json"], 2, "nothere.json: no such file"),
         (
             ["assess", "nothere.json", "--pain", "1", "--no-red-flags"],
             2,
-            "cannot read the analysis",
+            "nothere.json: no such file",
         ),
-        (["program"], 2, "give either"),
+        (["program"], 2, "give an assessment file, --answers FILE, or --person"),
         (["program", "--answers", "X", "--start", "03/03/2025"], 2, "YYYY-MM-DD"),
     ],
 )

@@ -13,7 +13,7 @@ import pytest
 
 from tests.rendered_truth import rendered_truth
 from valgus import api
-from valgus.assessment import drop_jump
+from valgus.assessment.movements import drop_jump
 from valgus.synth import DropJumpParams
 from valgus.synth.truth_poses import truth_poses
 

@@ -80,9 +80,9 @@ def test_first_vs_latest_change_is_progress_verdict(history: History) -> None:
     assert mkd.change == pytest.approx(last - first, abs=0.01)
     assert mkd.threshold is not None and mkd.threshold >= 100 * 2 * bands.MKD_MEASUREMENT_ERROR
     assert last - first < -mkd.threshold  # 8 cm in -> over the foot: beyond the SDC
-    assert mkd.verdict == "improved" and left.verdict == "improved"
+    assert mkd.verdict == "less valgus" and left.verdict == "less valgus"
     assert right.measures[0].verdict == "no measurable change"
-    assert "left: improved" in left.statement
+    assert "left: less valgus" in left.statement
 
 
 def test_trend_images_decode_and_differ_per_leg(history: History) -> None:

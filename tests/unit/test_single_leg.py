@@ -10,7 +10,7 @@ import pytest
 import valgus
 from tests.synthetic_poses import HIP_HALF_WIDTH, SHANK, THIGH, Squat, make_squat_poses
 from valgus.api import Options
-from valgus.assessment import single_leg
+from valgus.assessment.movements import single_leg_squat as single_leg
 from valgus.errors import InputError, NoRepsFoundError
 from valgus.kinematics.angles import pelvic_drop_deg, trunk_lean_deg
 

@@ -14,13 +14,14 @@ from two different measures, 'possible' with one softer sign, 'none' otherwise.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from valgus.assessment.bands import FPPA_SDD_DEG, MKD_MEASUREMENT_ERROR, WELLNESS_STATEMENT
+from valgus.assessment import change, movements
+from valgus.assessment.bands import WELLNESS_STATEMENT
+from valgus.assessment.movements.spec import Role
 from valgus.assessment.redflags import RedFlagResult, screen
 from valgus.assessment.selftests import (
     Answers,
@@ -32,14 +33,12 @@ from valgus.assessment.selftests import (
     SidedPctBw,
 )
 from valgus.errors import AnalysisFileError
+from valgus.schema import Side
 from valgus.validation import first_problem
 
 DriverId = Literal["foot_pronation", "ankle_dorsiflexion", "hip", "motor_control"]
 Weight = Literal["none", "possible", "likely"]
 SideName = Literal["left", "right"]
-Movement = Literal["squat", "heel-raised-squat", "single-leg-squat", "drop-jump"]
-MOVEMENTS: tuple[str, ...] = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
-SIDES: tuple[SideName, ...] = ("left", "right")
 
 LABELS: dict[DriverId, str] = {
     "foot_pronation": "foot posture (the arch rolling in)",
@@ -128,8 +127,14 @@ class MovementResult(_Lenient):
     quality: QualityIn = QualityIn()
     summary: SummaryIn
 
-    def leg(self, side: SideName) -> LegIn:
+    def leg(self, side: Side | SideName) -> LegIn:
         return self.summary.left if side == "left" else self.summary.right
+
+    @property
+    def role(self) -> Role | None:
+        """How the triage reads this movement (None: not a movement valgus knows)."""
+        known = self.movement in movements.names()
+        return movements.get(self.movement).role if known else None
 
 
 def read_analysis(data: Any, /, *, name: str = "analysis") -> MovementResult:
@@ -313,7 +318,7 @@ def hip_strength_evidence(
             items.append(
                 _ev("hip", measure, side, f"{pct:g} % BW", rule, src, 2 if low else 0, HHD_ERROR)
             )
-    for side, amount in ((s, getattr(endurance, s)) for s in SIDES):
+    for side, amount in ((s, getattr(endurance, s)) for s in ("left", "right")):
         if amount is not None:
             items.append(
                 _ev(
@@ -329,138 +334,107 @@ def hip_strength_evidence(
     return items
 
 
-def _combined_sdc(a: float | None, b: float | None) -> float:
-    """Smallest detectable difference between two session means from their own SDCs
-    (each 1.96 * sqrt(2) * SE): 1.96 * sqrt(SE_a^2 + SE_b^2) = sqrt(a^2 + b^2) / sqrt(2)."""
-    if a is None or b is None:
-        return 0.0
-    return math.hypot(a, b) / math.sqrt(2)
-
-
-def uses_fppa(leg: LegIn) -> bool:
-    """The verdict rested on FPPA ("fppa_deg" in results; "fppa" in older hand-made files)."""
-    return any(b in ("fppa", "fppa_deg") for b in leg.basis)
-
-
-def compare_legs(before: LegIn, after: LegIn) -> tuple[str, float, float] | None:
-    """How much the valgus measure fell from `before` to `after` (positive = less valgus).
-
-    Returns (description, fall, threshold) for the most telling measure available: FPPA
-    where both sessions judged on it (threshold max(8 deg, combined SDC): rule 8 and
-    Munro 2012), else MKD (threshold max(twice the method's error, combined SDC), as the
-    analysis uses for left-right differences). None when neither measure is available.
-    """
-    fppa_a, fppa_b = before.fppa_deg.mean, after.fppa_deg.mean
-    if uses_fppa(before) and uses_fppa(after) and fppa_a is not None and fppa_b is not None:
-        thr = max(FPPA_SDD_DEG, _combined_sdc(before.fppa_sdc_deg, after.fppa_sdc_deg))
-        return (f"FPPA {fppa_a:.1f}° -> {fppa_b:.1f}°", fppa_a - fppa_b, thr)
-    mkd_a, mkd_b = before.mkd.mean, after.mkd.mean
-    if mkd_a is not None and mkd_b is not None:
-        thr = max(2 * MKD_MEASUREMENT_ERROR, _combined_sdc(before.mkd_sdc, after.mkd_sdc))
-        text = f"knee inside the foot line {mkd_a:.0%} -> {mkd_b:.0%} of leg length"
-        return (text, mkd_a - mkd_b, thr)
-    return None
-
-
 def _has_valgus(leg: LegIn) -> bool:
     return leg.valgus in ("mild", "marked")
 
 
+def _change(before: LegIn, after: LegIn) -> tuple[change.Verdict, str, str] | None:
+    """The change rule's word, the measures' values and the changes needed to count."""
+    measures = change.measure_changes(before, after)
+    if not measures:
+        return None
+    values = "; ".join(
+        f"FPPA {c.before:.1f}° -> {c.after:.1f}°"
+        if c.measure == "fppa_deg"
+        else f"knee inside the toe line {c.before:.0%} -> {c.after:.0%} of leg length"
+        for c in measures
+    )
+    needed = "; ".join(
+        f"FPPA {c.smallest_detectable_change:.1f}°"
+        if c.measure == "fppa_deg"
+        else f"knee position {c.smallest_detectable_change:.0%} of leg length"
+        for c in measures
+    )
+    return change.overall(measures), values, needed
+
+
 def heel_raise_evidence(flat: MovementResult, heel: MovementResult, /) -> list[Evidence]:
-    """Rule 8, per side with valgus on the flat squat: valgus clearly smaller with heels
-    raised 5 cm -> ankle (2 points); back to typical but within error -> ankle (1);
-    unchanged -> hip (1)."""
+    """Per side with valgus on the flat squat (docs/evidence.md §6): valgus clearly smaller
+    with heels raised 5 cm -> ankle (2 points); back to typical but within error -> ankle
+    (1); unchanged -> hip (1)."""
     items: list[Evidence] = []
-    src = "Padua 2012; Bell 2008; Research Square rs-4875904; reference rule 8"
-    for side in SIDES:
+    src = "Padua 2012; Bell 2008; Research Square rs-4875904"
+    for side in Side:
         before, after = flat.leg(side), heel.leg(side)
-        cmp = compare_legs(before, after)
-        if not _has_valgus(before) or cmp is None or after.valgus is None:
+        found = _change(before, after)
+        if not _has_valgus(before) or found is None or after.valgus is None:
             continue
-        text, fall, thr = cmp
-        error = f"change needed to exceed measurement error: {_fmt_thr(text, thr)}"
-        if fall > thr:
-            items.append(
-                _ev(
-                    "ankle_dorsiflexion",
-                    "heel-raised vs flat squat",
-                    side,
-                    text,
-                    "valgus clearly smaller with heels raised 5 cm",
-                    src,
-                    2,
-                    error,
-                )
+        verdict, text, needed = found
+        error = f"change needed to exceed measurement error: {needed}"
+        driver: DriverId
+        if verdict == "less valgus":
+            rule, driver, points = (
+                "valgus clearly smaller with heels raised 5 cm",
+                "ankle_dorsiflexion",
+                2,
             )
         elif after.valgus == "none":
-            items.append(
-                _ev(
-                    "ankle_dorsiflexion",
-                    "heel-raised vs flat squat",
-                    side,
-                    text,
-                    "knee back over the foot with heels raised, change within error",
-                    src,
-                    1,
-                    error,
-                )
+            rule, driver, points = (
+                "knee back over the foot with heels raised, change within error",
+                "ankle_dorsiflexion",
+                1,
             )
         else:
-            items.append(
-                _ev(
-                    "hip",
-                    "heel-raised vs flat squat",
-                    side,
-                    text,
-                    "valgus persisted with heels raised: points above the ankle",
-                    src,
-                    1,
-                    error,
-                )
+            rule, driver, points = (
+                "valgus persisted with heels raised: points above the ankle",
+                "hip",
+                1,
             )
+        items.append(
+            _ev(driver, "heel-raised vs flat squat", side.value, text, rule, src, points, error)
+        )
     return items
-
-
-def _fmt_thr(text: str, thr: float) -> str:
-    return f"{thr:.1f}°" if text.startswith("FPPA") else f"{thr:.0%} of leg length"
 
 
 def single_leg_evidence(
     bilateral: MovementResult | None, single: MovementResult, /
 ) -> list[Evidence]:
-    """Single-leg squat (PRODUCT table; rule 12): valgus clearly worse than on the bilateral
+    """Single-leg squat (docs/evidence.md §6): valgus clearly worse than on the bilateral
     squat -> hip (2 points); pelvic drop or trunk lean, when the analysis reports them
     -> hip (1 each, qualitative only: no validated 2D threshold)."""
     items: list[Evidence] = []
-    for side in SIDES:
+    for side in Side:
         leg = single.leg(side)
-        if bilateral is not None and leg.valgus is not None:
-            cmp = compare_legs(leg, bilateral.leg(side))  # fall from single to bilateral
-            if cmp is not None:
-                text, worse_by, thr = cmp
-                clear = worse_by > thr and _has_valgus(leg)
-                items.append(
-                    _ev(
-                        "hip",
-                        "single-leg vs bilateral squat",
-                        side,
-                        f"single-leg vs bilateral: {text}",
-                        "clearly worse on one leg" if clear else "not clearly worse on one leg",
-                        "PRODUCT.md driver table; Crossley 2011; Willy & Davis 2011",
-                        2 if clear else 0,
-                        f"difference needed: {_fmt_thr(text, thr)}",
-                    )
+        found = (
+            _change(bilateral.leg(side), leg)
+            if bilateral is not None and leg.valgus is not None
+            else None
+        )
+        if found is not None:
+            verdict, text, needed = found
+            clear = verdict == "more valgus" and _has_valgus(leg)
+            items.append(
+                _ev(
+                    "hip",
+                    "single-leg vs bilateral squat",
+                    side.value,
+                    f"bilateral vs single-leg: {text}",
+                    "clearly worse on one leg" if clear else "not clearly worse on one leg",
+                    "Crossley 2011; Willy & Davis 2011",
+                    2 if clear else 0,
+                    f"difference needed: {needed}",
                 )
+            )
         for measure, seen in (("pelvic drop", leg.pelvic_drop), ("trunk lean", leg.trunk_lean)):
             if seen is not None:
                 items.append(
                     _ev(
                         "hip",
                         f"single-leg squat {measure}",
-                        side,
+                        side.value,
                         "seen" if seen else "not seen",
                         "qualitative only (no validated 2D threshold)",
-                        "Crossley 2011; PMC3255301; reference rule 12",
+                        "Crossley 2011; PMC3255301",
                         1 if seen else 0,
                     )
                 )
@@ -494,7 +468,7 @@ def _latest_by_movement(
     by_movement: dict[str, MovementResult] = {}
     notes: list[str] = []
     for a in analyses:
-        if a.movement not in MOVEMENTS:
+        if a.role is None:
             notes.append(f"{a.source.path or a.movement}: movement {a.movement!r} is not used.")
             continue
         if not a.quality.usable:
@@ -506,17 +480,26 @@ def _latest_by_movement(
     return by_movement, notes
 
 
+def _with_role(by_movement: dict[str, MovementResult], role: Role) -> MovementResult | None:
+    return next((r for r in by_movement.values() if r.role == role), None)
+
+
+def _film(role: Role) -> str:
+    """'film a <movement>' for the first movement test in this role."""
+    return next(f"{s.label} video" for s in movements.all_specs() if s.role == role)
+
+
 def _valgus_seen(by_movement: dict[str, MovementResult]) -> list[ValgusSeen]:
     return [
         ValgusSeen(
             movement=m,
-            side=side,
+            side=side.value,
             valgus=r.leg(side).valgus,
             band=r.leg(side).band,
             description=r.leg(side).description,
         )
         for m, r in by_movement.items()
-        for side in SIDES
+        for side in Side
     ]
 
 
@@ -529,14 +512,14 @@ def _not_measured(
     out: dict[DriverId, list[str]] = {d: [] for d in LABELS}
     if missing(tests.knee_to_wall_cm):
         out["ankle_dorsiflexion"].append("knee-to-wall test")
-    if "heel-raised-squat" not in by_movement:
-        out["ankle_dorsiflexion"].append("heel-raised squat video")
+    if _with_role(by_movement, "heel_raised") is None:
+        out["ankle_dorsiflexion"].append(_film("heel_raised"))
     if missing(tests.navicular_drop_mm) and missing(tests.fpi6):
         out["foot_pronation"].append("navicular drop or foot posture index")
     if missing(tests.hip_abduction_pct_bw) and missing(tests.hip_external_rotation_pct_bw):
         out["hip"].append("hip strength (hand-held dynamometer)")
-    if "single-leg-squat" not in by_movement:
-        out["hip"].append("single-leg squat video")
+    if _with_role(by_movement, "single_leg") is None:
+        out["hip"].append(_film("single_leg"))
     return out
 
 
@@ -594,11 +577,13 @@ def find_drivers(analyses: Sequence[MovementResult], tests: SelfTests, /) -> Dri
             tests.hip_abduction_endurance,
         ),
     ]
-    flat, heel = by_movement.get("squat"), by_movement.get("heel-raised-squat")
+    flat = _with_role(by_movement, "bilateral")
+    heel = _with_role(by_movement, "heel_raised")
+    single = _with_role(by_movement, "single_leg")
     if flat is not None and heel is not None:
         evidence += heel_raise_evidence(flat, heel)
-    if "single-leg-squat" in by_movement:
-        evidence += single_leg_evidence(flat, by_movement["single-leg-squat"])
+    if single is not None:
+        evidence += single_leg_evidence(flat, single)
     not_measured = _not_measured(tests, by_movement)
     drivers: list[Driver] = []
     for d in ("foot_pronation", "ankle_dorsiflexion", "hip"):

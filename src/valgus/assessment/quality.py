@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from valgus.assessment import quality_warnings as qw
 from valgus.assessment.track import Track
 from valgus.errors import NoPersonDetectedError, OutOfFrameError, UnsuitableViewError
 from valgus.kinematics.angles import leg_length_px
@@ -96,16 +97,11 @@ def estimate_view(track: Track, frames: NDArray[np.bool_], /) -> ViewEstimate:
     return ViewEstimate(view, round(yaw, 1))
 
 
-_REFILM = (
-    "Film from the front: phone at hip height, square to the body, 2-3 m away, whole body in frame."
-)
-
-
 def _unsuitable(est: ViewEstimate) -> UnsuitableViewError:
     where = "from the side" if est.view == "side" else "at a strong angle"
     return UnsuitableViewError(
         f"the camera sees the body {where} (about {est.yaw_deg:.0f} degrees off frontal); "
-        f"knees caving in cannot be judged from this view. {_REFILM}"
+        f"knees caving in cannot be judged from this view. {qw.REFILM}"
     )
 
 
@@ -119,27 +115,11 @@ def view_warnings(est: ViewEstimate, /) -> list[QualityWarning]:
     """Raise for a side view; say what an oblique view allows."""
     refuse_side_view(est)
     if est.yaw_deg is None:
-        return [
-            QualityWarning(code="view_unknown", message="the camera angle could not be estimated")
-        ]
+        return [qw.view_unknown()]
     if est.yaw_deg > USABLE_MAX_YAW_DEG:
-        return [
-            QualityWarning(
-                code="strong_oblique_view",
-                message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal (more than "
-                f"{USABLE_MAX_YAW_DEG:.0f}): the reps, their timing and depth are reported, but "
-                f"knee valgus cannot be judged from this angle. {_REFILM}",
-            )
-        ]
+        return [qw.strong_oblique_view(est.yaw_deg, USABLE_MAX_YAW_DEG)]
     if est.view == "oblique":
-        return [
-            QualityWarning(
-                code="oblique_view",
-                message=f"the camera is about {est.yaw_deg:.0f} degrees off frontal: one knee looks "
-                "more inward and the other less than they are (about 1.5% of leg length per 10 "
-                "degrees at the bottom of a deep squat). Film square to the body.",
-            )
-        ]
+        return [qw.oblique_view(est.yaw_deg)]
     return []
 
 
@@ -167,13 +147,7 @@ def check_framing(
             f"the {what} are outside the picture in {100 * out[worst]:.0f}% {where}. Step back or tilt the phone so the whole body, feet included, stays in frame."
         )
     if out[worst] > 0.05:
-        return [
-            QualityWarning(
-                code="partly_out_of_frame",
-                message=f"{worst.replace('_', ' ')} leaves the picture in {100 * out[worst]:.0f}% "
-                f"{where}; those frames are not used.",
-            )
-        ]
+        return [qw.partly_out_of_frame(worst, out[worst], where)]
     return []
 
 
@@ -218,15 +192,3 @@ def body_jumps(time_s: FloatArray, xy: FloatArray, names: list[str], /) -> list[
         (scale > np.log(JUMP_SCALE)) & (dt <= JUMP_SCALE_MAX_S)
     )
     return [float(t) for t in time_s[ok][1:][jump]]
-
-
-def jump_warning(times: list[float], /) -> QualityWarning | None:
-    if not times:
-        return None
-    shown = ", ".join(f"{t:.1f} s" for t in times[:5]) + (" ..." if len(times) > 5 else "")
-    return QualityWarning(
-        code="body_jump",
-        message=f"the tracked body jumped at {shown}, faster than a person moves: the pose "
-        "model may have moved to another person or lost the body for a moment. Check the key "
-        "frames; film one person at a time, nobody walking behind.",
-    )

@@ -29,7 +29,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from valgus.assessment.drop_jump import find_events
+from valgus.assessment.movements.drop_jump import find_events
 from valgus.errors import ValgusError
 from valgus.io.mocap import PX_PER_M, load_mocap
 from valgus.io.mot import read_mot

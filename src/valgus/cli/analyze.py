@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from valgus import api
+from valgus.cli import common
+from valgus.cli.errors import handled
 from valgus.cli.render import render_text
-from valgus.errors import ValgusError
-from valgus.io.poses import POSES_SUFFIX
-from valgus.results import ErrorInfo, ErrorResult
-
-
-def _stem(path: Path) -> str:
-    name = path.name
-    return name[: -len(POSES_SUFFIX)] if name.endswith(POSES_SUFFIX) else path.stem
+from valgus.services import analyses
 
 
 def analyze(
@@ -31,7 +27,7 @@ def analyze(
         "squat",
         "--movement",
         "-m",
-        help="Movement filmed: squat, heel-raised-squat, single-leg-squat, drop-jump, or auto "
+        help="Movement filmed: " + ", ".join(api.movement_choices()[:-1]) + ", or auto "
         "(recognise it, or say it cannot).",
     ),
     side: str = typer.Option(
@@ -68,68 +64,34 @@ def analyze(
 ) -> None:
     """Analyze a movement test filmed from the front: per leg, whether and how much the knee
     caves in (squat, heel-raised squat, single-leg squat, drop jump)."""
-    err = Console(stderr=True)
-    try:
-        if person is not None:
-            _check_person(person)
-        with _Progress(err, enabled=not as_json and err.is_terminal) as progress:
-            analysis = api.analyze_file(
-                path,
-                movement=movement,
-                options=api.Options(side=side, sex=sex, mirrored=mirrored),
-                progress=progress,
-            )
-        paths = (
-            api.save_analysis(
-                analysis, out or Path("valgus-results") / _stem(path), stem=_stem(path)
-            )
-            if save
-            else {}
+    err = common.err()
+    with (
+        handled(as_json=as_json, interrupted="interrupted; nothing was written."),
+        ExitStack() as stack,
+    ):
+        db = stack.enter_context(common.database()) if person is not None else None
+        progress = stack.enter_context(_Progress(err, enabled=not as_json and err.is_terminal))
+        run = analyses.analyze(
+            path,
+            movement=movement,
+            options=api.Options(side=side, sex=sex, mirrored=mirrored),
+            out=out,
+            save=save,
+            person=person,
+            db=db,
+            progress=progress,
         )
-        if person is not None:
-            _store(analysis, person)
-    except ValgusError as e:
-        _fail(e, as_json=as_json, console=err)
-    except KeyboardInterrupt:
-        err.print("interrupted; nothing was written.")
-        raise typer.Exit(130) from None
     if as_json:
-        sys.stdout.write(json.dumps(analysis.result.model_dump(mode="json")) + "\n")
+        sys.stdout.write(json.dumps(run.analysis.result.model_dump(mode="json")) + "\n")
         return
-    console = Console(soft_wrap=True)  # paths and sentences unbroken in pipes
-    render_text(analysis.result, console)
-    for kind, p in paths.items():
+    console = common.out()
+    render_text(run.analysis.result, console)
+    for kind, p in run.files.items():
         console.print(f"[dim]{kind}: {p}[/]")
-    if person is not None:
-        console.print(f"[dim]stored in the history of {person}[/]", highlight=False)
-    if "analysis" in paths:
-        console.print(
-            f"Pictures and a report: valgus report {paths['analysis']} [--pdf]", highlight=False
-        )
-
-
-def _check_person(name: str) -> None:
-    from valgus.storage import Database, store
-
-    with Database() as db:
-        store.check_person(db, name)
-
-
-def _store(analysis: api.Analysis, name: str) -> None:
-    """One transaction after the analysis finished: nothing is stored from a run cut short."""
-    from valgus.storage import Database, store
-
-    with Database() as db:
-        store.add_analysis(db, name, analysis.result, poses_nc=store.poses_to_bytes(analysis.poses))
-
-
-def _fail(e: ValgusError, *, as_json: bool, console: Console) -> None:
-    message = str(e)
-    console.print(f"valgus: {message}", highlight=False, soft_wrap=True)
-    if as_json:
-        payload = ErrorResult(error=ErrorInfo(code=e.code, message=message))
-        sys.stdout.write(payload.model_dump_json() + "\n")
-    raise typer.Exit(e.exit_code)
+    if run.person is not None:
+        console.print(f"[dim]stored in the history of {run.person}[/]")
+    if "analysis" in run.files:
+        console.print(f"Pictures and a report: valgus report {run.files['analysis']} [--pdf]")
 
 
 class _Progress:
@@ -149,7 +111,7 @@ class _Progress:
             if enabled
             else None
         )
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> _Progress:
         if self.bar is not None:

@@ -1,169 +1,119 @@
 """`valgus assess`: red-flag screen, then the drivers, from analyses and self-test answers.
 
 Answers come from an answers file (--answers, TOML or JSON), then flags (which override it),
-then prompts for what is still missing when run in a terminal.
+then prompts for what is still missing when run in a terminal (a bad value is asked again).
+The assessment is saved to a file (and to the person's history with --person); in a
+terminal it offers to build the program at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from valgus.assessment.drivers import Assessment, MovementResult, assess, read_analysis
-from valgus.assessment.redflags import OTTAWA_KEYS, QUESTIONS, needed_questions
-from valgus.assessment.selftests import BAND_ORDER, GUIDES, Answers, RedFlagAnswers
-from valgus.errors import AnalysisFileError, AnswersError, RedFlagError, ValgusError
-from valgus.results import ErrorInfo, ErrorResult
+from valgus.assessment.drivers import Assessment
+from valgus.assessment.redflags import QUESTIONS, needed_questions
+from valgus.assessment.selftests import BAND_ORDER, GUIDES, RedFlagAnswers
+from valgus.cli import common
+from valgus.cli.errors import handled
+from valgus.errors import AnswersError, RedFlagError
+from valgus.services import answers as answers_service
+from valgus.services import assessments
 
 RED_FLAG_HELP = "A red flag that applies (repeat): " + ", ".join(QUESTIONS) + "."
 
 
-def fail(e: ValgusError, *, as_json: bool) -> None:
-    """One line on stderr (and an error object on stdout with --json), then the exit code."""
-    Console(stderr=True).print(f"valgus: {e}", highlight=False, soft_wrap=True, markup=False)
-    if as_json:
-        payload = ErrorResult(error=ErrorInfo(code=e.code, message=str(e)))
-        sys.stdout.write(payload.model_dump_json() + "\n")
-    raise typer.Exit(e.exit_code)
-
-
-def read_answers_file(path: Path) -> dict[str, Any]:
-    """Parse an answers file: TOML (.toml) or JSON (anything else). Raises AnswersError."""
+def _valid(data: dict[str, Any], path: str) -> str | None:
+    """The problem with the answer at `path` (dotted), or None when it is acceptable."""
+    probe = answers_service.merge_values(data, {})
+    probe.setdefault("self_tests", {}).setdefault("pain_0_10", 0)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise AnswersError(f"cannot read the answers file {path}: {err}") from err
-    try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
-        kind = "TOML" if path.suffix.lower() == ".toml" else "JSON"
-        raise AnswersError(f"answers file {path} is not valid {kind}: {err}") from err
-    if not isinstance(data, dict):
-        raise AnswersError(f"answers file {path} must hold one object/table at the top level")
-    return data
+        answers_service.validate_answers(probe)
+    except AnswersError as err:
+        where = str(err).removeprefix("answers: ")
+        return where if where.startswith(path) else None
+    return None
 
 
-def validate_answers(data: dict[str, Any], *, name: str = "answers") -> Answers:
-    """Answers from a plain dict; the first problem as one line. Raises AnswersError."""
-    try:
-        return Answers.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
-        got = first.get("input")
-        shown = "" if isinstance(got, dict) else f" (got {got!r})"
-        raise AnswersError(f"{name}: {where}: {first['msg']}{shown}") from err
-
-
-def read_analyses(paths: list[Path]) -> list[MovementResult]:
-    out = []
-    for p in paths:
-        try:
-            data = json.loads(p.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise AnalysisFileError(f"cannot read the analysis {p}: {err}") from err
-        out.append(read_analysis(data, name=str(p)))
-    return out
-
-
-def _set(data: dict[str, Any], path: str, value: object) -> None:
-    """Set data[a][b][c] for path 'a.b.c' when value is not None."""
-    if value is None:
-        return
-    *parents, leaf = path.split(".")
-    node = data
-    for key in parents:
-        child = node.setdefault(key, {})
-        if not isinstance(child, dict):
-            raise AnswersError(f"answers: {key} must be a table/object")
-        node = child
-    node[leaf] = value
-
-
-def merge_flags(data: dict[str, Any], flags: dict[str, object]) -> dict[str, Any]:
-    """Overlay command-line values (dotted paths, None = not given) on the file's answers."""
-    merged = json.loads(json.dumps(data))  # deep copy, never mutate the input
-    for path, value in flags.items():
-        _set(merged, path, value)
-    return merged
-
-
-def _mark_red_flags(data: dict[str, Any], yes: list[str], none_apply: bool) -> None:
-    for key in yes:
-        if key not in QUESTIONS:
-            raise AnswersError(
-                f"--red-flag {key!r} is unknown; choose from: {', '.join(QUESTIONS)}"
-            )
-        _set(data, f"red_flags.{key}", True)
-    if none_apply:
-        table = data.setdefault("red_flags", {})
-        for key in QUESTIONS:
-            if key in OTTAWA_KEYS and table.get("recent_injury") is not True:
-                continue
-            table.setdefault(key, False)
+def _ask(data: dict[str, Any], path: str, ask: Any, console: Console) -> None:
+    """Prompt until the answer at `path` is acceptable."""
+    while True:
+        answers_service.set_path(data, path, ask())
+        problem = _valid(data, path)
+        if problem is None:
+            return
+        console.print(f"[yellow]{problem}: please try again[/]", highlight=False)
 
 
 def _prompt_missing(data: dict[str, Any], console: Console) -> None:
     """Ask, in plain words, whatever is still missing (interactive terminals only)."""
-    console.print("[bold]Safety questions first[/] (yes/no). Any 'yes' means: see a clinician.")
+    console.print(
+        "[bold]Safety questions first[/] (yes/no). A 'yes' to any of them (after an injury: "
+        "to any of its follow-up questions) means: see a clinician."
+    )
     while True:
         rf = RedFlagAnswers.model_validate(data.get("red_flags", {}))
         todo = needed_questions(rf)
         if not todo:
             break
-        key = todo[0]
-        _set(data, f"red_flags.{key}", typer.confirm(QUESTIONS[key], default=False))
+        question = todo[0]
+        answers_service.set_path(
+            data, f"red_flags.{question}", typer.confirm(QUESTIONS[question], default=False)
+        )
     tests = data.setdefault("self_tests", {})
     if "pain_0_10" not in tests:
         console.print(GUIDES["pain_0_10"])
-        tests["pain_0_10"] = typer.prompt("Knee pain 0-10", type=int)
+        _ask(
+            data, "self_tests.pain_0_10", lambda: typer.prompt("Knee pain 0-10", type=int), console
+        )
     for key, unit in (("knee_to_wall_cm", "cm"), ("navicular_drop_mm", "mm")):
         if key not in tests:
             console.print(f"\n{GUIDES[key]}")
             for side in ("left", "right"):
-                answer = typer.prompt(
-                    f"  {side} ({unit}, Enter to skip)", default="", show_default=False
+                _ask(
+                    data,
+                    f"self_tests.{key}.{side}",
+                    lambda side=side, unit=unit: (
+                        typer.prompt(
+                            f"  {side} ({unit}, Enter to skip)", default="", show_default=False
+                        ).strip()
+                        or None
+                    ),
+                    console,
                 )
-                if answer.strip():
-                    tests.setdefault(key, {})[side] = answer.strip()
     prefs = data.setdefault("preferences", {})
     eq = prefs.setdefault("equipment", {})
     if "bands" not in eq:
-        colours = typer.prompt(
-            f"\nBand colours you have ({', '.join(BAND_ORDER)}; comma-separated, Enter for none)",
-            default="",
-            show_default=False,
+        _ask(
+            data,
+            "preferences.equipment.bands",
+            lambda: [
+                c.strip().lower()
+                for c in typer.prompt(
+                    f"\nBand colours you have ({', '.join(BAND_ORDER)}; comma-separated, Enter "
+                    "for none)",
+                    default="",
+                    show_default=False,
+                ).split(",")
+                if c.strip()
+            ],
+            console,
         )
-        eq["bands"] = [c.strip().lower() for c in colours.split(",") if c.strip()]
     if "roller_or_ball" not in eq:
         eq["roller_or_ball"] = typer.confirm("Do you have a foam roller or a ball?", default=False)
     if "minutes_per_session" not in prefs:
-        prefs["minutes_per_session"] = typer.prompt("Minutes per session", default=20, type=int)
-
-
-def collect_answers(
-    answers_file: Path | None,
-    flags: dict[str, object],
-    *,
-    red_flags_yes: list[str],
-    no_red_flags: bool,
-    interactive: bool,
-) -> Answers:
-    data = read_answers_file(answers_file) if answers_file else {}
-    data = merge_flags(data, flags)
-    _mark_red_flags(data, red_flags_yes, no_red_flags)
-    if interactive:
-        _prompt_missing(data, Console(stderr=True))
-    return validate_answers(data, name=str(answers_file) if answers_file else "answers")
+        _ask(
+            data,
+            "preferences.minutes_per_session",
+            lambda: typer.prompt("Minutes per session", default=20, type=int),
+            console,
+        )
 
 
 def assess_command(
@@ -201,6 +151,15 @@ def assess_command(
     guide: bool = typer.Option(False, "--guide", help="Explain each self-test and exit."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt."),
     date: str | None = typer.Option(None, "--date", help="Assessment date YYYY-MM-DD (today)."),
+    person: str | None = typer.Option(
+        None, "--person", help="Also keep the assessment in this person's history."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Where to save the assessment [default: ./valgus-results/assessment-DATE.json].",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Safety screen, then what may drive the knees caving in: foot, ankle, hip or control.
@@ -235,43 +194,42 @@ def assess_command(
         "preferences.minutes_per_session": minutes,
     }
     interactive = not no_input and not as_json and sys.stdin.isatty()
-    try:
-        day = _parse_date(date)
-        answers = collect_answers(
-            answers_file,
-            flags,
-            red_flags_yes=red_flag or [],
-            no_red_flags=no_red_flags,
-            interactive=interactive,
+    with handled(as_json=as_json):
+        day = common.parse_date(date)
+        data = answers_service.gather(
+            answers_file, flags, red_flags_yes=red_flag or [], no_red_flags=no_red_flags
         )
-        result = assess(read_analyses(analyses or []), answers, date=day)
-        if result.red_flags.status == "incomplete":
-            raise AnswersError(
-                "answer the red-flag questions first: "
-                + ", ".join(result.red_flags.unanswered)
-                + " (in the answers file's [red_flags] table, with --red-flag KEY for a yes, "
-                "or --no-red-flags when none applies)"
-            )
-    except ValgusError as e:
-        fail(e, as_json=as_json)
-        return
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+        if interactive:
+            _prompt_missing(data, Console(stderr=True))
+        answers = answers_service.validate_answers(
+            data, name=str(answers_file) if answers_file else "answers"
+        )
+        result = assessments.run(analyses or [], answers, date=day)
+        saved = assessments.save(result, out or assessments.default_path(day))
+        if person is not None:
+            with common.database() as db:
+                assessments.store_for(db, person, result)
     if as_json:
         sys.stdout.write(result.model_dump_json() + "\n")
     else:
         render_assessment(result, Console())
-    if result.red_flags.status == "refer":
+        common.out().print(f"[dim]assessment saved: {saved}[/]")
+        if person is not None:
+            common.out().print(f"[dim]stored in the history of {person}[/]")
+    if assessments.refers(result):
         raise typer.Exit(RedFlagError.exit_code)
+    if interactive and result.drivers is not None and result.drivers.valgus_status == "present":
+        _offer_program(result, saved, person)
 
 
-def _parse_date(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as err:
-        raise AnswersError(f"date must be YYYY-MM-DD, got {text!r}") from err
+def _offer_program(result: Assessment, saved: Path, person: str | None) -> None:
+    """In a terminal: build the program from this assessment now, if the person wants."""
+    if not typer.confirm("\nBuild the corrective program from this assessment now?", default=True):
+        common.out().print(f"Later: valgus program {saved}")
+        return
+    from valgus.cli.program import show_program
+
+    show_program(result, person=person, start=dt.date.today())
 
 
 WEIGHT_STYLE = {"likely": "bold yellow", "possible": "yellow", "none": "dim"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from valgus.cli.assess import fail
-from valgus.errors import InputError, ValgusError
-from valgus.storage import Database, store
+from valgus.cli import common
+from valgus.cli.errors import handled
+from valgus.services import history
+from valgus.storage.store import History
 
 
 def history_command(
@@ -27,34 +27,17 @@ def history_command(
 ) -> None:
     """A person's history: measures across assessments with their uncertainty, whether each
     leg changed by more than the smallest detectable change, adherence and the workouts."""
-    try:
-        with Database() as db:
-            h = store.history(db, name)
+    with handled(as_json=as_json):
+        with common.database() as db:
+            h = history.of(db, name)
         if report is not None:
-            write_trend_page(h, report)
-    except ValgusError as e:
-        fail(e, as_json=as_json)
-        return
+            history.write_trend_page(h, report)
     if as_json:
         sys.stdout.write(h.model_dump_json() + "\n")
         return
     render_history(h, Console())
     if report is not None:
-        Console().print(f"report: {report}", highlight=False, soft_wrap=True)
-
-
-def write_trend_page(h: store.History, path: Path) -> Path:
-    """OUT.html with the trend charts (written whole or not at all)."""
-    from valgus.report.trend import trend_page
-
-    tmp = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(trend_page(h), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as e:
-        raise InputError(f"cannot write the report {path}: {e.strerror or e}") from e
-    return path
+        common.out().print(f"report: {report}")
 
 
 def _stat(mean: float | None, sd: float | None, pct: bool = False) -> str:
@@ -65,7 +48,7 @@ def _stat(mean: float | None, sd: float | None, pct: bool = False) -> str:
     return f"{mean:.1f}°" + ("" if sd is None else f" ± {sd:.1f}")
 
 
-def render_history(h: store.History, console: Console) -> None:
+def render_history(h: History, console: Console) -> None:
     p = h.person
     facts = ", ".join(x for x in (p.sex, p.age_band, p.height_cm and f"{p.height_cm:g} cm") if x)
     console.print(f"[bold]{p.name}[/]" + (f" ({facts})" if facts else ""), highlight=False)

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 
-from valgus.cli.assess import fail
-from valgus.errors import AnswersError, InputError, ValgusError
-from valgus.program.catalogue import load_catalogue
-from valgus.storage import Database, store
+from valgus.cli import common
+from valgus.cli.errors import handled
+from valgus.errors import AnswersError
+from valgus.services import workouts
+from valgus.storage.store import WorkoutEntry
 
 
 def log_command(
     name: str = typer.Argument(..., help="The person (see `valgus person list`)."),
     exercise: str = typer.Argument(
-        ..., help="Exercise id from the program, e.g. banded_clamshell."
+        ...,
+        help="Drill id from the program (its table, report or calendar), e.g. banded_clamshell.",
     ),
     sets: int = typer.Option(..., "--sets", help="Sets done."),
     reps: int = typer.Option(..., "--reps", help="Reps per set."),
     pain: int = typer.Option(..., "--pain", help="Knee pain during or after, 0-10."),
-    band: str | None = typer.Option(None, "--band", help="Band colour used, if any."),
+    band: str | None = typer.Option(
+        None, "--band", help="Band colour used (a banded drill without it keeps your last band)."
+    ),
     pain_next_day: bool = typer.Option(
         False, "--pain-next-day", help="The pain lasted to the next day (log it the day after)."
     ),
@@ -33,13 +35,10 @@ def log_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Log a workout; applies the program's progression and stop rules and says the next dose."""
-    try:
+    with handled(as_json=as_json):
+        date = common.parse_date(day)
         try:
-            date = dt.date.fromisoformat(day) if day else dt.date.today()
-        except ValueError as err:
-            raise InputError(f"--date must be YYYY-MM-DD, got {day!r}") from err
-        try:
-            entry = store.WorkoutEntry(
+            entry = WorkoutEntry(
                 date=date,
                 exercise_id=exercise,
                 sets=sets,
@@ -53,15 +52,22 @@ def log_command(
             first = err.errors()[0]
             field = {"pain_0_10": "pain"}.get(str(first["loc"][0]), str(first["loc"][0]))
             raise AnswersError(f"--{field}: {first['msg']}") from err
-        with Database() as db:
-            decision = store.log_workout(db, name, entry, catalogue=load_catalogue())
-    except ValgusError as e:
-        fail(e, as_json=as_json)
-        return
+        with common.database() as db:
+            logged = workouts.log(db, name, entry)
+    decision = logged.decision
     dose = None if decision.dose is None else str(decision.dose)
     if as_json:
-        payload = {"action": decision.action, "next_dose": dose, "reason": decision.reason}
+        payload = {
+            "action": decision.action,
+            "next_dose": dose,
+            "reason": decision.reason,
+            "note": logged.band_note,
+        }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
-    line = f"stop: {decision.reason}" if dose is None else f"next: {dose}. {decision.reason}"
-    Console().print(line, highlight=False)
+    console = common.out()
+    if logged.band_note:
+        console.print(f"[dim]{logged.band_note}[/]")
+    console.print(
+        f"stop: {decision.reason}" if dose is None else f"next: {dose}. {decision.reason}"
+    )

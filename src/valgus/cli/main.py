@@ -12,12 +12,14 @@ from valgus.cli.assess import assess_command
 from valgus.cli.bench import bench_app
 from valgus.cli.compare import compare_command
 from valgus.cli.demo import demo
+from valgus.cli.errors import INTERRUPTED, report_error
 from valgus.cli.history import history_command
 from valgus.cli.log import log_command
 from valgus.cli.person import person_app
 from valgus.cli.program import program_command
 from valgus.cli.report import report
 from valgus.cli.synth import synth
+from valgus.errors import InputError
 
 app = typer.Typer(
     name="valgus",
@@ -107,4 +109,33 @@ def _root(
 
 
 def main() -> None:
-    sys.exit(app())
+    """Run the command. Usage mistakes (a missing argument, an unknown option, a file that
+    cannot be read) end like every other error: one line on stderr, exit status 2, and the
+    JSON error object on stdout with --json."""
+    as_json = "--json" in sys.argv[1:]
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        report_error("interrupted", "interrupted.", as_json=as_json)
+        sys.exit(INTERRUPTED)
+    except Exception as e:
+        if not _is_usage_error(e):
+            raise
+        report_error(InputError.code, _usage_line(e), as_json=as_json)
+        sys.exit(InputError.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_usage_error(e: Exception) -> bool:
+    """Click's own errors (bad option, missing argument, unreadable path), whether Typer
+    uses click or its vendored copy of it."""
+    return any(c.__name__ == "ClickException" for c in type(e).__mro__)
+
+
+def _usage_line(e: Exception) -> str:
+    """The problem in one line, with where to look for help."""
+    message = str(e.format_message()) if hasattr(e, "format_message") else str(e)
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None:
+        message += f" (see `{ctx.command_path} --help`)"
+    return message

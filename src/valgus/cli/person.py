@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
-from valgus.cli.assess import fail
-from valgus.errors import AnswersError, ExportFileError, InputError, ValgusError
-from valgus.storage import Database, store
+from valgus.cli import common
+from valgus.cli.errors import handled
+from valgus.services import people
 
 person_app = typer.Typer(
     help="People in the history database (VALGUS_DATABASE_URL, default: an SQLite file in "
     "your data folder).",
     no_args_is_help=True,
 )
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ExportFileError(f"cannot read {path}: {err}") from err
 
 
 @person_app.command("add")
@@ -41,71 +30,52 @@ def add(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Add a person."""
-    try:
-        try:
-            info = store.PersonInfo(
-                name=name, sex=sex, age_band=age_band, height_cm=height_cm, notes=notes
-            )
-        except ValidationError as err:
-            first = err.errors()[0]
-            raise AnswersError(f"--{first['loc'][0]}: {first['msg']}".replace("_", "-")) from err
-        with Database() as db:
-            info = store.add_person(db, info)
-    except ValgusError as e:
-        fail(e, as_json=as_json)
-        return
+    with handled(as_json=as_json):
+        info = people.new_person(name, sex=sex, age_band=age_band, height_cm=height_cm, notes=notes)
+        with common.database() as db:
+            info = people.add(db, info)
     if as_json:
         sys.stdout.write(info.model_dump_json() + "\n")
     else:
-        Console().print(f"added {info.name}", highlight=False)
+        common.out().print(f"added {info.name}")
 
 
 @person_app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout.")) -> None:
     """List the people in the history."""
-    try:
-        with Database() as db:
-            people = store.list_people(db)
-    except ValgusError as e:
-        fail(e, as_json=as_json)
-        return
+    with handled(as_json=as_json), common.database() as db:
+        everyone = people.list_all(db)
     if as_json:
-        sys.stdout.write(json.dumps([p.model_dump(mode="json") for p in people]) + "\n")
+        sys.stdout.write(json.dumps([p.model_dump(mode="json") for p in everyone]) + "\n")
         return
-    table = Table(title=f"{len(people)} people")
+    table = Table(title=f"{len(everyone)} people")
     for col in ("name", "sex", "age band", "height cm", "notes"):
         table.add_column(col)
-    for p in people:
+    for p in everyone:
         height = "" if p.height_cm is None else f"{p.height_cm:g}"
         table.add_row(p.name, p.sex or "", p.age_band or "", height, p.notes or "")
-    Console().print(table)
+    common.out().print(table)
 
 
 @person_app.command("note")
 def note(name: str = typer.Argument(...), text: str = typer.Argument(...)) -> None:
     """Add a dated note to a person's history."""
-    try:
-        with Database() as db:
-            store.add_note(db, name, text)
-    except ValgusError as e:
-        fail(e, as_json=False)
+    with handled(), common.database() as db:
+        people.note(db, name, text)
 
 
 @person_app.command("attach")
 def attach(
     name: str = typer.Argument(...),
     files: list[Path] = typer.Argument(
-        ..., help="JSON from `valgus assess --json`, `valgus program --json` or `analyze --json`."
+        ..., help="JSON from `valgus assess`, `valgus program` or `valgus analyze`."
     ),
 ) -> None:
     """Store assessments (self-tests, drivers), programs or analyses from their JSON files."""
-    try:
-        with Database() as db:
-            for f in files:
-                kind = store.attach_file(db, name, _read_json(f), source=str(f))
-                Console().print(f"stored {kind}: {f}", highlight=False)
-    except ValgusError as e:
-        fail(e, as_json=False)
+    with handled(), common.database() as db:
+        for f in files:
+            kind = people.attach(db, name, f)
+            common.out().print(f"stored {kind}: {f}")
 
 
 @person_app.command("export")
@@ -114,22 +84,11 @@ def export(
     out: Path = typer.Option(..., "--out", "-o", help="The JSON file to write."),
 ) -> None:
     """Export everything stored for one person (pose data included) as one JSON file."""
-    try:
-        with Database() as db:
-            data = store.export_person(db, name)
-        tmp = out.with_name(out.name + ".part")
-        try:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, out)
-        except OSError as err:
-            raise InputError(f"cannot write {out}: {err}") from err
-    except ValgusError as e:
-        fail(e, as_json=False)
-        return
-    Console().print(
+    with handled(), common.database() as db:
+        data = people.export(db, name, out)
+    common.out().print(
         f"exported {name}: {len(data['analyses'])} analyses, {len(data['workouts'])} workouts "
-        f"-> {out}",
-        highlight=False,
+        f"-> {out}"
     )
 
 
@@ -139,10 +98,6 @@ def import_(
     new_name: str | None = typer.Option(None, "--as", help="Store under another name."),
 ) -> None:
     """Import one person exported on another machine (all or nothing)."""
-    try:
-        with Database() as db:
-            info = store.import_person(db, _read_json(path), name=new_name)
-    except ValgusError as e:
-        fail(e, as_json=False)
-        return
-    Console().print(f"imported {info.name}", highlight=False)
+    with handled(), common.database() as db:
+        info = people.import_file(db, path, name=new_name)
+    common.out().print(f"imported {info.name}")

@@ -1,60 +1,40 @@
-"""`valgus program`: the dated corrective program from an assessment (or straight from answers)."""
+"""`valgus program`: the dated corrective program from an assessment (a file, answers, or a
+person's latest assessment), saved to a file and, with --person, to their history."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import sys
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from valgus.assessment.drivers import Assessment, assess
-from valgus.cli.assess import collect_answers, fail, read_analyses
-from valgus.errors import AnalysisFileError, AnswersError, InputError, ValgusError
-from valgus.program.catalogue import load_catalogue
-from valgus.program.ics import program_to_ics
-from valgus.program.prescription import Program, prescribe
-from valgus.validation import first_problem
-
-
-def read_assessment(path: Path) -> Assessment:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise AnalysisFileError(f"cannot read the assessment {path}: {err}") from err
-    try:
-        return Assessment.model_validate(data)
-    except ValidationError as err:
-        raise AnalysisFileError(
-            f"{path} is not a valgus assessment ({first_problem(err)}); give the JSON "
-            "written by `valgus assess --json`"
-        ) from err
-
-
-def _write_ics(program: Program, path: Path) -> None:
-    data = program_to_ics(program, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as err:
-        raise InputError(f"cannot write the calendar file {path}: {err}") from err
+from valgus.assessment.drivers import Assessment
+from valgus.cli import common
+from valgus.cli.errors import handled
+from valgus.errors import InputError
+from valgus.program.prescription import Program
+from valgus.services import answers as answers_service
+from valgus.services import assessments, documents, programs
 
 
 def program_command(
     assessment_file: Path | None = typer.Argument(
-        None, help="Assessment JSON from `valgus assess --json`."
+        None, help="Assessment JSON from `valgus assess` (its saved file or --json)."
     ),
     answers_file: Path | None = typer.Option(
         None, "--answers", help="Or build from an answers file directly (TOML or JSON)."
     ),
     analysis: list[Path] = typer.Option(
         None, "--analysis", help="With --answers: an analysis JSON (repeat)."
+    ),
+    person: str | None = typer.Option(
+        None,
+        "--person",
+        help="Store the program in this person's history; without a file, build it from "
+        "their latest assessment.",
     ),
     start: str | None = typer.Option(None, "--start", help="First session YYYY-MM-DD (today)."),
     weeks: int = typer.Option(6, "--weeks", help="Program length, 6-8 weeks."),
@@ -65,61 +45,85 @@ def program_command(
         False, "--general", help="A general program even when no valgus was seen."
     ),
     ics: Path | None = typer.Option(None, "--ics", help="Also write the program as a calendar."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Where to save the program [default: ./valgus-results/program-START.json].",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Build the corrective program: drills for the drivers found, dated sessions, re-assessment
     dates and stop rules. Refuses (exit 8) when the assessment reported a red flag."""
-    try:
-        first_day = _parse_start(start)
-        assessment = _load(assessment_file, answers_file, analysis or [], first_day)
-        prefs = assessment.answers.preferences
-        if minutes is not None:
-            prefs = prefs.model_copy(update={"minutes_per_session": minutes})
-            if not 5 <= minutes <= 120:
-                raise AnswersError(f"--minutes must be 5-120, got {minutes}")
-        program = prescribe(
-            assessment,
-            load_catalogue(),
+    with handled(as_json=as_json):
+        first_day = common.parse_date(start, option="--start")
+        schedule = programs.Schedule(
             start=first_day,
             weeks=weeks,
             sessions_per_week=sessions_per_week,
             reassess_every_weeks=reassess_every,
-            preferences=prefs,
+            minutes=minutes,
             general=general,
         )
+        if person is not None and assessment_file is None and answers_file is None:
+            with common.database() as db:
+                program = programs.build_for_person(db, person, schedule)
+        else:
+            program = programs.build(
+                _assessment(assessment_file, answers_file, analysis or [], first_day), schedule
+            )
+            if person is not None:
+                with common.database() as db:
+                    programs.attach(db, person, program)
+        saved = programs.save(program, out or _default_path(program))
         if ics is not None:
-            _write_ics(program, ics)
-    except ValgusError as e:
-        fail(e, as_json=as_json)
-        return
+            programs.write_calendar(program, ics)
     if as_json:
         sys.stdout.write(program.model_dump_json() + "\n")
         return
+    _print(program, saved, ics, person)
+
+
+def _default_path(program: Program) -> Path:
+    return Path("valgus-results") / f"program-{program.start.isoformat()}.json"
+
+
+def _print(program: Program, saved: Path, ics: Path | None, person: str | None) -> None:
     render_program(program, Console())
+    console = common.out()
+    console.print(f"[dim]program saved: {saved}[/]")
     if ics is not None:
-        Console().print(f"[dim]calendar: {ics}[/]")
+        console.print(f"[dim]calendar: {ics}[/]")
+    if person is not None:
+        console.print(f"[dim]stored in the history of {person}[/]")
+        first = program.drills[0].id if program.drills else "DRILL"
+        console.print(f"Log each workout: valgus log {person} {first} --sets 2 --reps 10 --pain 0")
 
 
-def _parse_start(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as err:
-        raise InputError(f"--start must be YYYY-MM-DD, got {text!r}") from err
+def show_program(assessment: Assessment, *, person: str | None, start: dt.date) -> None:
+    """Build, save and show the program for a fresh assessment (from `valgus assess`)."""
+    with handled():
+        program = programs.build(assessment, programs.Schedule(start=start))
+        if person is not None:
+            with common.database() as db:
+                programs.attach(db, person, program)
+        saved = programs.save(program, _default_path(program))
+    _print(program, saved, None, person)
 
 
-def _load(
+def _assessment(
     assessment_file: Path | None, answers_file: Path | None, analyses: list[Path], day: dt.date
 ) -> Assessment:
     if (assessment_file is None) == (answers_file is None):
-        raise InputError("give either an assessment JSON file or --answers FILE (not both)")
+        raise InputError(
+            "give an assessment file, --answers FILE, or --person NAME (their latest assessment)"
+        )
     if assessment_file is not None:
-        return read_assessment(assessment_file)
-    answers = collect_answers(
-        answers_file, {}, red_flags_yes=[], no_red_flags=False, interactive=False
+        return documents.read_assessment_file(assessment_file)
+    data = answers_service.gather(answers_file, {})
+    return assessments.run(
+        analyses, answers_service.validate_answers(data, name=str(answers_file)), date=day
     )
-    return assess(read_analyses(analyses), answers, date=day)
 
 
 def render_program(p: Program, console: Console) -> None:
@@ -130,12 +134,12 @@ def render_program(p: Program, console: Console) -> None:
         f"{p.minutes_per_session} min. Follows: {followed}.",
         highlight=False,
     )
-    table = Table(title="Each session, in this order")
-    for col in ("drill", "start at", "range", "min", "for"):
+    table = Table(title="Each session, in this order (log a drill by its id)")
+    for col in ("drill", "id", "start at", "range", "min", "for"):
         table.add_column(col)
     for d in p.drills:
         serves = ", ".join(s.replace("_", " ") for s in d.serves)
-        table.add_row(d.name, d.start, d.dose, f"{d.minutes:g}", serves)
+        table.add_row(d.name, d.id, d.start, d.dose, f"{d.minutes:g}", serves)
     console.print(table)
     weeks = Table(title="Dates")
     weeks.add_column("week")

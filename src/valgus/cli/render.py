@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from valgus.assessment import movements
 from valgus.results import AnalysisResult, LegSummary, Stat
 
 VERDICT_STYLE = {"none": "green", "mild": "yellow", "marked": "bold red", None: "dim"}
@@ -26,15 +27,6 @@ def _verdict(leg: LegSummary) -> str:
     return f"[{style}]{word}{mark}[/]"
 
 
-TITLES = {
-    "squat": "Knee valgus at the bottom of the squat (mean ± SD over reps)",
-    "heel-raised-squat": "Knee valgus at the bottom of the heel-raised squat (mean ± SD over reps)",
-    "single-leg-squat": "Knee valgus at the bottom of the single-leg squat, standing leg "
-    "(mean ± SD over its reps)",
-    "drop-jump": "Knee valgus at the deepest point of the landing (mean ± SD over trials)",
-}
-
-
 def render_text(result: AnalysisResult, console: Console) -> None:
     src, q, s = result.source, result.quality, result.summary
     console.print(
@@ -42,17 +34,15 @@ def render_text(result: AnalysisResult, console: Console) -> None:
         f"{src.duration_s:.1f} s, view: {q.view}"
         + (f" (~{q.view_yaw_deg:.0f}° off frontal)" if q.view_yaw_deg is not None else "")
     )
-    movement = result.movement.replace("-", " ")
+    spec = movements.get(result.movement)
     if result.movement_choice is not None:
-        console.print(f"Movement recognised: {movement} ({result.movement_choice.reason}).")
-    if result.movement == "drop-jump":
-        console.print(_trials_line(result))
-    else:
-        console.print(
-            f"{movement}: {s.n_reps} rep(s) found; depth (hip drop / leg length) "
-            f"{_fmt(s.depth, '', 2)}"
-        )
-    table = Table(title=TITLES[result.movement])
+        console.print(f"Movement recognised: {spec.label} ({result.movement_choice.reason}).")
+    events = spec.events(result)
+    depth = "" if events else f"; depth (hip drop / leg length) {_fmt(s.depth, '', 2)}"
+    console.print(f"{spec.label}: {s.n_reps} {spec.trials} found{depth}")
+    for line in events:
+        console.print(f"  {line}")
+    table = Table(title=spec.summary_title)
     table.add_column("")
     table.add_column("left knee", justify="right")
     table.add_column("right knee", justify="right")
@@ -76,17 +66,20 @@ def render_text(result: AnalysisResult, console: Console) -> None:
             _sdc(s.right.fppa_sdc_deg, "°"),
         ),
     ]
-    rows += _movement_rows(result)
+    rows += [
+        (m.label, _stat_or_dash(m.value(s.left)), _stat_or_dash(m.value(s.right)))
+        for m in spec.extra_measures
+    ]
     for row in rows:
         table.add_row(*row)
     console.print(table)
-    if result.movement != "single-leg-squat":
-        at = " at the deepest point" if result.movement == "drop-jump" else ""
+    if spec.ratios_at is not None:
+        at = "" if spec.ratios_at == "bottom" else f" at the {spec.ratios_at}"
         console.print(
             f"Knee/ankle separation (KASR){at} {_fmt(s.kasr, '', 2)}; "
             f"knee/hip separation (NKSD) {_fmt(s.nksd, '', 2)}  (KASR < 1: knees inside ankles)"
         )
-    if result.movement == "drop-jump" and s.kasr_contact is not None:
+    if s.kasr_contact is not None:
         console.print(
             f"At first contact: KASR {_fmt(s.kasr_contact, '', 2)}; "
             f"NKSD {_fmt(s.nksd_contact or Stat(mean=None, sd=None, n=0), '', 2)}"
@@ -108,46 +101,5 @@ def _sdc(value: float | None, unit: str) -> str:
     return f"{value:.1f}{unit}" if value is not None else "- (needs ≥ 2 reps)"
 
 
-def _trials_line(result: AnalysisResult) -> str:
-    parts = []
-    for r in result.reps:
-        t = f"trial {r.index}: contact {r.contact_s:.2f} s, deepest {r.bottom_s:.2f} s"
-        if r.take_off_s is not None:
-            t += f", take-off {r.take_off_s:.2f} s"
-        parts.append(t)
-    return f"drop jump: {len(result.reps)} trial(s) found; " + "; ".join(parts)
-
-
 def _stat_or_dash(s: Stat | None, digits: int = 1) -> str:
     return _fmt(s, "", digits) if s is not None else "-"
-
-
-def _movement_rows(result: AnalysisResult) -> list[tuple[str, str, str]]:
-    s = result.summary
-    if result.movement == "single-leg-squat":
-        return [
-            (
-                "pelvic drop (lifted side), deg",
-                _stat_or_dash(s.left.pelvic_drop_deg),
-                _stat_or_dash(s.right.pelvic_drop_deg),
-            ),
-            (
-                "trunk lean (to standing leg), deg",
-                _stat_or_dash(s.left.trunk_lean_deg),
-                _stat_or_dash(s.right.trunk_lean_deg),
-            ),
-        ]
-    if result.movement == "drop-jump":
-        return [
-            (
-                "FPPA at first contact, deg",
-                _stat_or_dash(s.left.fppa_contact_deg),
-                _stat_or_dash(s.right.fppa_contact_deg),
-            ),
-            (
-                "change contact -> deepest, deg",
-                _stat_or_dash(s.left.fppa_change_deg),
-                _stat_or_dash(s.right.fppa_change_deg),
-            ),
-        ]
-    return []

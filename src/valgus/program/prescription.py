@@ -16,8 +16,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from valgus.assessment.drivers import Assessment, DriverId
+from valgus.assessment.safety import check_program_allowed
 from valgus.assessment.selftests import Preferences
-from valgus.errors import AnswersError, InputError, RedFlagError
+from valgus.errors import InputError
 from valgus.program.catalogue import Catalogue, Exercise
 from valgus.program.progression import starting_dose
 
@@ -236,17 +237,6 @@ def _planned(ex: Exercise, prefs: Preferences) -> PlannedDrill:
     )
 
 
-def _check_screen(assessment: Assessment) -> None:
-    rf = assessment.red_flags
-    if rf.status == "refer":
-        raise RedFlagError(f"no program: a red flag was reported. {rf.message}")
-    if rf.status != "clear" or assessment.drivers is None:
-        raise AnswersError(
-            "no program: the red-flag questions were not all answered "
-            f"({', '.join(rf.unanswered)}); run `valgus assess` again and answer them"
-        )
-
-
 def prescribe(
     assessment: Assessment,
     catalogue: Catalogue,
@@ -261,13 +251,13 @@ def prescribe(
 ) -> Program:
     """Build the program. Raises RedFlagError (red flag), AnswersError (screen incomplete),
     InputError (no valgus seen and no general program asked for, or out-of-range settings)."""
-    _check_screen(assessment)
+    check_program_allowed(assessment)
     _check_range("weeks", weeks, WEEKS, "reference rule 13: 6-8 weeks")
     _check_range("sessions per week", sessions_per_week, SESSIONS_PER_WEEK, "rule 13")
     _check_range("re-assess every (weeks)", reassess_every_weeks, REASSESS_EVERY_WEEKS, "rule 16")
     prefs = preferences or assessment.answers.preferences
     report = assessment.drivers
-    assert report is not None  # _check_screen
+    assert report is not None  # check_program_allowed
     if report.valgus_status == "absent" and not general:
         raise InputError(
             "no valgus was seen, so no corrective program is needed; ask for the optional "

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from valgus.api import Analysis
+from valgus.assessment.analysis import Analysis
 from valgus.assessment.drivers import Assessment
 from valgus.assessment.track import build_track
 from valgus.errors import VideoReadError

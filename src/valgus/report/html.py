@@ -7,6 +7,7 @@ import html
 from datetime import date
 
 from valgus import __version__
+from valgus.assessment import movements
 from valgus.results import AnalysisResult, LegSummary, Stat
 
 CSS = """
@@ -60,39 +61,20 @@ def _leg_cells(leg: LegSummary) -> list[str]:
     ]
 
 
-SUMMARY_TITLES = {
-    "squat": "Summary (bottom of the squat, mean ± SD over reps)",
-    "heel-raised-squat": "Summary (bottom of the heel-raised squat, mean ± SD over reps)",
-    "single-leg-squat": "Summary (bottom of the single-leg squat, standing leg, mean ± SD)",
-    "drop-jump": "Summary (deepest point of the landing, mean ± SD over trials)",
-}
-
-
 def summary_title(result: AnalysisResult) -> str:
     """The summary heading for the movement, shared by the HTML and PDF reports."""
-    return SUMMARY_TITLES.get(result.movement, SUMMARY_TITLES["squat"])
-
-
-def _movement_findings(result: AnalysisResult) -> list[str]:
-    s = result.summary
-    lines = []
-    if result.movement == "drop-jump":
-        for r in result.reps:
-            line = f"Trial {r.index}: first contact at {r.contact_s:.2f} s, deepest at {r.bottom_s:.2f} s"
-            if r.take_off_s is not None:
-                line += f", take-off at {r.take_off_s:.2f} s"
-            lines.append(line + ".")
-        if s.kasr_contact is not None and s.kasr_contact.mean is not None:
-            lines.append(
-                f"Knee separation / ankle separation at first contact: {s.kasr_contact.mean:.2f}."
-            )
-    return lines
+    return movements.get(result.movement).summary_title
 
 
 def findings_text(result: AnalysisResult) -> list[str]:
     """Plain-words findings, shared by the HTML and PDF reports."""
     s = result.summary
-    lines = [s.left.description, s.right.description, *_movement_findings(result)]
+    spec = movements.get(result.movement)
+    lines = [s.left.description, s.right.description, *spec.events(result)]
+    if s.kasr_contact is not None and s.kasr_contact.mean is not None:
+        lines.append(
+            f"Knee separation / ankle separation at first contact: {s.kasr_contact.mean:.2f}."
+        )
     a = s.asymmetry
     if a.more_valgus_side:
         lines.append(
@@ -102,8 +84,7 @@ def findings_text(result: AnalysisResult) -> list[str]:
     if s.kasr.mean is not None:
         sd = f" ± {s.kasr.sd:.2f}" if s.kasr.sd is not None else ""
         lines.append(
-            f"Knee separation / ankle separation at the "
-            f"{'deepest point' if result.movement == 'drop-jump' else 'bottom'} (KASR): "
+            f"Knee separation / ankle separation at the {spec.ratios_at or 'bottom'} (KASR): "
             f"{s.kasr.mean:.2f}{sd}; below 1 the knees are inside the ankles."
         )
     return lines
@@ -144,7 +125,7 @@ def render_html(
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>valgus report: {html.escape(result.source.path.split("/")[-1])}</title><style>{CSS}</style></head>
 <body><main>
-<h1>Knee valgus screen: {html.escape(result.movement.replace("-", " "))}</h1>
+<h1>Knee valgus screen: {html.escape(movements.get(result.movement).label)}</h1>
 <p class="sub">{html.escape(result.source.path.split("/")[-1])} · {len(result.reps)} rep(s) ·
 view {html.escape(q.view)} · report made {date.today().isoformat()}</p>
 <div class="note">{html.escape(s.statement)}</div>

@@ -11,6 +11,7 @@ import matplotlib
 from fpdf import FPDF
 
 from valgus import __version__
+from valgus.assessment import movements
 from valgus.report.html import summary_title
 from valgus.report.plan import DrillSheet
 from valgus.report.trend import UNCERTAINTY_NOTE
@@ -153,7 +154,8 @@ def render_pdf(
     s, q = result.summary, result.quality
     doc = _new_doc()
     doc.set_font("dejavu", "B", 16)
-    doc.cell(0, 9, f"Knee valgus screen: {result.movement}", new_x="LMARGIN", new_y="NEXT")
+    label = movements.get(result.movement).label
+    doc.cell(0, 9, f"Knee valgus screen: {label}", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("dejavu", size=9)
     doc.set_text_color(91, 103, 118)
     doc.cell(

@@ -1,6 +1,7 @@
 """Trend across assessments: per leg, the verdict measures (MKD and FPPA) of each stored squat
 analysis with their uncertainty, the band edges, and the first-vs-latest change as
-valgus.storage.progress decides it (improved / worse / no measurable change).
+the change rule decides it (valgus.assessment.change: less valgus / more valgus / no
+measurable change).
 
 `leg_trends` gives the numbers each chart draws (so they can be checked); `trend_png` draws
 one leg; `trend_html` / `trend_page` put them in a report section or a page of their own.
@@ -24,13 +25,15 @@ from matplotlib.axes import Axes
 
 from valgus import __version__
 from valgus.assessment import bands
+from valgus.assessment.change import MeasureChange
 from valgus.report.html import CSS, data_uri
-from valgus.storage.store import ChangeOut, History, LegProgressOut, PointOut
+from valgus.storage.store import History, LegProgressOut, PointOut
 
 MeasureName = Literal["mkd", "fppa_deg"]
 VERDICT_WORDS = {
-    "improved": "improved (less valgus) since the first assessment",
-    "worse": "worse (more valgus) since the first assessment",
+    "less valgus": "less valgus since the first assessment",
+    "more valgus": "more valgus since the first assessment",
+    "mixed": "mixed since the first assessment (the measures disagree)",
     "no measurable change": "no measurable change since the first assessment",
     "not comparable": "not comparable yet",
 }
@@ -63,7 +66,7 @@ class MeasureTrend:
     first: float | None  # the first assessment's value the change is measured from
     threshold: float | None  # smallest detectable change, display units
     change: float | None  # latest - first, display units; + = more valgus
-    verdict: str  # improved / worse / no measurable change / not comparable
+    verdict: str  # the change rule's word (valgus.assessment.change)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def _points(sessions: list[PointOut], measure: MeasureName) -> list[TrendPoint]:
 
 def _measure(leg: LegProgressOut, measure: MeasureName) -> MeasureTrend:
     scale = 100.0 if measure == "mkd" else 1.0
-    change: ChangeOut | None = next((c for c in leg.changes if c.measure == measure), None)
+    change: MeasureChange | None = next((c for c in leg.changes if c.measure == measure), None)
     if measure == "mkd":
         label, unit = "knee inside the toe line (MKD)", "% of leg length"
         edges = (bands.MKD_MILD, bands.MKD_MARKED)
@@ -135,10 +138,10 @@ def _title(m: MeasureTrend) -> str:
             else "fewer than two assessments"
         )
         return f"{m.label}: not compared, {why}"
-    unit = " points" if m.measure == "mkd" else "°"
+    unit = "%" if m.measure == "mkd" else "°"
     return (
-        f"{m.label}: {m.change:+.1f}{unit} since the first (SDC {m.threshold:.1f}{unit}): "
-        f"{m.verdict}"
+        f"{m.label}: {m.change:+.1f}{unit} since the first (smallest detectable change "
+        f"{m.threshold:.1f}{unit}): {m.verdict}"
     )
 
 

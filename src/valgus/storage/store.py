@@ -7,6 +7,8 @@ import base64
 import datetime as dt
 import json
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,15 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from valgus.assessment import change
+from valgus.assessment import progress as prog
 from valgus.assessment.drivers import Assessment
+from valgus.assessment.safety import Clearance, Stop
 from valgus.assessment.selftests import AgeBand, Sex
 from valgus.errors import ExportFileError, InputError, PersonExistsError, UnknownPersonError
 from valgus.io.poses import load_poses, save_poses
-from valgus.program.catalogue import Catalogue
+from valgus.program.adherence import adherence
 from valgus.program.prescription import Program
-from valgus.program.progression import Decision, LoggedSession, next_dose
+from valgus.program.progression import Decision, LoggedSession
 from valgus.results import AnalysisResult
-from valgus.storage import progress as prog
 from valgus.storage.db import Database, head_revision
 from valgus.storage.models import (
     AnalysisRow,
@@ -101,15 +105,6 @@ class ProgramOut(_Model):
     adherence: AdherenceOut
 
 
-class ChangeOut(_Model):
-    measure: str
-    before: float
-    after: float
-    change: float
-    smallest_detectable_change: float
-    verdict: str
-
-
 class PointOut(_Model):
     when: dt.datetime
     verdict: str | None
@@ -130,7 +125,7 @@ class LegProgressOut(_Model):
     sustained: bool
     statement: str
     sessions: list[PointOut]
-    changes: list[ChangeOut]
+    changes: list[change.MeasureChange]
 
 
 class DoseOut(_Model):
@@ -170,8 +165,8 @@ class History(_Model):
         description="heel-raised squat, single-leg squat, drop jump: per leg, when stored",
     )
     statement: str = (
-        "Not a medical assessment. 'improved' and 'worse' mean less or more knee valgus by at "
-        "least the smallest detectable change; smaller changes are 'no measurable change'."
+        "Not a medical assessment. 'less valgus' and 'more valgus' mean a change of at least "
+        "the smallest detectable change; smaller changes are 'no measurable change'."
     )
 
 
@@ -333,22 +328,17 @@ def _owned_bands(s: Session, person_id: int) -> tuple[str, ...]:
     return tuple(a.answers.preferences.equipment.bands)
 
 
-def log_workout(
-    db: Database, name: str, entry: WorkoutEntry, /, *, catalogue: Catalogue
-) -> Decision:
-    """Store one workout and decide the next dose from this exercise's logs (progression
-    and stop rules, valgus.program.progression.next_dose), in one transaction."""
-    try:
-        exercise = catalogue.get(entry.exercise_id)
-    except KeyError:
-        raise InputError(
-            f"unknown exercise {entry.exercise_id!r}; choose from: {', '.join(catalogue.ids)}"
-        ) from None
+Decide = Callable[[list[LoggedSession], tuple[str, ...]], Decision]
+
+
+def log_workout(db: Database, name: str, entry: WorkoutEntry, /, *, decide: Decide) -> Decision:
+    """Store one workout with the decision `decide` makes from this exercise's logs up to
+    it (oldest first) and the bands the person has, in one transaction."""
     with db.transaction() as s:
         person = _person(s, name)
         rows = s.scalars(
             select(WorkoutRow)
-            .where(WorkoutRow.person_id == person.id, WorkoutRow.exercise_id == exercise.id)
+            .where(WorkoutRow.person_id == person.id, WorkoutRow.exercise_id == entry.exercise_id)
             .where(WorkoutRow.date <= entry.date)
             .order_by(WorkoutRow.date, WorkoutRow.id)
         ).all()
@@ -365,7 +355,7 @@ def log_workout(
                 entry.form_ok,
             )
         )
-        decision = next_dose(logged, exercise, owned_bands=_owned_bands(s, person.id))
+        decision = decide(logged, _owned_bands(s, person.id))
         s.add(
             WorkoutRow(
                 person_id=person.id,
@@ -505,7 +495,7 @@ def _assessment_out(a: Assessment) -> AssessmentOut:
 
 def _program_out(p: Program, logged: list[dt.date], today: dt.date) -> ProgramOut:
     in_window = [d for d in logged if p.start <= d <= p.end]
-    a = prog.adherence([x.date for x in p.sessions], in_window, until=min(today, p.end))
+    a = adherence([x.date for x in p.sessions], in_window, until=min(today, p.end))
     return ProgramOut(
         start=p.start,
         end=p.end,
@@ -516,22 +506,14 @@ def _program_out(p: Program, logged: list[dt.date], today: dt.date) -> ProgramOu
 
 def _progress_out(lp: prog.LegProgress) -> LegProgressOut:
     return LegProgressOut(
-        side=lp.side,
+        side=lp.side.value,
         verdict=lp.verdict,
         sustained=lp.sustained,
         statement=prog.describe(lp),
-        sessions=[PointOut(**vars(pt)) for pt in lp.points],
-        changes=[
-            ChangeOut(
-                measure=c.measure,
-                before=c.before,
-                after=c.after,
-                change=round(c.change, 4),
-                smallest_detectable_change=round(c.threshold, 4),
-                verdict=c.verdict,
-            )
-            for c in lp.changes
+        sessions=[
+            PointOut(**{k: v for k, v in vars(pt).items() if k != "leg"}) for pt in lp.points
         ],
+        changes=lp.changes,
     )
 
 
@@ -654,3 +636,69 @@ def import_person(db: Database, data: Any, /, *, name: str | None = None) -> Per
         for n in exp.notes:
             s.add(NoteRow(person_id=pid, created_at=n.created_at, text=n.text))
         return _info(person)
+
+
+# --- what the safety gate and the workout log read ------------------------------------------
+
+
+def latest_assessment(db: Database, name: str, /) -> Assessment | None:
+    """The person's latest assessment (by date, then the order stored), if any."""
+    with db.transaction() as s:
+        row = s.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.person_id == _person(s, name).id)
+            .order_by(AssessmentRow.date.desc(), AssessmentRow.id.desc())
+        ).first()
+        return None if row is None else Assessment.model_validate_json(row.assessment_json)
+
+
+def latest_program(db: Database, name: str, /) -> Program | None:
+    """The person's latest program (by start date, then the order stored), if any."""
+    with db.transaction() as s:
+        row = s.scalars(
+            select(ProgramRow)
+            .where(ProgramRow.person_id == _person(s, name).id)
+            .order_by(ProgramRow.start.desc(), ProgramRow.id.desc())
+        ).first()
+        return None if row is None else Program.model_validate_json(row.program_json)
+
+
+def last_band(db: Database, name: str, exercise_id: str, /) -> str | None:
+    """The band colour of the person's latest logged set of this exercise, if any."""
+    with db.transaction() as s:
+        return s.scalars(
+            select(WorkoutRow.band)
+            .where(WorkoutRow.person_id == _person(s, name).id)
+            .where(WorkoutRow.exercise_id == exercise_id, WorkoutRow.band.is_not(None))
+            .order_by(WorkoutRow.date.desc(), WorkoutRow.id.desc())
+        ).first()
+
+
+@dataclass(frozen=True)
+class SafetyRecords:
+    assessments: list[Assessment]  # oldest first, as stored
+    stops: list[Stop]
+    clearances: list[Clearance]
+
+
+def safety_records(db: Database, name: str, /) -> SafetyRecords:
+    """What the safety gate (assessment/safety.py) reads of one person."""
+    with db.transaction() as s:
+        pid = _person(s, name).id
+        assessments = [
+            Assessment.model_validate_json(r.assessment_json)
+            for r in s.scalars(
+                select(AssessmentRow)
+                .where(AssessmentRow.person_id == pid)
+                .order_by(AssessmentRow.id)
+            )
+        ]
+        stops = [
+            Stop(date=r.date, reason=r.reason)
+            for r in s.scalars(
+                select(WorkoutRow)
+                .where(WorkoutRow.person_id == pid, WorkoutRow.next_action == "stop")
+                .order_by(WorkoutRow.date, WorkoutRow.id)
+            )
+        ]
+    return SafetyRecords(assessments, stops, [])

@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from valgus.assessment import quality, single_leg
-from valgus.assessment.drop_jump import find_events
+from valgus.assessment import quality
+from valgus.assessment.movements import single_leg_squat as single_leg
+from valgus.assessment.movements.drop_jump import find_events
 from valgus.assessment.series import compute_series
 from valgus.assessment.track import Track
 from valgus.errors import NoRepsFoundError, UnsuitableViewError

@@ -1,9 +1,9 @@
-"""Bilateral squat: per-rep, per-leg measures and the per-leg verdict.
+"""One leg in a movement test: its measures in a rep, and its verdict over the reps.
 
-The verdict rests on measures that stay valid at depth: the knee's medial
-displacement relative to the foot (MKD). FPPA joins it where the thigh does
-not point at the camera (FPPA >= its band counts then too). KASR and NKSD are
-reported for the pair of knees.
+Shared by every movement. The verdict rests on measures that stay valid at depth: the
+knee's medial displacement relative to the foot (MKD). FPPA joins it where the thigh does
+not point at the camera (FPPA >= its band counts then too). Left-right asymmetry is judged
+against the method's error and the session's own smallest detectable change.
 """
 
 from __future__ import annotations
@@ -15,18 +15,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from valgus.assessment import bands
-from valgus.assessment.series import FrameSeries, LegSeries
+from valgus.assessment.series import LegSeries
+from valgus.assessment.stats import half_ci, num, sdc, stat
 from valgus.kinematics.reps import Rep as RepIdx
-from valgus.kinematics.reps import mid_descent_index
-from valgus.results import Asymmetry, LegRep, LegSummary, Rep, Stat, Summary
+from valgus.results import Asymmetry, LegRep, LegSummary, Stat
 from valgus.schema import Side
 
 FloatArray = NDArray[np.float64]
-
-
-def num(x: float) -> float | None:
-    """A finite number rounded for the JSON, else None."""
-    return round(float(x), 3) if x is not None and math.isfinite(x) else None
 
 
 def _peak(values: FloatArray) -> float | None:
@@ -68,57 +63,6 @@ def leg_rep(leg: LegSeries, rep: RepIdx, mid: int, *, visible: bool, depth: floa
         knee_flexion_deg=num(leg.knee_flexion_deg[b]),
         thigh_foreshortening=num(fs),
     )
-
-
-def measure_reps(
-    series: FrameSeries, reps: list[RepIdx], visible: dict[Side, bool], *, ratios_ok: bool
-) -> list[Rep]:
-    """Per-rep results. ratios_ok: both knees and ankles seen well enough for KASR/NKSD
-    (which stay valid in oblique views: a common sideways shift of both knees cancels)."""
-    out = []
-    for i, rep in enumerate(reps):
-        mid = mid_descent_index(series.depth, rep)
-        t = series.time_s
-        depth = float(series.depth[rep.bottom])
-        out.append(
-            Rep(
-                index=i + 1,
-                start_s=num(t[rep.start]) or 0.0,
-                bottom_s=num(t[rep.bottom]) or 0.0,
-                end_s=num(t[rep.end]) or 0.0,
-                complete=rep.complete,
-                depth=num(depth) or 0.0,
-                left=leg_rep(
-                    series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT], depth=depth
-                ),
-                right=leg_rep(
-                    series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT], depth=depth
-                ),
-                kasr=num(series.kasr[rep.bottom]) if ratios_ok else None,
-                nksd=num(series.nksd[rep.bottom]) if ratios_ok else None,
-            )
-        )
-    return out
-
-
-def stat(values: list[float | None]) -> Stat:
-    v = np.array([x for x in values if x is not None], dtype=np.float64)
-    if v.size == 0:
-        return Stat(mean=None, sd=None, n=0)
-    sd = float(np.std(v, ddof=1)) if v.size > 1 else None
-    return Stat(mean=num(float(np.mean(v))), sd=num(sd) if sd is not None else None, n=int(v.size))
-
-
-def sdc(s: Stat) -> float | None:
-    """Smallest detectable change of the mean: 1.96 * sqrt(2) * SEM, SEM = sd / sqrt(n)."""
-    if s.sd is None or s.n < 2:
-        return None
-    return num(1.96 * math.sqrt(2) * s.sd / math.sqrt(s.n))
-
-
-def half_ci(s: Stat) -> float:
-    """Half-width of the 95% interval of a mean over reps (NaN with fewer than 2)."""
-    return 1.96 * s.sd / math.sqrt(s.n) if s.sd is not None and s.n >= 2 else float("nan")
 
 
 def _pattern(bottom_level: int, mid_level: int) -> str:
@@ -246,26 +190,4 @@ def asymmetry(left: LegSummary, right: LegSummary) -> Asymmetry:
         mkd_diff=mkd_diff,
         more_valgus_side=side,
         beyond_error=bool(mkd_beyond or fppa_beyond),
-    )
-
-
-def summarize(
-    reps: list[Rep], why_not: dict[Side, str] | None = None, *, task: str = "squat"
-) -> Summary:
-    why = why_not or {}
-    left = summarize_leg(
-        Side.LEFT, [r.left for r in reps], why_not=why.get(Side.LEFT, ""), task=task
-    )
-    right = summarize_leg(
-        Side.RIGHT, [r.right for r in reps], why_not=why.get(Side.RIGHT, ""), task=task
-    )
-    return Summary(
-        n_reps=len(reps),
-        left=left,
-        right=right,
-        kasr=stat([r.kasr for r in reps]),
-        nksd=stat([r.nksd for r in reps]),
-        depth=stat([r.depth for r in reps]),
-        asymmetry=asymmetry(left, right),
-        statement=bands.WELLNESS_STATEMENT,
     )

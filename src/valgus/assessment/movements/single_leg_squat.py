@@ -17,13 +17,28 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from valgus.assessment.series import FrameSeries
-from valgus.assessment.squat import leg_rep, not_measured_leg, num, stat, summarize_leg
+from valgus.assessment import bands, quality
+from valgus.assessment import quality_warnings as qw
+from valgus.assessment.analysis import (
+    MIN_REPS_RECOMMENDED,
+    Analysis,
+    Context,
+    base_method,
+    build_result,
+    frames_of,
+    no_reps,
+    view_gates,
+)
+from valgus.assessment.legs import asymmetry, leg_rep, not_measured_leg, summarize_leg
+from valgus.assessment.movements.spec import ExtraMeasure, MovementSpec
+from valgus.assessment.series import FrameSeries, compute_series
+from valgus.assessment.stats import num, stat
 from valgus.assessment.track import Track
+from valgus.errors import InputError, NoRepsFoundError
 from valgus.kinematics import angles
 from valgus.kinematics.reps import Rep as RepIdx
-from valgus.kinematics.reps import mid_descent_index
-from valgus.results import LegRep, LegSummary, Rep
+from valgus.kinematics.reps import detect_reps, mid_descent_index
+from valgus.results import LegRep, LegSummary, Rep, Summary
 from valgus.schema import Side
 
 FloatArray = NDArray[np.float64]
@@ -301,3 +316,126 @@ def _describe_pelvis_trunk(
             else f"the trunk stayed about upright ({lean:+.0f} deg)"
         )
     return ("At the bottom " + " and ".join(parts) + ".") if parts else ""
+
+
+def _keep_side(ctx: Context, reps: list[tuple[RepIdx, Side]]) -> list[tuple[RepIdx, Side]]:
+    """Apply --side: keep the reps on that leg; refuse when none stood on it."""
+    if ctx.options.side == "auto":
+        return reps
+    want = Side(ctx.options.side)
+    kept = [(r, s) for r, s in reps if s is want]
+    if not kept:
+        raise InputError(
+            f"you said --side {want.value}, but the {want.value} foot was off the floor in every "
+            f"rep (the {want.other.value} leg stood). If the video is mirrored (a selfie camera) "
+            "the sides swap: add --mirrored; or use --side auto to take the leg the camera saw "
+            "standing."
+        )
+    if len(kept) < len(reps):
+        ctx.warnings.append(qw.other_side_reps_ignored(len(reps) - len(kept), want))
+    return kept
+
+
+def _stance_reps(ctx: Context, series: FrameSeries) -> list[tuple[RepIdx, Side]]:
+    """The single-leg reps and the leg each stood on; two-leg reps dropped (and said)."""
+    found = detect_reps(series.depth, series.time_s, min_depth=MIN_SLS_DEPTH)
+    cues = foot_cues(ctx.track, series.leg_length_px, ctx.raw("world"), ctx.raw("position"))
+    calls = [stance_in_rep(cues, r) for r in found]
+    reps = [(r, c.side) for r, c in zip(found, calls, strict=True) if c.side is not None]
+    if found and not reps:
+        raise NoRepsFoundError(
+            f"{len(found)} squat(s) found, but both feet stayed on the floor: this looks like "
+            "a two-leg squat. Use --movement squat, or film the single-leg squat with the "
+            "other foot held off the floor."
+        )
+    if not reps:
+        raise no_reps(
+            ctx,
+            "single-leg squat",
+            MIN_SLS_DEPTH,
+            "Film 5 single-leg squats per side, the whole body in frame.",
+        )
+    if len(reps) < len(found):
+        ctx.warnings.append(qw.two_leg_reps_ignored(len(found) - len(reps)))
+    return _keep_side(ctx, reps)
+
+
+def _stance_legs_judged(
+    ctx: Context, view: quality.ViewEstimate, reps: list[tuple[RepIdx, Side]]
+) -> tuple[dict[Side, bool], dict[Side, str]]:
+    """Per leg: judged (it stood in some rep and was seen there) or why not."""
+    visible: dict[Side, bool] = {}
+    why_not: dict[Side, str] = {}
+    for s in Side:
+        stood = frames_of(ctx.track, [r for r, st in reps if st is s])
+        visible[s] = bool(stood.any()) and quality.leg_visible(ctx.track, s.value, stood)
+        if stood.any() and not visible[s]:
+            why_not[s] = "its hip, knee or ankle is hidden or unclear in the reps"
+            ctx.warnings.append(qw.leg_hidden(s, "single-leg squats"))
+    if not quality.view_allows_valgus(view):
+        visible = dict.fromkeys(Side, False)
+        why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
+    return visible, why_not
+
+
+def analyze(ctx: Context) -> Analysis:
+    """Single-leg squat: reps, the standing leg of each, its measures."""
+    track = ctx.track
+    series = compute_series(track, single_leg=True)
+    reps = _stance_reps(ctx, series)
+    view = view_gates(ctx, frames_of(track, [r for r, _ in reps]))
+    visible, why_not = _stance_legs_judged(ctx, view, reps)
+    for s in Side:
+        n = sum(st is s for _, st in reps)
+        if 0 < n < MIN_REPS_RECOMMENDED:
+            ctx.warnings.append(qw.few_reps(n, f"single-leg rep(s) on the {s.value} leg"))
+    pelvis = hips_are_joint_centres(str(ctx.poses.attrs.get("model", "")))
+    if not pelvis:
+        ctx.warnings.append(qw.pelvic_drop_not_measured())
+    rep_results = [
+        measure_rep(track, series, r, i + 1, st, visible=visible[st], pelvis=pelvis)
+        for i, (r, st) in enumerate(reps)
+    ]
+    left = summarize_side(Side.LEFT, rep_results, why_not=why_not.get(Side.LEFT, ""))
+    right = summarize_side(Side.RIGHT, rep_results, why_not=why_not.get(Side.RIGHT, ""))
+    summary = Summary(
+        n_reps=len(rep_results),
+        left=left,
+        right=right,
+        kasr=stat([]),
+        nksd=stat([]),
+        depth=stat([r.depth for r in rep_results]),
+        asymmetry=asymmetry(left, right),
+        statement=bands.WELLNESS_STATEMENT,
+    )
+    method = base_method(ctx.poses) | {
+        "side": ctx.options.side,
+        "min_rep_depth": MIN_SLS_DEPTH,
+        "min_foot_lift": MIN_FOOT_LIFT,
+        "max_lifted_reach": MAX_LIFTED_REACH,
+        "pelvic_drop_sign_deg": PELVIC_DROP_SIGN_DEG,
+        "trunk_lean_sign_deg": TRUNK_LEAN_SIGN_DEG,
+    }
+    result = build_result(
+        ctx, "single-leg-squat", view, any(visible.values()), rep_results, summary, method
+    )
+    return Analysis(result, ctx.poses, series)
+
+
+SPEC = MovementSpec(
+    name="single-leg-squat",
+    label="single-leg squat",
+    order=2,
+    role="single_leg",
+    options=frozenset({"side"}),
+    filming="Same camera set-up as the squat. 5 single-leg squats on one leg, the other foot "
+    "held off the floor, then 5 on the other leg (one video or two).",
+    summary_title="Knee valgus at the bottom of the single-leg squat, standing leg "
+    "(mean ± SD over its reps)",
+    analyze=analyze,
+    ratios_at=None,
+    extra_measures=(
+        ExtraMeasure("pelvic drop (lifted side), deg", lambda leg: leg.pelvic_drop_deg),
+        ExtraMeasure("trunk lean (to standing leg), deg", lambda leg: leg.trunk_lean_deg),
+    ),
+)

@@ -14,23 +14,29 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from valgus.assessment import bands
-from valgus.assessment.series import FrameSeries, LegSeries
-from valgus.assessment.squat import (
-    asymmetry,
-    half_ci,
-    not_judged,
-    not_measured_leg,
-    num,
-    sdc,
-    stat,
+from valgus.assessment import quality_warnings as qw
+from valgus.assessment.analysis import (
+    MIN_REPS_RECOMMENDED,
+    Analysis,
+    Context,
+    base_method,
+    build_result,
+    leg_gates,
+    view_gates,
 )
+from valgus.assessment.legs import asymmetry, not_judged, not_measured_leg
+from valgus.assessment.movements.spec import ExtraMeasure, MovementSpec
+from valgus.assessment.series import FrameSeries, LegSeries, compute_series
+from valgus.assessment.stats import half_ci, num, sdc, stat
+from valgus.assessment.track import build_track
+from valgus.errors import NoRepsFoundError
 from valgus.kinematics.landing import (
     JumpEvents,
     LandingHeights,
     detect_drop_jumps,
     landing_heights,
 )
-from valgus.results import LegRep, LegSummary, Rep, Stat, Summary
+from valgus.results import AnalysisResult, LegRep, LegSummary, Rep, Stat, Summary
 from valgus.schema import Side
 
 FloatArray = NDArray[np.float64]
@@ -239,3 +245,99 @@ def summarize(reps: list[Rep], why_not: dict[Side, str], sex: str | None) -> Sum
         kasr_contact=stat([r.kasr_contact for r in reps]),
         nksd_contact=stat([r.nksd_contact for r in reps]),
     )
+
+
+# Landings: at 30 fps the FPPA of a knee caving in changes up to 8 deg per frame just after
+# contact (rendered drop jumps, docs/movements.md); 60 fps halves that.
+MIN_LANDING_FPS = 50.0
+
+
+def _landing_frames(n_frames: int, events: list[JumpEvents]) -> NDArray[np.bool_]:
+    """Per frame: between a contact and its take-off (or peak flexion)."""
+    landing = np.zeros(n_frames, dtype=bool)
+    for ev in events:
+        end = ev.take_off if ev.take_off is not None else ev.peak_flexion
+        landing[ev.contact : end + 1] = True
+    return landing
+
+
+def _recording_warnings(ctx: Context, time_s: FloatArray, n_trials: int) -> None:
+    if n_trials < MIN_REPS_RECOMMENDED:
+        ctx.warnings.append(qw.few_reps(n_trials, "drop jump(s)"))
+    fps = 1.0 / float(np.median(np.diff(time_s)))
+    if fps < MIN_LANDING_FPS:
+        ctx.warnings.append(qw.low_frame_rate_landing(fps))
+    if ctx.options.sex is None:
+        ctx.warnings.append(qw.sex_not_given())
+
+
+def analyze(ctx: Context) -> Analysis:
+    """Drop vertical jump: events per trial, measures at contact and peak flexion."""
+    track = build_track(ctx.poses, cutoff_hz=DROP_JUMP_CUTOFF_HZ)
+    heights = raw_heights(ctx.poses)
+    events = find_events(ctx.poses, heights)
+    if not events:
+        raise NoRepsFoundError(
+            "no drop jump found: the feet never dropped from a raised surface to the floor "
+            "and took off again. Film 3 drop jumps from a 30 cm box from the front, the whole "
+            "body, the box and the landing spot in frame."
+        )
+    standing = floor_standing_frames(heights, events)
+    series = compute_series(track, standing=standing)
+    if standing is None:
+        ctx.warnings.append(qw.leg_length_on_box())
+    landing = _landing_frames(len(track.time_s), events)
+    view = view_gates(ctx, landing)
+    visible, why_not, ratios_ok = leg_gates(ctx, view, landing, "landings")
+    _recording_warnings(ctx, track.time_s, len(events))
+    reps = [
+        measure_trial(series, ev, i + 1, visible, ratios_ok=ratios_ok)
+        for i, ev in enumerate(events)
+    ]
+    sex = ctx.options.sex
+    method = base_method(ctx.poses) | {
+        "sex": sex or "not given",
+        "lowpass_hz": DROP_JUMP_CUTOFF_HZ,
+        "landing_typical_max_deg": bands.LANDING_TYPICAL_MAX_DEG[sex or "female"],
+        "landing_marked_deg": bands.LANDING_MARKED_DEG,
+        "norms": f"drop-jump landing, {sex or 'female (sex not given)'}",
+    }
+    del method["min_rep_depth"], method["fppa_max_depth"]
+    result = build_result(
+        ctx, "drop-jump", view, any(visible.values()), reps, summarize(reps, why_not, sex), method
+    )
+    return Analysis(result, ctx.poses, series)
+
+
+def trial_events(result: AnalysisResult) -> list[str]:
+    """One line per trial: when it landed, reached its deepest point and took off."""
+    lines = []
+    for r in result.reps:
+        line = (
+            f"Trial {r.index}: first contact at {r.contact_s:.2f} s, deepest at {r.bottom_s:.2f} s"
+        )
+        if r.take_off_s is not None:
+            line += f", take-off at {r.take_off_s:.2f} s"
+        lines.append(line + ".")
+    return lines
+
+
+SPEC = MovementSpec(
+    name="drop-jump",
+    label="drop jump",
+    order=3,
+    role="landing",
+    options=frozenset({"sex"}),
+    filming="From the front, the box (30 cm) and the landing spot in frame. Drop off the box, "
+    "land on both feet and jump straight up at once; 3 trials; stand still on the landing "
+    "spot for a second after the last one. Film at 60 fps if the phone can.",
+    summary_title="Knee valgus at the deepest point of the landing (mean ± SD over trials)",
+    analyze=analyze,
+    trials="trial(s)",
+    ratios_at="deepest point",
+    extra_measures=(
+        ExtraMeasure("FPPA at first contact, deg", lambda leg: leg.fppa_contact_deg),
+        ExtraMeasure("change contact -> deepest, deg", lambda leg: leg.fppa_change_deg),
+    ),
+    events=trial_events,
+)

@@ -1,0 +1,74 @@
+"""People in the history database: add, list, notes, attach files, export and import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from valgus.errors import AnswersError, ExportFileError
+from valgus.io import atomic
+from valgus.io.results import writing
+from valgus.services import documents
+from valgus.storage import Database, store
+from valgus.storage.store import PersonInfo
+
+
+def new_person(
+    name: str,
+    *,
+    sex: str | None = None,
+    age_band: str | None = None,
+    height_cm: float | None = None,
+    notes: str | None = None,
+) -> PersonInfo:
+    """A person's details, validated (AnswersError naming the field otherwise)."""
+    fields = {"name": name, "sex": sex, "age_band": age_band, "height_cm": height_cm}
+    try:
+        return PersonInfo.model_validate(fields | {"notes": notes})
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise AnswersError(f"{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from err
+
+
+def add(db: Database, info: PersonInfo, /) -> PersonInfo:
+    return store.add_person(db, info)
+
+
+def list_all(db: Database, /) -> list[PersonInfo]:
+    return store.list_people(db)
+
+
+def note(db: Database, person: str, text: str, /) -> None:
+    store.add_note(db, person, text)
+
+
+def attach(db: Database, person: str, path: Path, /) -> str:
+    """Store an analysis, assessment or program from its JSON file; returns which it was.
+    A program passes the safety gate first (services/safety.py)."""
+    data = documents.read_json(path, wanted="an analysis, assessment or program JSON")
+    if isinstance(data, dict) and data.get("kind") == "valgus-program":
+        from valgus.services import programs
+
+        programs.attach(db, person, documents.read_program_file(path))
+        return "program"
+    return store.attach_file(db, person, data, source=str(path))
+
+
+def export(db: Database, person: str, path: Path, /) -> dict[str, Any]:
+    """Everything stored for one person (pose data included) written as one JSON file."""
+    data = store.export_person(db, person)
+    with writing(path):
+        atomic.write_text(path, json.dumps(data))
+    return data
+
+
+def import_file(db: Database, path: Path, /, *, name: str | None = None) -> PersonInfo:
+    """Add a person exported on another machine, all or nothing."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ExportFileError(f"cannot read {path}: {err}") from err
+    return store.import_person(db, data, name=name)

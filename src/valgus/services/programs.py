@@ -1,0 +1,84 @@
+"""The corrective program: drills for the drivers found, dated sessions, re-assessment
+dates and stop rules; only past the safety gate (assessment/safety.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from valgus.assessment.drivers import Assessment
+from valgus.assessment.safety import check_program_allowed
+from valgus.errors import AnswersError
+from valgus.io import atomic
+from valgus.io.results import writing
+from valgus.program.catalogue import load_catalogue
+from valgus.program.ics import program_to_ics
+from valgus.program.prescription import Program, prescribe
+from valgus.services import safety
+from valgus.storage import Database, store
+
+MINUTES_RANGE = (5, 120)  # a session's length a person may ask for
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How the program is laid out in time (defaults: docs/evidence.md §8)."""
+
+    start: dt.date
+    weeks: int = 6
+    sessions_per_week: int = 3
+    reassess_every_weeks: int = 3
+    minutes: int | None = None  # overrides the minutes per session in the answers
+    general: bool = False  # a general program even when no valgus was seen
+
+
+def build(assessment: Assessment, schedule: Schedule, /) -> Program:
+    """The program for one assessment. Raises RedFlagError (a red flag: see a clinician),
+    AnswersError (screen unfinished, minutes out of range), InputError (settings)."""
+    check_program_allowed(assessment)
+    prefs = assessment.answers.preferences
+    if schedule.minutes is not None:
+        lo, hi = MINUTES_RANGE
+        if not lo <= schedule.minutes <= hi:
+            raise AnswersError(f"minutes per session must be {lo}-{hi}, got {schedule.minutes}")
+        prefs = prefs.model_copy(update={"minutes_per_session": schedule.minutes})
+    return prescribe(
+        assessment,
+        load_catalogue(),
+        start=schedule.start,
+        weeks=schedule.weeks,
+        sessions_per_week=schedule.sessions_per_week,
+        reassess_every_weeks=schedule.reassess_every_weeks,
+        preferences=prefs,
+        general=schedule.general,
+    )
+
+
+def build_for_person(db: Database, person: str, schedule: Schedule, /) -> Program:
+    """The program from the person's latest assessment, stored in their history; refused
+    while a red flag or a stop rule stands (services/safety.py)."""
+    latest = store.latest_assessment(db, person)
+    safety.require(db, person)
+    assert latest is not None  # require() refuses a person without an assessment
+    program = build(latest, schedule)
+    store.add_program(db, person, program)
+    return program
+
+
+def attach(db: Database, person: str, program: Program, /) -> None:
+    """Store a program made elsewhere, through the same gate."""
+    safety.require(db, person)
+    store.add_program(db, person, program)
+
+
+def save(program: Program, path: Path, /) -> Path:
+    with writing(path):
+        return atomic.write_text(path, program.model_dump_json(indent=2))
+
+
+def write_calendar(program: Program, path: Path, /) -> Path:
+    """The program's sessions and re-assessments as an iCalendar file."""
+    data = program_to_ics(program, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))
+    with writing(path):
+        return atomic.write_bytes(path, data)

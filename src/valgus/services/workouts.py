@@ -1,0 +1,83 @@
+"""Log a workout: checked against the person's program, through the safety gate, then the
+progression and stop rules say the next dose (program/progression.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from valgus.assessment import safety as rules
+from valgus.assessment.selftests import BAND_ORDER
+from valgus.errors import InputError
+from valgus.program.catalogue import load_catalogue
+from valgus.program.progression import Decision, LoggedSession, next_dose
+from valgus.services import safety
+from valgus.storage import Database, store
+from valgus.storage.store import WorkoutEntry
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A stored workout and what comes next."""
+
+    decision: Decision
+    band_note: str | None  # the band was taken from the last log (none was given)
+
+
+def _check(db: Database, person: str, entry: WorkoutEntry, today: dt.date) -> None:
+    if entry.date > today:
+        raise InputError(
+            f"the date {entry.date} is in the future; log a workout on or after the day it was done"
+        )
+    if entry.band is not None and entry.band not in BAND_ORDER:
+        raise InputError(
+            f"unknown band colour {entry.band!r}; choose from: {', '.join(BAND_ORDER)}"
+        )
+    program = store.latest_program(db, person)
+    if program is None:
+        raise InputError(
+            f"{person} has no program yet: build one with `valgus program --person {person}` "
+            "before logging workouts"
+        )
+    drills = [d.id for d in program.drills]
+    if entry.exercise_id not in drills:
+        raise InputError(
+            f"{entry.exercise_id!r} is not in {person}'s program; log one of: {', '.join(drills)}"
+        )
+
+
+def _with_band(db: Database, person: str, entry: WorkoutEntry) -> tuple[WorkoutEntry, str | None]:
+    """A banded drill logged without a band keeps the last band used (the dose must not
+    silently drop to no band)."""
+    exercise = load_catalogue().get(entry.exercise_id)
+    if entry.band is not None or "band" not in exercise.equipment:
+        return entry, None
+    last = store.last_band(db, person, entry.exercise_id)
+    if last is None:
+        return entry, None
+    note = f"no --band given: logged with the {last} band you used last time"
+    return entry.model_copy(update={"band": last}), note
+
+
+def log(
+    db: Database, person: str, entry: WorkoutEntry, /, *, today: dt.date | None = None
+) -> Logged:
+    """Store a workout and decide the next dose. Refused (InputError) for a person without
+    a program, a drill not in it, an unknown band colour or a future date. While the safety
+    gate is shut (red flag, stop rule in force) the workout is still stored, and the
+    decision is to stop, with the reason."""
+    _check(db, person, entry, today or dt.date.today())
+    entry, band_note = _with_band(db, person, entry)
+    standing = safety.standing(db, person)
+    exercise = load_catalogue().get(entry.exercise_id)
+
+    def decide(logged: list[LoggedSession], owned_bands: tuple[str, ...]) -> Decision:
+        if not standing.allowed and standing.code not in ("incomplete", "no_assessment"):
+            return Decision("stop", None, standing.reason)
+        return next_dose(logged, exercise, owned_bands=owned_bands)
+
+    return Logged(store.log_workout(db, person, entry, decide=decide), band_note)
+
+
+def standing(db: Database, person: str, /) -> rules.Standing:
+    return safety.standing(db, person)
