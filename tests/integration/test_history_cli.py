@@ -29,6 +29,20 @@ def _poses_file(tmp_path: Path, name: str, shift_left_m: float) -> Path:
     return save_poses(poses, tmp_path / f"{name}.poses.nc")
 
 
+def _answers(tmp_path: Path, **red_flags: bool) -> Path:
+    path = tmp_path / "answers.json"
+    path.write_text(
+        json.dumps(
+            {
+                "red_flags": dict.fromkeys(QUESTIONS, False) | red_flags,
+                "self_tests": {"pain_0_10": 1},
+                "preferences": {"equipment": {"bands": ["red"]}},
+            }
+        )
+    )
+    return path
+
+
 def _ok(args: list[str]) -> str:
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
@@ -40,7 +54,7 @@ def test_person_add_list_and_errors() -> None:
     r = runner.invoke(app, ["person", "add", "ann"])
     assert r.exit_code == 2 and "already" in r.stderr
     r = runner.invoke(app, ["person", "add", "bob", "--sex", "robot"])
-    assert r.exit_code == 2 and "--sex" in r.stderr
+    assert r.exit_code == 2 and "sex: Input should be 'female', 'male' or 'other'" in r.stderr
     (p,) = json.loads(_ok(["person", "list", "--json"]))
     assert (p["name"], p["sex"], p["height_cm"]) == ("ann", "female", 168.0)
 
@@ -56,8 +70,16 @@ def test_analyze_log_history_export_import(tmp_path: Path, database: Path) -> No
     )
     out = json.loads(_ok(["analyze", str(after), "--person", "ann", "--json", "--no-save"]))
     assert out["summary"]["left"]["valgus"] == "none"
-
     log = ["log", "ann", "banded_clamshell", "--sets", "2", "--reps", "10", "--band", "red"]
+    r = runner.invoke(app, [*log, "--pain", "1", "--date", "2025-03-03"])
+    assert r.exit_code == 2 and "ann has no program yet" in r.stderr
+
+    analysis = tmp_path / "before.analysis.json"
+    analysis.write_text(_ok(["analyze", str(before), "--json", "--no-save"]))
+    answers = _answers(tmp_path)
+    assess = ["assess", str(analysis), "--answers", str(answers), "--person", "ann"]
+    assert "stored in the history of ann" in _ok([*assess, "--date", "2025-03-01"])
+    assert "banded_clamshell" in _ok(["program", "--person", "ann", "--start", "2025-03-03"])
     assert "next: 2 x 10, red band" in _ok([*log, "--pain", "1", "--date", "2025-03-03"])
     assert "next: 3 x 10, red band" in _ok([*log, "--pain", "2", "--date", "2025-03-05"])
     stop = _ok([*log, "--pain", "7", "--date", "2025-03-07"])
@@ -72,7 +94,7 @@ def test_analyze_log_history_export_import(tmp_path: Path, database: Path) -> No
     left = h["progress"][0]
     assert (left["side"], left["verdict"]) == ("left", "less valgus")
     assert left["changes"][0]["smallest_detectable_change"] >= 0.04
-    assert len(h["workouts"]) == 4
+    assert len(h["workouts"]) == 4 and len(h["assessments"]) == 1 and len(h["programs"]) == 1
     (dose,) = h["doses"]
     assert (dose["exercise_id"], dose["next_action"], dose["next_dose"]) == (
         "banded_clamshell",
@@ -129,21 +151,16 @@ def test_attach_assessment_and_program_files(tmp_path: Path) -> None:
     analysis.write_text(
         _ok(["analyze", str(_poses_file(tmp_path, "s", 0.06)), "--json", "--no-save"])
     )
-    answers = tmp_path / "answers.json"
-    answers.write_text(
-        json.dumps(
-            {
-                "red_flags": dict.fromkeys(QUESTIONS, False),
-                "self_tests": {"pain_0_10": 1},
-                "preferences": {"equipment": {"bands": ["red"]}},
-            }
-        )
-    )
+    answers = _answers(tmp_path)
     program = tmp_path / "program.json"
     cmd = ["program", "--answers", str(answers), "--analysis", str(analysis), "--json"]
     program.write_text(_ok([*cmd, "--start", "2025-03-03"]))
-    out = _ok(["person", "attach", "ann", str(analysis), str(program)])
-    assert "stored analysis" in out and "stored program" in out
+    r = runner.invoke(app, ["person", "attach", "ann", str(program)])
+    assert r.exit_code == 2 and "no assessment yet" in r.stderr  # the safety gate first
+    assessment = tmp_path / "assessment.json"
+    assessment.write_text(_ok(["assess", str(analysis), "--answers", str(answers), "--json"]))
+    out = _ok(["person", "attach", "ann", str(analysis), str(assessment), str(program)])
+    assert "stored analysis" in out and "stored assessment" in out and "stored program" in out
     h = json.loads(_ok(["history", "ann", "--json"]))
     assert len(h["analyses"]) == 1 and h["programs"][0]["start"] == "2025-03-03"
     r = runner.invoke(app, ["person", "attach", "ann", str(answers)])
@@ -173,4 +190,4 @@ def test_history_report_page_has_a_trend_per_leg(tmp_path: Path) -> None:
         assert img is not None and img.shape[1] > 500
     (tmp_path / "file").write_text("")
     r = runner.invoke(app, ["history", "ann", "--report", str(tmp_path / "file" / "ann.html")])
-    assert r.exit_code == 2 and r.stderr.startswith("valgus: cannot write the report")
+    assert r.exit_code == 2 and r.stderr.startswith("valgus: cannot write")

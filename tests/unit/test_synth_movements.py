@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from valgus.cli.main import app
-from valgus.cli.synth import movement_params, option_problems
 from valgus.errors import InputError
 from valgus.synth import (
     CameraParams,
@@ -28,6 +27,7 @@ from valgus.synth import (
 from valgus.synth.body import body_dims
 from valgus.synth.drop_jump import G, drop_jump_motion
 from valgus.synth.motion import Motion, heel_raise_pitch_deg
+from valgus.synth.options import movement_params, option_problems
 from valgus.synth.truth import build_truth
 from valgus.synth.truth_poses import truth_poses
 

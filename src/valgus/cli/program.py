@@ -134,12 +134,17 @@ def render_program(p: Program, console: Console) -> None:
         f"{p.minutes_per_session} min. Follows: {followed}.",
         highlight=False,
     )
-    table = Table(title="Each session, in this order (log a drill by its id)")
-    for col in ("drill", "id", "start at", "range", "min", "for"):
+    table = Table(title="Each session, in this order")
+    table.add_column(
+        "id (for valgus log)",
+        no_wrap=True,
+        min_width=len(max((d.id for d in p.drills), key=len, default="")),
+    )
+    for col in ("drill", "start at", "range", "min", "for"):
         table.add_column(col)
     for d in p.drills:
         serves = ", ".join(s.replace("_", " ") for s in d.serves)
-        table.add_row(d.name, d.id, d.start, d.dose, f"{d.minutes:g}", serves)
+        table.add_row(d.id, d.name, d.start, d.dose, f"{d.minutes:g}", serves)
     console.print(table)
     weeks = Table(title="Dates")
     weeks.add_column("week")

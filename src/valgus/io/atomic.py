@@ -13,17 +13,19 @@ from pathlib import Path
 from typing import IO
 
 
-def part_path(path: Path, /) -> Path:
-    """The temporary name a file is written under before it is renamed into place."""
-    return path.with_name(path.name + ".part")
+def part_path(path: Path, /, *, keep_suffix: bool = False) -> Path:
+    """The temporary name a file is written under before it is renamed into place
+    (NAME.part, or NAME.part.mp4 with keep_suffix, for writers that read the format from
+    the suffix)."""
+    return path.with_name(path.name + ".part" + (path.suffix if keep_suffix else ""))
 
 
 @contextmanager
-def atomic_path(path: Path, /) -> Iterator[Path]:
+def atomic_path(path: Path, /, *, keep_suffix: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write; renamed to `path` when the block ends without an
     error, removed otherwise. The folder is created if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = part_path(path)
+    tmp = part_path(path, keep_suffix=keep_suffix)
     try:
         yield tmp
         os.replace(tmp, path)

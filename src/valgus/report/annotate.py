@@ -5,7 +5,6 @@ Frames are read, drawn and encoded one at a time: memory does not grow with leng
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from valgus.assessment import bands
 from valgus.assessment.series import FrameSeries
 from valgus.assessment.track import Track
+from valgus.io import atomic
 from valgus.io.video import iter_frames
 from valgus.io.video_out import video_writer
 from valgus.report.draw import (
@@ -114,8 +114,10 @@ def write_annotated_video(
     scale_px = float(
         np.nanmedian(np.abs(track.point("left_ankle")[:, 1] - track.point("nose")[:, 1]))
     )
-    tmp = out.with_name(out.name + ".part.mp4")
-    with video_writer(tmp, width=w, height=h, fps=fps, crf=23) as write:
+    with (
+        atomic.atomic_path(out, keep_suffix=True) as tmp,
+        video_writer(tmp, width=w, height=h, fps=fps, crf=23) as write,
+    ):
         for t, img in iter_frames(video):
             i = int(np.clip(np.searchsorted(track.time_s, t - 1e-6), 0, len(track.time_s) - 1))
             drawn = annotate_frame(
@@ -129,5 +131,4 @@ def write_annotated_video(
                 scale_px=scale_px if np.isfinite(scale_px) else h / 2,
             )
             write(np.ascontiguousarray(drawn[:h, :w]))
-    os.replace(tmp, out)
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from valgus.assessment.analysis import Analysis
 from valgus.assessment.drivers import Assessment
 from valgus.assessment.track import build_track
 from valgus.errors import VideoReadError
+from valgus.io import atomic
 from valgus.program.catalogue import load_catalogue
 from valgus.program.prescription import Program
 from valgus.report.annotate import write_annotated_video
@@ -28,13 +28,6 @@ from valgus.storage.store import History
 class ReportFiles:
     html: Path
     pictures: list[Path]
-
-
-def _write(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
 
 
 def build_report(
@@ -73,16 +66,16 @@ def build_report(
     pictures, key_pngs, bw_pngs = [], [], []
     for k in keys:
         png = png_bytes(k.image)
-        pictures.append(_write(out_dir / f"{stem}.rep{k.rep_index}.png", png))
+        pictures.append(atomic.write_bytes(out_dir / f"{stem}.rep{k.rep_index}.png", png))
         key_pngs.append((f"rep {k.rep_index} at {k.time_s:.2f} s", png))
     for side in ("left", "right"):
         img = best_worst(keys, result, side)
         if img is not None:
             png = png_bytes(img)
-            pictures.append(_write(out_dir / f"{stem}.{side}-best-worst.png", png))
+            pictures.append(atomic.write_bytes(out_dir / f"{stem}.{side}-best-worst.png", png))
             bw_pngs.append((f"{side} knee: rep most outside (left) and most inside (right)", png))
     plot = measures_png(analysis.series, result)
-    pictures.append(_write(out_dir / f"{stem}.measures.png", plot))
+    pictures.append(atomic.write_bytes(out_dir / f"{stem}.measures.png", plot))
     if annotated_video and frames:
         assert video is not None
         pictures.append(
@@ -104,7 +97,7 @@ def build_report(
     trend = trend_pictures(history) if history is not None else []
     if history is not None:
         for leg, (_, png) in zip(history.progress if trend else [], trend, strict=True):
-            pictures.append(_write(out_dir / f"{stem}.trend-{leg.side}.png", png))
+            pictures.append(atomic.write_bytes(out_dir / f"{stem}.trend-{leg.side}.png", png))
         extra += trend_html(history, pictures=trend)
     page = render_html(
         result,
@@ -114,7 +107,7 @@ def build_report(
         notes=notes,
         extra_sections=extra,
     )
-    html_path = _write(out_dir / f"{stem}.report.html", page.encode("utf-8"))
+    html_path = atomic.write_bytes(out_dir / f"{stem}.report.html", page.encode("utf-8"))
     if pdf:
         doc = render_pdf(
             result,
@@ -126,5 +119,5 @@ def build_report(
             drills=drill_sheets(program if shown else None, load_catalogue()),
             trend=trend,
         )
-        pictures.append(_write(out_dir / f"{stem}.report.pdf", doc))
+        pictures.append(atomic.write_bytes(out_dir / f"{stem}.report.pdf", doc))
     return ReportFiles(html_path, pictures)

@@ -72,9 +72,12 @@ def log(
     exercise = load_catalogue().get(entry.exercise_id)
 
     def decide(logged: list[LoggedSession], owned_bands: tuple[str, ...]) -> Decision:
-        if not standing.allowed and standing.code not in ("incomplete", "no_assessment"):
-            return Decision("stop", None, standing.reason)
-        return next_dose(logged, exercise, owned_bands=owned_bands)
+        decision = next_dose(logged, exercise, owned_bands=owned_bands)
+        if standing.allowed:
+            return decision
+        if decision.action == "stop":  # this workout met a stop rule too: say both
+            return Decision("stop", None, f"{decision.reason} Also: {standing.reason}")
+        return Decision("stop", None, standing.reason)
 
     return Logged(store.log_workout(db, person, entry, decide=decide), band_note)
 
