@@ -168,7 +168,7 @@ class LegSummary(_Model):
     pelvic_drop: bool | None = Field(
         default=None,
         description="single-leg squat: mean pelvic drop at or beyond the (qualitative) sign "
-        "threshold; no validated 2D threshold exists (reference rule 12)",
+        "threshold; no validated 2D threshold exists (Nilstad et al.)",
     )
     trunk_lean: bool | None = None
     fppa_contact_deg: Stat | None = Field(

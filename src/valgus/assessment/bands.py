@@ -1,5 +1,5 @@
 """Interpretation bands. Every number cites its source in
-../shared/reference/clinical-evidence.md; DERIVED marks our own proposals.
+docs/evidence.md; DERIVED marks our own proposals.
 
 Levels: 0 = typical ("none"), 1 = above typical ("mild"), 2 = well above typical ("marked").
 Wording describes what the camera saw; it never predicts injury (Bahr 2016;
@@ -13,7 +13,7 @@ from typing import Literal
 
 Level = Literal[0, 1, 2]
 
-# FPPA at the deepest frame. Section 5 rule 4 (DERIVED from Herrington 2014:
+# FPPA at the deepest frame. docs/evidence.md §3 (DERIVED from Herrington 2014:
 # asymptomatic females 8.4 +/- 5.1 deg, PFP group mean 16.8 deg in the single-leg squat):
 # <= 10 typical, 10-16 above typical, >= 17 well above typical. No published bands exist
 # for the bilateral squat; we apply the single-leg ones, which are the stricter test
@@ -23,7 +23,7 @@ FPPA_MARKED_DEG = 17.0
 
 # Medial knee displacement relative to the vertical through the foot index (2nd toe),
 # as a fraction of leg length (hip-knee + knee-ankle). DERIVED from geometry, for the
-# depth where FPPA misleads (mocapr; reference 1.1): the visual criterion is "the knee
+# depth where FPPA misleads (mocapr; docs/evidence.md §1): the visual criterion is "the knee
 # passes inside the big toe" (overhead squat test, Research Square rs-4875904; LESS item 9).
 # The big toe lies about 2-3 cm medial of the 2nd toe, about 0.03 of an 85 cm leg: a knee
 # further in than that is inside the big toe (above typical). At 0.08 (about 7 cm) the knee
@@ -40,7 +40,7 @@ MKD_MARKED = 0.08
 MKD_MEASUREMENT_ERROR = 0.02
 FPPA_MEASUREMENT_ERROR_DEG = 3.0
 
-# KASR < 1: knees inside the ankles (reference section 5 rule 2, geometric, DERIVED).
+# KASR < 1: knees inside the ankles (docs/evidence.md §3, geometric, DERIVED).
 KASR_INSIDE = 1.0
 
 # Published smallest detectable difference of 2D FPPA: 7.5-9 deg (Munro 2012); reference
@@ -49,7 +49,7 @@ FPPA_SDD_DEG = 8.0
 
 # FPPA is used for the verdict only in reps no deeper than this hip drop (fraction of leg
 # length). Deeper, the thighs point at the camera and FPPA becomes "high, and potentially
-# misleading" (mocapr, planar cross-talk; reference 1.1). DERIVED on rendered squats with
+# misleading" (mocapr, planar cross-talk; docs/evidence.md §3). DERIVED on rendered squats with
 # the phone at hip height: hip drop 0.12 at 60 deg of knee flexion, 0.16 at 65, 0.21 at 75,
 # 0.30 at 90; so 0.2 keeps FPPA to about 75 deg, near where its norms were measured (single-
 # leg squats to 45-60 deg). By then the projected thigh has shrunk to about 85 % of its
@@ -98,11 +98,11 @@ WELLNESS_STATEMENT = (
     "about 8 degrees (Munro 2012)."
 )
 
-# Drop-jump landing FPPA (reference section 5 rule 5; Herrington & Munro 2010, healthy
+# Drop-jump landing FPPA (docs/evidence.md §4; Herrington & Munro 2010, healthy
 # adults 18-28, 50 F / 50 M): "normal" 7-13 deg in women, 3-8 deg in men. Above the upper
 # end of the normal range = above typical. Well above typical from 21 deg: the mean of
 # women with patellofemoral pain in single-leg landing (21.7 deg, Herrington 2014), as
-# rule 5 proposes. Without the person's sex the women's (wider) range is used, and said.
+# docs/evidence.md §4 proposes. Without the person's sex the women's (wider) range is used, and said.
 LANDING_TYPICAL_MAX_DEG = {"female": 13.0, "male": 8.0}
 LANDING_MARKED_DEG = 21.0
 

@@ -1,7 +1,7 @@
 """Driver triage: which pathways may contribute to the knees caving in.
 
 Combines what the camera saw (analysis results by movement) with the self-tests the person
-typed in (PRODUCT.md "Finding the drivers"; reference section 5 rules 8-12). Each driver gets
+typed in (docs/evidence.md §5, §6). Each driver gets
 a weight (none / possible / likely) and the evidence items behind it, each naming the measure,
 its value, the rule it met and the source, so a coach can disagree. Everything is described as
 an observation ("may contribute"), never a diagnosis. Pure: no I/O.
@@ -47,7 +47,7 @@ LABELS: dict[DriverId, str] = {
     "motor_control": "movement control (the pattern itself)",
 }
 
-# Knee-to-wall (reference 2.1, rule 9): healthy mean 12 +/- 2.8 cm and proposed minimum
+# Knee-to-wall (docs/evidence.md §5): healthy mean 12 +/- 2.8 cm and proposed minimum
 # standard 12 cm (Hoch & McKeon 2011; BokSmart). < 9 cm = mean - 1 SD, clearly limited
 # (DERIVED). Left-right difference > 1.5 cm unusual, > 2 cm beyond the MDC (Hoch 2011;
 # Powden 2015: MDC 1.6-1.9 cm). 1 cm ~ 3.6 deg of dorsiflexion (Physiopedia, Bennell 1998).
@@ -58,7 +58,7 @@ KTW_ASYM_MDC_CM = 2.0
 KTW_DEG_PER_CM = 3.6
 KTW_ERROR = "test error about 1.6-1.9 cm (MDC, Powden 2015)"
 
-# Foot posture (reference 2.4, rule 10): navicular drop > 10 mm excessive, > 15 mm marked
+# Foot posture (docs/evidence.md §5): navicular drop > 10 mm excessive, > 15 mm marked
 # (Brody 1982); test-retest kappa_w 0.40, "use discouraged": scored at most 1 point here.
 # FPI-6: >= +7 pronated, >= +10 highly pronated; normal -1 to +6 (JAPMA 105(1):42;
 # J Foot Ankle Res 7(S1):A55); classification kappa_w 0.92.
@@ -68,7 +68,7 @@ FPI_PRONATED = 7
 FPI_HIGHLY_PRONATED = 10
 FPI_NORMAL_MIN = -1
 
-# Hip strength (reference 2.5, rule 11): ABD <= 35.4 % BW or ER <= 20.3 % BW
+# Hip strength (docs/evidence.md §5): ABD <= 35.4 % BW or ER <= 20.3 % BW
 # (Khayambashi 2016). HHD intra-rater ICC 0.82-0.97 (Krause 2014).
 HIP_ABD_LOW_PCT_BW = 35.4
 HIP_ER_LOW_PCT_BW = 20.3
@@ -101,7 +101,7 @@ class LegIn(_Lenient):
     fppa_sdc_deg: float | None = None
     mkd_sdc: float | None = None
     description: str = ""
-    # Not in schema v1; read when a single-leg analysis reports them (rule 12: qualitative).
+    # Not in schema v1; read when a single-leg analysis reports them (docs/evidence.md §6: qualitative).
     pelvic_drop: bool | None = None
     trunk_lean: bool | None = None
 
@@ -214,13 +214,16 @@ def _sided(values: SidedCm | SidedMm | SidedFpi | SidedPctBw) -> list[tuple[Side
 
 
 def knee_to_wall_evidence(ktw_cm: SidedCm, /) -> list[Evidence]:
-    """Rule 9: per side < 12 cm (1 point), < 9 cm (2 points); L-R > 2 cm (1 point)."""
+    """docs/evidence.md §5: per side < 12 cm (1 point), < 9 cm (2 points); L-R > 2 cm (1 point)."""
     items: list[Evidence] = []
-    src = "Hoch & McKeon 2011 (12 ± 2.8 cm); BokSmart; reference rule 9"
+    src = "Hoch & McKeon 2011 (12 ± 2.8 cm); BokSmart (Dennis et al. 2008)"
     for side, cm in _sided(ktw_cm):
         value = f"{cm:g} cm (~{cm * KTW_DEG_PER_CM:.0f}°)"
         if cm < KTW_LIMITED_CM:
-            rule, points = "< 9 cm: clearly limited (healthy mean - 1 SD, DERIVED)", 2
+            rule, points = (
+                "< 9 cm: clearly limited (valgus's own proposal: healthy mean minus 1 SD)",
+                2,
+            )
         elif cm < KTW_BELOW_MEAN_CM:
             rule, points = "< 12 cm: below the healthy mean and proposed minimum", 1
         else:
@@ -244,7 +247,7 @@ def knee_to_wall_evidence(ktw_cm: SidedCm, /) -> list[Evidence]:
                 shorter if diff > 0 else None,
                 f"{diff:.1f} cm",
                 rule,
-                "Hoch & McKeon 2011; Powden 2015 (MDC); reference rule 9",
+                "Hoch & McKeon 2011; Powden 2015 (MDC)",
                 points,
                 KTW_ERROR,
             )
@@ -253,7 +256,7 @@ def knee_to_wall_evidence(ktw_cm: SidedCm, /) -> list[Evidence]:
 
 
 def foot_posture_evidence(nd_mm: SidedMm, fpi6: SidedFpi, /) -> list[Evidence]:
-    """Rule 10: navicular drop > 10 mm (1 point, low reliability); FPI >= +7 (1), >= +10 (2)."""
+    """docs/evidence.md §5: navicular drop > 10 mm (1 point, low reliability); FPI >= +7 (1), >= +10 (2)."""
     items: list[Evidence] = []
     nd_error = "low reliability: test-retest kappa_w 0.40 (fair), use discouraged (PMC5131537)"
     for side, mm in _sided(nd_mm):
@@ -270,7 +273,7 @@ def foot_posture_evidence(nd_mm: SidedMm, fpi6: SidedFpi, /) -> list[Evidence]:
                 side,
                 f"{mm:g} mm",
                 rule,
-                "Brody 1982; reference rule 10",
+                "Brody 1982",
                 points,
                 nd_error,
             )
@@ -291,7 +294,7 @@ def foot_posture_evidence(nd_mm: SidedMm, fpi6: SidedFpi, /) -> list[Evidence]:
                 side,
                 f"{score:+d}",
                 rule,
-                "JAPMA 105(1):42 normal values; J Foot Ankle Res 7(S1):A55; reference rule 10",
+                "JAPMA 105(1):42 (FPI normal values); J Foot Ankle Res 7(S1):A55",
                 points,
                 "classification kappa_w 0.92",
             )
@@ -302,10 +305,10 @@ def foot_posture_evidence(nd_mm: SidedMm, fpi6: SidedFpi, /) -> list[Evidence]:
 def hip_strength_evidence(
     abd_pct_bw: SidedPctBw, er_pct_bw: SidedPctBw, endurance: SidedEndurance, /
 ) -> list[Evidence]:
-    """Rule 11: ABD <= 35.4 % BW or ER <= 20.3 % BW (2 points). Endurance is recorded only:
-    the reference has no threshold for it."""
+    """docs/evidence.md §5: ABD <= 35.4 % BW or ER <= 20.3 % BW (2 points). Endurance is recorded only:
+    no published threshold was found for it."""
     items: list[Evidence] = []
-    src = "Khayambashi 2016; reference rule 11"
+    src = "Khayambashi et al. 2016"
     for measure, values, cut in (
         ("hip abduction strength", abd_pct_bw, HIP_ABD_LOW_PCT_BW),
         ("hip external rotation strength", er_pct_bw, HIP_ER_LOW_PCT_BW),
@@ -326,8 +329,8 @@ def hip_strength_evidence(
                     "side-lying hip abduction endurance",
                     side,
                     f"{amount:g} {endurance.unit}",
-                    "recorded for your coach; no published threshold in our reference",
-                    "not found (reference section 2)",
+                    "recorded for your coach; no published threshold found",
+                    "none (no published threshold found)",
                     0,
                 )
             )
@@ -527,7 +530,7 @@ def _motor_control(status: str, others: Sequence[Driver]) -> tuple[Weight, list[
     if status != "present":
         return "none", []
     implicated = any(d.weight != "none" for d in others)
-    src = "PRODUCT.md driver table; Willy & Davis 2011 (feedback changed SLS mechanics)"
+    src = "Willy & Davis 2011 (feedback changed single-leg squat mechanics)"
     if implicated:
         value = "valgus seen; practising the pattern with feedback may help whatever the driver"
         return "possible", [
@@ -553,7 +556,7 @@ def _next_steps(status: str, not_measured: dict[DriverId, list[str]]) -> list[st
                 steps.append(f"Optional: do the {test} (see `valgus assess --guide`).")
     if status != "absent":
         steps.append("Build the program from this assessment (`valgus program`).")
-    steps.append("Re-assess every 2-4 weeks with the same camera set-up (reference rule 16).")
+    steps.append("Re-assess every 2-4 weeks with the same camera set-up (Dolak 2011; Bell 2013).")
     return steps
 
 

@@ -19,7 +19,7 @@ MIN_DETECTED_FRACTION = 0.2
 MIN_DETECTED_S = 1.0
 # View bands on the estimated yaw between the camera axis and the subject's facing direction.
 # The reference asks for a view within about 45 deg of perpendicular for frontal-plane
-# angles (Kinovea validity, Puig-Divi 2019; reference section 5 rule 3). Our own rendered
+# angles (Kinovea validity, Puig-Divi 2019; docs/evidence.md §10). Our own rendered
 # squats are stricter for valgus at depth: at the bottom of a 90-deg squat each degree of
 # camera yaw moves the knee-inside-the-toes measure (MKD) by about 0.15 % of leg length and
 # FPPA by about 2 deg, in opposite directions for the two legs (docs/method.md). So the

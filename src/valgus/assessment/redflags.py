@@ -1,6 +1,6 @@
-"""Red-flag screen, run before anything else (reference 4.1 and section 5 rule 18).
+"""Red-flag screen, run before anything else (docs/evidence.md §7).
 
-Any red flag means: see a clinician, with the urgency the reference gives; no program is
+Any red flag means: see a clinician, with the urgency its source gives; no program is
 produced. Unanswered questions leave the screen incomplete, which also blocks the program.
 Pure: answers in, a typed result out.
 """
@@ -16,8 +16,8 @@ from valgus.assessment.selftests import AgeBand, RedFlagAnswers, RedFlagKey
 Urgency = Literal["emergency", "urgent", "review"]
 ScreenStatus = Literal["clear", "refer", "incomplete"]
 
-# Traffic-light pain rule (reference 4.1, fusionphysiochilliwack.com, low-evidence clinic
-# guidance): 0-3/10 acceptable, 4-5/10 caution, 6-10/10 stop. Rule 18: pain >= 6/10 is a
+# Traffic-light pain rule (docs/evidence.md §7; fusionphysiochilliwack.com, low-evidence clinic
+# guidance): 0-3/10 acceptable, 4-5/10 caution, 6-10/10 stop. Pain >= 6/10 is a
 # hard stop.
 PAIN_STOP_0_10 = 6
 PAIN_CAUTION_0_10 = 4
@@ -62,7 +62,7 @@ OTTAWA_KEYS: tuple[RedFlagKey, ...] = (
     "injury_fibular_head_tender",
 )
 
-# Reason, urgency and source of each flag (reference 4.1 table).
+# Reason, urgency and source of each flag (docs/evidence.md §7).
 _FLAGS: dict[RedFlagKey, tuple[str, Urgency, str]] = {
     "swelling_within_2h": (
         "painful swelling within 2 h of an injury (possible bleeding into the joint, e.g. a "
@@ -74,7 +74,7 @@ _FLAGS: dict[RedFlagKey, tuple[str, Urgency, str]] = {
     "giving_way": (
         "the knee gives way (instability)",
         "review",
-        "Krosshaug 2016; reference rule 18",
+        "Krosshaug et al. 2016",
     ),
     "hot_red_fever": (
         "a hot, red, swollen joint with fever or feeling unwell (possible joint infection)",
@@ -99,7 +99,7 @@ _FLAGS: dict[RedFlagKey, tuple[str, Urgency, str]] = {
     "recent_surgery_or_acl": (
         "recent knee surgery or ACL injury: rehabilitation should be guided by a clinician",
         "review",
-        "Krosshaug 2016 (prior ACL injury RR 3.8); reference rule 18",
+        "Krosshaug 2016 (prior ACL injury RR 3.8)",
     ),
 }
 
@@ -166,7 +166,7 @@ def _pain_flag(pain_0_10: int) -> RedFlag | None:
         "pain",
         f"knee pain {pain_0_10}/10 (6 or more means stop: traffic-light rule)",
         "review",
-        "traffic-light pain rule (fusionphysiochilliwack.com); reference rule 18",
+        "traffic-light pain rule (fusionphysiochilliwack.com, clinic guidance)",
     )
 
 

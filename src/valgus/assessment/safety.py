@@ -23,7 +23,7 @@ from valgus.errors import AnswersError, RedFlagError
 
 
 def check_program_allowed(assessment: Assessment, /) -> None:
-    """Rule 1. Raises RedFlagError (a red flag) or AnswersError (screen not complete)."""
+    """Rule 1 above. Raises RedFlagError (a red flag) or AnswersError (screen not complete)."""
     rf = assessment.red_flags
     if rf.status == "refer":
         raise RedFlagError(f"no program: a red flag was reported. {rf.message}")

@@ -1,7 +1,7 @@
 """The answers a person types in: self-tests, red-flag questions, equipment and time.
 
 Pure data models (pydantic, unknown fields rejected) and the plain-words guides for each
-self-test. Every range and threshold cites reference/clinical-evidence.md (the reference);
+self-test. Every range and threshold cites docs/evidence.md (self-tests: §5);
 the plausibility ranges below only catch typing errors, they are not norms.
 """
 
@@ -15,9 +15,9 @@ Sex = Literal["female", "male", "other"]
 AgeBand = Literal["under-18", "18-34", "35-54", "55+"]
 EnduranceUnit = Literal["seconds", "reps"]
 
-# Band colours in order of resistance: reference 3.5 (Thera-Band chart, donsnotes.com; force
+# Band colours in order of resistance: docs/evidence.md §8 (Thera-Band chart, donsnotes.com; force
 # at 100% elongation yellow 3.0 lb, red 3.7, green 4.6, blue 5.8, black 7.3, silver 10.2,
-# gold 14.2). Rule 13 progresses yellow -> red -> green -> blue -> black.
+# gold 14.2). The program progresses yellow -> red -> green -> blue -> black.
 BAND_ORDER: tuple[str, ...] = ("yellow", "red", "green", "blue", "black", "silver", "gold")
 BandColour = Literal["yellow", "red", "green", "blue", "black", "silver", "gold"]
 
@@ -139,7 +139,7 @@ class Answers(_Model):
     preferences: Preferences = Preferences()
 
 
-# Plain-words guides, from reference section 2 (protocols and their sources).
+# Plain-words guides (protocols and their sources: docs/evidence.md §5).
 GUIDES: dict[str, str] = {
     "knee_to_wall_cm": (
         "Knee-to-wall test (weight-bearing lunge; Bennell 1998, Powden 2015): barefoot, face a "

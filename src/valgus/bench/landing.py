@@ -42,7 +42,7 @@ FloatArray = NDArray[np.float64]
 
 # Initial contact / take-off on a force plate: vertical force above 20 N. Thresholds of
 # 10-20 N are what landing studies use; 20 N is clear of the plate's noise floor. (The
-# exact figure for the Noyes drop-jump test is not retrieved in the reference.)
+# exact figure for the Noyes drop-jump test was not retrieved (docs/evidence.md §10).)
 FORCE_THRESHOLD_N = 20.0
 FORCE_COLUMNS = ("ground_force_1_vy", "ground_force_2_vy", "ground_force_3_vy")
 PHASE_STEP_S = 0.002  # sampling phases tried for the resampled frame rates

@@ -4,7 +4,7 @@ Every function takes arrays of points with the coordinates in the last axis,
 shape (..., 2), in pixels of the displayed frame (x right, y down), and works
 frame by frame over any leading axes. Inputs are never modified; NaN in, NaN out.
 
-Definitions follow ../shared/reference/clinical-evidence.md, sections 1.1-1.3 and 5:
+Definitions follow docs/evidence.md §1:
 
 - FPPA (Willson 2006; Munro 2012; mocapr ``add_frontal_plane_projection_angle``):
   the angle between the thigh vector u = K - H and the shank vector v = A - K,
@@ -135,11 +135,11 @@ def _lateral_unit(stance_hip: FloatArray, other_hip: FloatArray) -> FloatArray:
 
 
 def pelvic_drop_deg(stance_hip: FloatArray, other_hip: FloatArray) -> FloatArray:
-    """Contralateral pelvic drop in a single-leg task, degrees (PRODUCT.md "Measures").
+    """Contralateral pelvic drop in a single-leg task, degrees (docs/evidence.md §1).
 
     The angle of the hip-to-hip line from the image horizontal, positive when the
     other (non-stance, lifted-side) hip is lower than the stance hip: the classic
-    Trendelenburg sign (reference 2.6). Assumes a level camera (phone roll adds 1:1).
+    Trendelenburg sign (docs/evidence.md §6). Assumes a level camera (phone roll adds 1:1).
     """
     dx = np.abs(other_hip[..., 0] - stance_hip[..., 0])
     dy = other_hip[..., 1] - stance_hip[..., 1]  # y grows downwards: + = other hip lower
@@ -156,7 +156,7 @@ def trunk_lean_deg(
 
     The trunk line runs from the mid-hip to the mid-shoulder point; positive when it
     leans toward the stance side (the usual compensation for weak hip abductors,
-    reference 2.6-2.7), negative toward the lifted side. Assumes a level camera.
+    docs/evidence.md §6), negative toward the lifted side. Assumes a level camera.
     """
     trunk = (stance_shoulder + other_shoulder) / 2 - (stance_hip + other_hip) / 2
     toward_stance = trunk[..., 0] * _lateral_unit(stance_hip, other_hip)

@@ -1,10 +1,10 @@
 """Drop-jump events from the heights of the feet and hips (pure; no I/O).
 
-The drop-jump screening test (Noyes et al. 2005, AJSM; reference sections 1.2 and 5): the
+The drop-jump screening test (Noyes et al. 2005, AJSM; docs/evidence.md §1, §4): the
 subject stands on a box of about 30 cm, drops off, lands on both feet (**initial
 contact**, IC), absorbs the landing down to **peak flexion** (PF) and jumps straight up as
 high as possible (**take-off**), then lands again. Knee separation (NKSD), KASR and FPPA
-are read at IC and PF (reference 1.2; Mizner 2012; Gray 2017), so those frames matter.
+are read at IC and PF (docs/evidence.md §1; Mizner 2012; Gray 2017), so those frames matter.
 
 Inputs are heights **positive up, in units of standing leg length** (hip-knee + knee-ankle)
 with an arbitrary zero: video callers pass -(image y) / leg length in px (see

@@ -29,13 +29,15 @@ class _Model(BaseModel):
 
 
 class Dosage(_Model):
-    """Sets and reps as [min, max] ranges (reference rule 13: 2-3 x 10-15)."""
+    """Sets and reps as [min, max] ranges (docs/evidence.md §8: 2-3 x 10-15)."""
 
     sets: tuple[int, int]
     reps: tuple[int, int]
     unit: Literal["reps", "passes"]
     per_side: bool
-    band_progression: bool = Field(description="progress by band colour (rule 13)")
+    band_progression: bool = Field(
+        description="progress by band colour (ACSM 2009; Thera-Band order)"
+    )
 
     @model_validator(mode="after")
     def _ranges(self) -> Dosage:

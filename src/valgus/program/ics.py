@@ -48,7 +48,7 @@ def program_to_ics(program: Program, /, *, stamp: dt.datetime) -> bytes:
         ev.add(
             "description",
             "Film the same squat from the front with the same camera set-up and run "
-            "`valgus analyze`, then `valgus assess` (reference rule 16).",
+            "`valgus analyze`, then `valgus assess` (Dolak 2011; Bell 2013).",
         )
         cal.add_component(ev)
     data: bytes = cal.to_ical()

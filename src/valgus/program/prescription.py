@@ -1,11 +1,11 @@
 """Prescription: from an assessment to a dated program. Pure (no I/O).
 
-The program follows the drivers (PRODUCT.md "The program"; reference rules 13-17): ankle work
+The program follows the drivers (docs/evidence.md §8): ankle work
 when the ankle or foot is implicated, hip work when the hip is, and hip work always paired
-with ankle work (rule 15: combined programmes had the most consistent kinematic change, Bell
-2013; CCEP 2022); integration drills with feedback always (rule 14, Willy & Davis 2011).
-Dose: 2-3 sessions a week for 6-8 weeks, 2-3 sets of 10-15, mobility every session (rule 13;
-ACSM 2009 "minimum program length 6 weeks"); re-assess every 2-4 weeks (rule 16).
+with ankle work (combined programmes had the most consistent kinematic change, Bell
+2013; CCEP 2022); integration drills with feedback always (Willy & Davis 2011).
+Dose: 2-3 sessions a week for 6-8 weeks, 2-3 sets of 10-15, mobility every session (
+ACSM 2009 "minimum program length 6 weeks"); re-assess every 2-4 weeks (Dolak 2011; Bell 2013).
 """
 
 from __future__ import annotations
@@ -22,30 +22,30 @@ from valgus.errors import InputError
 from valgus.program.catalogue import Catalogue, Exercise
 from valgus.program.progression import starting_dose
 
-# Rule 13 / reference 3.5: 2-3 sessions a week ("novice 2-3 days/wk", ACSM 2009; trials
+# docs/evidence.md §8: 2-3 sessions a week ("novice 2-3 days/wk", ACSM 2009; trials
 # 2-3/wk), 6-8 weeks (ACSM minimum 6 wk; Willy 6 wk, Khayambashi 8 wk, CCEP 8 wk).
 SESSIONS_PER_WEEK = (2, 3)
 WEEKS = (6, 8)
-REASSESS_EVERY_WEEKS = (2, 4)  # rule 16
+REASSESS_EVERY_WEEKS = (2, 4)  # docs/evidence.md §8
 # Days of the week (from the start date) for each session: a rest day in between (DERIVED).
 SESSION_DAYS = {2: (0, 3), 3: (0, 2, 4)}
 
 # Drills per driver, most important first; True = kept even when time is short.
 PATHWAYS: dict[DriverId, tuple[tuple[str, bool], ...]] = {
-    "ankle_dorsiflexion": (  # rule 15
+    "ankle_dorsiflexion": (  # docs/evidence.md §8
         ("ankle_df_knee_to_wall", True),
         ("ankle_df_strap", False),
         ("banded_eversion", False),
         ("banded_inversion_kulig", False),
     ),
-    "foot_pronation": (  # rule 15 and the seed's ankle drills
+    "foot_pronation": (  # docs/evidence.md §8 and the seed's ankle drills
         ("short_foot", True),
         ("banded_inversion_kulig", False),
         ("banded_eversion", False),
         ("peroneal_stretch", False),
         ("peroneal_release", False),
     ),
-    "hip": (("side_lying_hip_abduction", True), ("banded_clamshell", True)),  # rule 14
+    "hip": (("side_lying_hip_abduction", True), ("banded_clamshell", True)),  # docs/evidence.md §8
     "motor_control": (("single_leg_squat_feedback", True), ("mini_band_squat", False)),
 }
 KIND_ORDER = {"soft_tissue": 0, "mobility": 1, "strength": 2, "motor_control": 3}
@@ -53,13 +53,13 @@ WEIGHT_ORDER = {"likely": 0, "possible": 1, "none": 2}
 
 STOP_RULES = (
     "Pain 0-3/10 during or after a drill: fine. 4-5/10: caution, keep the same dose and "
-    "reduce it if the pain has not settled by the next day (traffic-light rule, reference 4.1).",
+    "reduce it if the pain has not settled by the next day (traffic-light rule, fusionphysiochilliwack.com).",
     "Pain 6/10 or more during or after a drill, or pain lasting to the next day: stop "
-    "progressing and see a clinician (reference rule 18).",
+    "progressing and see a clinician (traffic-light pain rule).",
     "Locking, giving way, new swelling, night or rest pain: stop and see a clinician "
-    "(reference 4.1).",
+    "(NHS Gloucestershire knee red flags; 247econsult).",
     "Progress a band drill to the next colour (yellow -> red -> green -> blue -> black) only "
-    "when 3 x 15 is easy with good form (reference rule 13).",
+    "when 3 x 15 is easy with good form (ACSM 2009; Thera-Band colour order).",
 )
 STATEMENT = (
     "This is not a medical assessment or a treatment plan. These drills may help the knee "
@@ -126,7 +126,7 @@ def followed_drivers(assessment: Assessment, /) -> list[DriverId]:
 
 def candidate_drills(drivers: list[DriverId], /) -> list[tuple[str, bool]]:
     """Drill ids (required flag) in priority order for these drivers: their pathways; hip work
-    paired with any ankle or foot work (rule 15), optional otherwise; integration always."""
+    paired with any ankle or foot work (docs/evidence.md §8), optional otherwise; integration always."""
     pathways: list[tuple[DriverId, bool]] = [(d, True) for d in drivers if d != "motor_control"]
     if "hip" not in drivers:
         pathways.append(("hip", bool(pathways)))
@@ -209,7 +209,7 @@ def session_dates(
 
 
 def reassessment_dates(start: dt.date, /, *, weeks: int, every_weeks: int) -> list[dt.date]:
-    """Every `every_weeks` weeks from the start, and at the end of the program (rule 16)."""
+    """Every `every_weeks` weeks from the start, and at the end of the program (docs/evidence.md §8)."""
     marks = [*range(every_weeks, weeks, every_weeks), weeks]
     return [start + dt.timedelta(weeks=w) for w in marks]
 
@@ -252,9 +252,14 @@ def prescribe(
     """Build the program. Raises RedFlagError (red flag), AnswersError (screen incomplete),
     InputError (no valgus seen and no general program asked for, or out-of-range settings)."""
     check_program_allowed(assessment)
-    _check_range("weeks", weeks, WEEKS, "reference rule 13: 6-8 weeks")
-    _check_range("sessions per week", sessions_per_week, SESSIONS_PER_WEEK, "rule 13")
-    _check_range("re-assess every (weeks)", reassess_every_weeks, REASSESS_EVERY_WEEKS, "rule 16")
+    _check_range("weeks", weeks, WEEKS, "ACSM 2009 minimum 6 weeks; trials ran 6-8 weeks")
+    _check_range("sessions per week", sessions_per_week, SESSIONS_PER_WEEK, "ACSM 2009: 2-3 a week")
+    _check_range(
+        "re-assess every (weeks)",
+        reassess_every_weeks,
+        REASSESS_EVERY_WEEKS,
+        "Dolak 2011; Bell 2013",
+    )
     prefs = preferences or assessment.answers.preferences
     report = assessment.drivers
     assert report is not None  # check_program_allowed
@@ -276,11 +281,13 @@ def prescribe(
     if assessment.answers.self_tests.sport:
         notes.append(
             "For sport: a complete neuromuscular warm-up (FIFA 11+ or PEP, about 15-20 min, "
-            "2-3 times a week) may help, whatever the result (reference rule 17)."
+            "2-3 times a week) may help, whatever the result (Thorborg 2017; Petushek 2019)."
         )
     notes.append(
-        "Re-assess with the same camera set-up. If there is no change of 8° or more after 6-8 "
-        "weeks, consider a professional assessment (reference rule 16)."
+        "Re-assess with the same camera set-up. If the knee shows no measurable change after "
+        "6-8 weeks (a change smaller than the smallest detectable change of the measure the "
+        "verdict rests on; `valgus history` says it per leg), consider a professional "
+        "assessment (Dolak 2011; Bell 2013)."
     )
     return Program(
         general=is_general,

@@ -1,15 +1,15 @@
 """Progression and stop rules: from the last logged sessions of one exercise to the next dose.
 
-Rules, in order (reference rule 13 and 18, 4.1 traffic light):
+Rules, in order (docs/evidence.md §7 for pain, §8 for dose and bands):
 1. pain >= 6/10 during the exercise, or pain lasting to the next day: stop progression
-   (rule 18 hard stop: see a clinician if it does not settle);
-2. pain 4-5/10: caution, hold the dose (traffic light, reference 4.1);
+   (a hard stop: see a clinician if it does not settle);
+2. pain 4-5/10: caution, hold the dose (traffic light);
 3. form not good: hold the dose;
 4. progress only after two consecutive good sessions (pain <= 3/10, none the next day, good
    form) at the same dose (DERIVED: one good day is not yet "easy");
 5. progress in this order: sets up to the top of the range (3), then reps by 2 up to the top
-   (15) (DERIVED steps inside rule 13's 2-3 x 10-15); at 3 x 15 the next band colour
-   (yellow -> red -> green -> blue -> black -> silver -> gold, reference 3.5) back at the
+   (15) (DERIVED steps inside the 2-3 x 10-15 range); at 3 x 15 the next band colour
+   (yellow -> red -> green -> blue -> black -> silver -> gold, Thera-Band chart) back at the
    bottom of the range, or, for exercises without band progression, the harder variation.
 """
 
@@ -23,7 +23,7 @@ from valgus.assessment.redflags import PAIN_CAUTION_0_10, PAIN_STOP_0_10
 from valgus.assessment.selftests import BAND_ORDER
 from valgus.program.catalogue import Exercise
 
-REPS_STEP = 2  # DERIVED: 10 -> 12 -> 14 -> 15 inside rule 13's 10-15
+REPS_STEP = 2  # DERIVED: 10 -> 12 -> 14 -> 15 inside the 10-15 range
 Action = Literal[
     "start", "stop", "hold", "progress_sets", "progress_reps", "progress_band", "progress_variation"
 ]
@@ -95,7 +95,7 @@ def _next_band(dose: Dose, exercise: Exercise, owned_bands: Sequence[str]) -> De
     nxt = BAND_ORDER[i + 1]
     reason = (
         f"3 x {dose.reps} with the {dose.band} band is easy with good form: "
-        f"next band colour, {nxt} (reference rule 13)."
+        f"next band colour, {nxt} (Thera-Band resistance order)."
     )
     if nxt not in owned_bands:
         reason += (
@@ -120,14 +120,14 @@ def next_dose(
         return Decision(
             "stop",
             None,
-            f"Pain {last.pain_0_10}/10 during the exercise (6 or more: stop, reference rule 18). "
+            f"Pain {last.pain_0_10}/10 during the exercise (6 or more: stop, traffic-light pain rule). "
             "Progression stopped: see a clinician before going on.",
         )
     if last.pain_next_day:
         return Decision(
             "stop",
             None,
-            "Pain lasted to the next day (reference rule 18). Progression stopped: see a "
+            "Pain lasted to the next day (traffic-light pain rule). Progression stopped: see a "
             "clinician before going on.",
         )
     if last.pain_0_10 >= PAIN_CAUTION_0_10:

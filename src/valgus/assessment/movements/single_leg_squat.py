@@ -1,11 +1,11 @@
 """Single-leg squat: the standing leg per rep, its FPPA and MKD at the deepest frame,
-contralateral pelvic drop and lateral trunk lean (PRODUCT.md "Movement tests").
+contralateral pelvic drop and lateral trunk lean (docs/evidence.md §1, §10).
 
 The FPPA was made for this task (Willson 2006; Herrington 2014), so the verdict uses
-the single-leg squat bands (reference rule 4: <= 10 deg typical, >= 17 deg well above)
+the single-leg squat bands (docs/evidence.md §3: < 10 deg typical, >= 17 deg well above)
 together with the knee's position over the foot (MKD), as for the bilateral squat.
 Pelvic drop and trunk lean are reported as numbers and flagged qualitatively: no
-validated 2D threshold exists (reference rule 12; Nilstad: 2D pelvic tilt did not
+validated 2D threshold exists (docs/evidence.md §6; Nilstad: 2D pelvic tilt did not
 discriminate injury).
 """
 
@@ -73,8 +73,8 @@ def hips_are_joint_centres(model: str) -> bool:
 # leg lengths in the image).
 MAX_LIFTED_REACH = 0.9
 
-# Qualitative signs (DERIVED; rule 12 forbids more than "seen / not seen").
-# Pelvic drop: "more than 2 cm" (Magee, via a low-quality source, reference 2.6) over a
+# Qualitative signs (DERIVED; docs/evidence.md §6: no more than "seen / not seen").
+# Pelvic drop: "more than 2 cm" (Magee, via a low-quality source; docs/evidence.md §6) over a
 # hip-joint-centre width of about 19 cm is atan(2/19) = 6 deg.
 PELVIC_DROP_SIGN_DEG = 6.0
 # Trunk lean: no published number; 10 deg from vertical is clearly visible and well beyond
