@@ -167,5 +167,5 @@ def test_heel_raise_comparison_on_rendered_squats(tmp_path: Path) -> None:
     )
     left, right = out.legs
     assert left.change == "less valgus"
-    assert right.change == "no clear change"
+    assert right.change == "no measurable change"
     assert any("ankle/calf" in line for line in out.interpretation)

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from valgus.program.catalogue import load_catalogue
+from valgus.program.progression import next_dose
 from valgus.storage import store
 from valgus.storage.db import Database
 from valgus.storage.models import NoteRow, Person, WorkoutRow
@@ -27,6 +28,7 @@ def _writer(url: str, worker: int, start: mp.synchronize.Event) -> None:
     with Database(url) as db:  # every process also migrates the new file at once
         name = f"p{worker}"
         store.add_person(db, PersonInfo(name=name))
+        exercise = load_catalogue().get("short_foot")
         for i in range(N_WRITES):
             store.log_workout(
                 db,
@@ -38,7 +40,7 @@ def _writer(url: str, worker: int, start: mp.synchronize.Event) -> None:
                     reps=10,
                     pain_0_10=1,
                 ),
-                catalogue=load_catalogue(),
+                decide=lambda logged, bands: next_dose(logged, exercise, owned_bands=bands),
             )
             store.add_note(db, name, f"note {i}")
 

@@ -20,7 +20,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from valgus.assessment import change, movements
-from valgus.assessment.bands import WELLNESS_STATEMENT
 from valgus.assessment.movements.spec import Role
 from valgus.assessment.redflags import RedFlagResult, screen
 from valgus.assessment.selftests import (
@@ -457,7 +456,7 @@ def _summary(driver: DriverId, weight: Weight, evidence: Sequence[Evidence]) -> 
     if weight == "none":
         return f"No sign that {label} contributes among the tests done."
     signs = "; ".join(
-        f"{e.measure}{' (' + e.side + ')' if e.side else ''} {e.value}"
+        f"{e.measure}{' (' + e.side + ')' if e.side else ''}: {e.value}"
         for e in evidence
         if e.points > 0
     )
@@ -531,15 +530,12 @@ def _motor_control(status: str, others: Sequence[Driver]) -> tuple[Weight, list[
         return "none", []
     implicated = any(d.weight != "none" for d in others)
     src = "Willy & Davis 2011 (feedback changed single-leg squat mechanics)"
+    seen = "the knee moved inward"
     if implicated:
-        value = "valgus seen; practising the pattern with feedback may help whatever the driver"
-        return "possible", [
-            _ev("motor_control", "valgus on video", None, value, "valgus present", src, 1)
-        ]
-    value = "valgus seen, no foot, ankle or hip sign among the tests done"
-    return "likely", [
-        _ev("motor_control", "valgus on video", None, value, "none of the other signs", src, 2)
-    ]
+        rule = "practising the pattern with feedback may help, whatever the driver"
+        return "possible", [_ev("motor_control", "video", None, seen, rule, src, 1)]
+    rule = "no foot, ankle or hip sign among the tests done"
+    return "likely", [_ev("motor_control", "video", None, seen, rule, src, 2)]
 
 
 def _next_steps(status: str, not_measured: dict[DriverId, list[str]]) -> list[str]:
@@ -553,9 +549,9 @@ def _next_steps(status: str, not_measured: dict[DriverId, list[str]]) -> list[st
             if test.endswith("video"):
                 steps.append(f"Optional: film a {test.removesuffix(' video')} and add it.")
             else:
-                steps.append(f"Optional: do the {test} (see `valgus assess --guide`).")
+                steps.append(f"Optional: do the {test} (the self-test guide says how).")
     if status != "absent":
-        steps.append("Build the program from this assessment (`valgus program`).")
+        steps.append("Build the corrective program from this assessment.")
     steps.append("Re-assess every 2-4 weeks with the same camera set-up (Dolak 2011; Bell 2013).")
     return steps
 
@@ -625,6 +621,12 @@ def find_drivers(analyses: Sequence[MovementResult], tests: SelfTests, /) -> Dri
 
 
 ASSESSMENT_SCHEMA_VERSION = 1
+ASSESSMENT_STATEMENT = (
+    "This is not a medical assessment: these are observations that may contribute to the knees "
+    "moving inward; they diagnose nothing and do not predict injury. Single-camera 2D angles "
+    "differ from 3D knee motion; manual 2D FPPA has a smallest detectable difference of about 8 "
+    "degrees (Munro 2012)."
+)
 
 
 class Assessment(_Model):
@@ -639,11 +641,7 @@ class Assessment(_Model):
     )
     answers: Answers
     analyses: list[str] = Field(description="the analysis files the triage used")
-    statement: str = (
-        "This is not a medical assessment: it describes observations that may contribute to "
-        "the knees moving inward, it diagnoses nothing and it does not predict injury. "
-        + WELLNESS_STATEMENT
-    )
+    statement: str = ASSESSMENT_STATEMENT
 
 
 def assess(analyses: Sequence[MovementResult], answers: Answers, /, *, date: dt.date) -> Assessment:

@@ -194,6 +194,14 @@ def screen(
     else:
         status = "clear"
         message = "No red flags reported."
+        if answers.recent_injury is True:
+            message += (
+                " You reported a recent knee injury: none of its warning signs applied (you can "
+                "take 4 steps, bend the knee to 90 degrees, the kneecap and the bony bump below "
+                "the outer knee are not tender: the Ottawa knee rule), so the screen does not "
+                "send you for an X-ray. If pain, swelling or giving way appear, see a clinician "
+                "before going on."
+            )
         if pain_0_10 >= PAIN_CAUTION_0_10:
             message += (
                 f" Pain {pain_0_10}/10 is in the caution zone (4-5/10): go gently and reduce the "

@@ -777,7 +777,7 @@ def dj_summary(outcomes: list[DjOutcome]) -> list[str]:
 
 HEEL_RAISE_M = 0.05
 # A change of valgus at least this large (deg of the renderer's valgus) should read as
-# "less valgus"; none as "no clear change".
+# "less valgus"; none as "no measurable change".
 HEEL_CLEAR_CHANGE_DEG = 15.0
 
 
@@ -795,7 +795,7 @@ class HeelCase:
     def expected(self, side: str) -> str:
         i = SIDES.index(side)
         fall = self.flat[i] - self.raised[i]
-        return "less valgus" if fall >= HEEL_CLEAR_CHANGE_DEG else "no clear change"
+        return "less valgus" if fall >= HEEL_CLEAR_CHANGE_DEG else "no measurable change"
 
 
 def heel_cases(quick: bool = False) -> list[HeelCase]:
@@ -1054,7 +1054,7 @@ INTRO_HEEL = (
     "`heel-raised-squat`) and compared with `valgus compare` "
     "(`valgus.assessment.compare.compare` on `read_analysis` of each result's JSON). "
     f"Expected: `less valgus` where the raise takes at least {HEEL_CLEAR_CHANGE_DEG:g} deg of "
-    "valgus away, else `no clear change`. The flat clip of the first two pairs is the same "
+    "valgus away, else `no measurable change`. The flat clip of the first two pairs is the same "
     "clip. The last columns are the raised squat's errors against its truth."
 )
 INTRO_AUTO = (

@@ -214,6 +214,11 @@ def assess_command(
     else:
         render_assessment(result, Console())
         common.out().print(f"[dim]assessment saved: {saved}[/]")
+        if result.drivers is not None and result.drivers.valgus_status == "present":
+            target = f"--person {person}" if person is not None else str(saved)
+            common.out().print(
+                f"Next: valgus program {target}   (self-test guide: valgus assess --guide)"
+            )
         if person is not None:
             common.out().print(f"[dim]stored in the history of {person}[/]")
     if assessments.refers(result):
@@ -238,7 +243,7 @@ WEIGHT_STYLE = {"likely": "bold yellow", "possible": "yellow", "none": "dim"}
 def render_assessment(a: Assessment, console: Console) -> None:
     rf = a.red_flags
     if rf.status == "refer":
-        console.print(f"[bold red]See a clinician.[/] {rf.message}", highlight=False)
+        console.print(f"[bold red]{rf.message}[/]", highlight=False)
         for f in rf.flags:
             console.print(f"  - {f.reason} [dim]({f.urgency}; {f.source})[/]", highlight=False)
         console.print(f"\n[dim]{a.statement}[/]")

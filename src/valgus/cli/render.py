@@ -5,26 +5,15 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from valgus import present
 from valgus.assessment import movements
-from valgus.results import AnalysisResult, LegSummary, Stat
+from valgus.results import AnalysisResult, LegSummary
 
 VERDICT_STYLE = {"none": "green", "mild": "yellow", "marked": "bold red", None: "dim"}
 
 
-def _fmt(s: Stat, unit: str = "", digits: int = 0, scale: float = 1.0) -> str:
-    if s.mean is None:
-        return "-"
-    text = f"{s.mean * scale:.{digits}f}{unit}"
-    if s.sd is not None:
-        text += f" ± {s.sd * scale:.{digits}f}"
-    return text
-
-
 def _verdict(leg: LegSummary) -> str:
-    style = VERDICT_STYLE[leg.valgus]
-    word = leg.band if leg.valgus is not None else "not judged"
-    mark = " (borderline)" if leg.borderline else ""
-    return f"[{style}]{word}{mark}[/]"
+    return f"[{VERDICT_STYLE[leg.valgus]}]{present.verdict(leg)}[/]"
 
 
 def render_text(result: AnalysisResult, console: Console) -> None:
@@ -38,7 +27,9 @@ def render_text(result: AnalysisResult, console: Console) -> None:
     if result.movement_choice is not None:
         console.print(f"Movement recognised: {spec.label} ({result.movement_choice.reason}).")
     events = spec.events(result)
-    depth = "" if events else f"; depth (hip drop / leg length) {_fmt(s.depth, '', 2)}"
+    depth = (
+        "" if events else f"; depth (hip drop / leg length) {present.plain_stat(s.depth, digits=2)}"
+    )
     console.print(f"{spec.label}: {s.n_reps} {spec.trials} found{depth}")
     for line in events:
         console.print(f"  {line}")
@@ -48,26 +39,17 @@ def render_text(result: AnalysisResult, console: Console) -> None:
     table.add_column("right knee", justify="right")
     rows = [
         ("verdict", _verdict(s.left), _verdict(s.right)),
-        ("pattern", str(s.left.pattern or "-"), str(s.right.pattern or "-")),
+        ("knee moved in", present.pattern(s.left), present.pattern(s.right)),
         (
-            "knee inside the toe line, % leg",
-            _fmt(s.left.mkd, "", 1, 100),
-            _fmt(s.right.mkd, "", 1, 100),
+            "knee inside the toe line, % of leg",
+            present.mean_sd(s.left.mkd, "mkd"),
+            present.mean_sd(s.right.mkd, "mkd"),
         ),
-        ("FPPA, deg", _fmt(s.left.fppa_deg, "", 1), _fmt(s.right.fppa_deg, "", 1)),
-        (
-            "FPPA used for verdict",
-            str("fppa_deg" in s.left.basis),
-            str("fppa_deg" in s.right.basis),
-        ),
-        (
-            "smallest detectable change, FPPA",
-            _sdc(s.left.fppa_sdc_deg, "°"),
-            _sdc(s.right.fppa_sdc_deg, "°"),
-        ),
+        ("frontal-plane angle (FPPA)", present.fppa(s.left), present.fppa(s.right)),
+        ("smallest detectable change", present.sdc(s.left), present.sdc(s.right)),
     ]
     rows += [
-        (m.label, _stat_or_dash(m.value(s.left)), _stat_or_dash(m.value(s.right)))
+        (m.label, present.plain_stat(m.value(s.left)), present.plain_stat(m.value(s.right)))
         for m in spec.extra_measures
     ]
     for row in rows:
@@ -76,13 +58,14 @@ def render_text(result: AnalysisResult, console: Console) -> None:
     if spec.ratios_at is not None:
         at = "" if spec.ratios_at == "bottom" else f" at the {spec.ratios_at}"
         console.print(
-            f"Knee/ankle separation (KASR){at} {_fmt(s.kasr, '', 2)}; "
-            f"knee/hip separation (NKSD) {_fmt(s.nksd, '', 2)}  (KASR < 1: knees inside ankles)"
+            f"Knee/ankle separation (KASR){at} {present.plain_stat(s.kasr, digits=2)}; "
+            f"knee/hip separation (NKSD) {present.plain_stat(s.nksd, digits=2)}  "
+            "(KASR < 1: knees inside ankles)"
         )
     if s.kasr_contact is not None:
         console.print(
-            f"At first contact: KASR {_fmt(s.kasr_contact, '', 2)}; "
-            f"NKSD {_fmt(s.nksd_contact or Stat(mean=None, sd=None, n=0), '', 2)}"
+            f"At first contact: KASR {present.plain_stat(s.kasr_contact, digits=2)}; "
+            f"NKSD {present.plain_stat(s.nksd_contact, digits=2)}"
         )
     for leg in (s.left, s.right):
         console.print(f"- {leg.description}")
@@ -94,12 +77,5 @@ def render_text(result: AnalysisResult, console: Console) -> None:
         )
     for w in q.warnings:
         console.print(f"[yellow]! {w.message}[/]")
+    console.print(f"[dim]Smallest detectable change: {present.SDC_MEANING}.[/]")
     console.print(f"[dim]{s.statement}[/]")
-
-
-def _sdc(value: float | None, unit: str) -> str:
-    return f"{value:.1f}{unit}" if value is not None else "- (needs ≥ 2 reps)"
-
-
-def _stat_or_dash(s: Stat | None, digits: int = 1) -> str:
-    return _fmt(s, "", digits) if s is not None else "-"

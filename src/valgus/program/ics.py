@@ -14,7 +14,8 @@ PRODID = "-//valgus//corrective program//EN"
 def _description(program: Program, drill_ids: list[str]) -> str:
     by_id = {d.id: d for d in program.drills}
     lines = [
-        f"- {by_id[i].name}: start {by_id[i].start} (range {by_id[i].dose})" for i in drill_ids
+        f"- {by_id[i].name} [log it as {i}]: start {by_id[i].start} (range {by_id[i].dose})"
+        for i in drill_ids
     ]
     lines.append("")
     lines += program.stop_rules

@@ -78,6 +78,7 @@ class PlannedDrill(_Model):
     kind: str
     dose: str = Field(description="the dosage range, e.g. '2-3 x 10-15 reps per side'")
     start: str = Field(description="the first session's dose")
+    band: str | None = Field(default=None, description="the band colour to start with, if any")
     minutes: float
     serves: list[str]
     notes: str | None = None
@@ -231,6 +232,7 @@ def _planned(ex: Exercise, prefs: Preferences) -> PlannedDrill:
         dose=_dose_text(ex),
         start=f"{start.sets} x {start.reps} {ex.dosage.unit}"
         + (f", {start.band} band" if start.band else ""),
+        band=start.band,
         minutes=ex.minutes,
         serves=list(ex.drivers),
         notes=ex.notes,

@@ -67,13 +67,13 @@ def build_report(
     for k in keys:
         png = png_bytes(k.image)
         pictures.append(atomic.write_bytes(out_dir / f"{stem}.rep{k.rep_index}.png", png))
-        key_pngs.append((f"rep {k.rep_index} at {k.time_s:.2f} s", png))
+        key_pngs.append((f"Rep {k.rep_index}, deepest point, {k.time_s:.1f} s into the video", png))
     for side in ("left", "right"):
-        img = best_worst(keys, result, side)
-        if img is not None:
-            png = png_bytes(img)
+        bw = best_worst(keys, result, side)
+        if bw is not None:
+            png = png_bytes(bw.image)
             pictures.append(atomic.write_bytes(out_dir / f"{stem}.{side}-best-worst.png", png))
-            bw_pngs.append((f"{side} knee: rep most outside (left) and most inside (right)", png))
+            bw_pngs.append((bw.caption, png))
     plot = measures_png(analysis.series, result)
     pictures.append(atomic.write_bytes(out_dir / f"{stem}.measures.png", plot))
     if annotated_video and frames:

@@ -366,7 +366,7 @@ def _hip_abduction() -> Scene:
     )
 
 
-def _clam(*, band: bool) -> Scene:
+def _clam(*, band: bool, colour: Colour = BAND) -> Scene:
     bent = Leg(hip_flex_deg=45, knee_flex_deg=95)
     return Scene(
         start=_side_lying(replace(bent, hip_abd_deg=-3), bent),
@@ -376,7 +376,7 @@ def _clam(*, band: bool) -> Scene:
         + (" against the band" if band else "")
         + "; the pelvis stays still.",
         grounded=True,
-        front=(line(_knee_band, BAND, 0.018),) if band else (),
+        front=(line(_knee_band, colour, 0.018),) if band else (),
     )
 
 
@@ -427,7 +427,7 @@ def _long_sitting(inv: float, df: float) -> Pose:
     )
 
 
-def _eversion() -> Scene:
+def _eversion(colour: Colour = BAND) -> Scene:
     def band(pts: Points) -> list[FloatArray]:
         return [
             _forefoot(pts, "left", 1.05),
@@ -444,12 +444,12 @@ def _eversion() -> Scene:
         "heel still.",
         grounded=True,
         barefoot=True,
-        front=(line(band, BAND, 0.014),),
+        front=(line(band, colour, 0.014),),
         focus=("left_shoulder", "right_hip", "left_foot_index", "right_foot_index", "left_heel"),
     )
 
 
-def _kulig() -> Scene:
+def _kulig(colour: Colour = BAND) -> Scene:
     anchor = np.array([0.62, 0.14, 0.6])
 
     def foot(toe_out: float) -> Pose:
@@ -466,7 +466,7 @@ def _kulig() -> Scene:
         "foot flat on the floor.",
         barefoot=True,
         behind=(BENCH, box((0.57, 0.0, 0.55), (0.67, 0.45, 0.65), WOOD)),
-        front=(line(band, BAND, 0.014),),
+        front=(line(band, colour, 0.014),),
         focus=("left_knee", "right_knee", "left_foot_index", "right_heel", "left_heel"),
         focus_world=((0.5, 0.14, 0.6),),
     )
@@ -520,7 +520,7 @@ def _single_leg_squat() -> Scene:
     )
 
 
-def _squat_scene(*, band: bool) -> Scene:
+def _squat_scene(*, band: bool, colour: Colour = BAND) -> Scene:
     return Scene(
         start=_squat(3.0, knees_out_deg=0.0),
         end=_squat(95.0, knees_out_deg=12.0),
@@ -528,24 +528,35 @@ def _squat_scene(*, band: bool) -> Scene:
         caption="Knees track over the 2nd toes"
         + (", pressing out against a light band" if band else "")
         + "; check each rep in the mirror or video.",
-        front=(line(_knee_band, BAND, 0.018),) if band else (),
+        front=(line(_knee_band, colour, 0.018),) if band else (),
     )
 
 
-SCENES: dict[str, Callable[[], Scene]] = {
-    "ankle_df_knee_to_wall": _knee_to_wall,
-    "ankle_df_strap": _strap,
-    "peroneal_stretch": _peroneal_stretch,
-    "peroneal_release": _peroneal_release,
+# Each scene from the colour of its band (drills without a band ignore it).
+SCENES: dict[str, Callable[[Colour], Scene]] = {
+    "ankle_df_knee_to_wall": lambda _: _knee_to_wall(),
+    "ankle_df_strap": lambda _: _strap(),
+    "peroneal_stretch": lambda _: _peroneal_stretch(),
+    "peroneal_release": lambda _: _peroneal_release(),
     "banded_eversion": _eversion,
     "banded_inversion_kulig": _kulig,
-    "short_foot": _short_foot,
-    "side_lying_hip_abduction": _hip_abduction,
-    "banded_clamshell": lambda: _clam(band=True),
-    "clamshell": lambda: _clam(band=False),
-    "single_leg_squat_feedback": _single_leg_squat,
-    "mini_band_squat": lambda: _squat_scene(band=True),
-    "squat_feedback": lambda: _squat_scene(band=False),
+    "short_foot": lambda _: _short_foot(),
+    "side_lying_hip_abduction": lambda _: _hip_abduction(),
+    "banded_clamshell": lambda c: _clam(band=True, colour=c),
+    "clamshell": lambda _: _clam(band=False),
+    "single_leg_squat_feedback": lambda _: _single_leg_squat(),
+    "mini_band_squat": lambda c: _squat_scene(band=True, colour=c),
+    "squat_feedback": lambda _: _squat_scene(band=False),
+}
+# Band colours as drawn (the resistance order is assessment/selftests.BAND_ORDER).
+BAND_COLOURS: dict[str, Colour] = {
+    "yellow": (236, 200, 40),
+    "red": (206, 44, 44),
+    "green": (46, 150, 70),
+    "blue": (44, 96, 204),
+    "black": (40, 40, 44),
+    "silver": (176, 180, 188),
+    "gold": (204, 160, 48),
 }
 
 
@@ -629,15 +640,17 @@ def render_scene(scene: Scene, /) -> RGB:
     return np.ascontiguousarray(np.concatenate([panels[0], gap, panels[1]], axis=1))
 
 
-def exercise_scene(exercise_id: str, /) -> Scene:
-    """The scene of a catalogue drill. KeyError for a drill without a picture."""
-    return SCENES[exercise_id]()
+def exercise_scene(exercise_id: str, /, *, band: str | None = None) -> Scene:
+    """The scene of a catalogue drill, its band in the colour given. KeyError for a drill
+    without a picture."""
+    return SCENES[exercise_id](BAND_COLOURS.get(band or "", BAND))
 
 
 @cache
-def exercise_picture(exercise_id: str, /) -> bytes:
-    """PNG of the drill's start and end positions (drawn once per run)."""
-    return png_bytes(render_scene(exercise_scene(exercise_id)))
+def exercise_picture(exercise_id: str, /, *, band: str | None = None) -> bytes:
+    """PNG of the drill's start and end positions, the band (if any) in the colour the
+    program prescribes (drawn once per run)."""
+    return png_bytes(render_scene(exercise_scene(exercise_id, band=band)))
 
 
 def exercise_caption(exercise_id: str, /) -> str:

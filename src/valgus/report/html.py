@@ -6,9 +6,9 @@ import base64
 import html
 from datetime import date
 
-from valgus import __version__
+from valgus import __version__, present
 from valgus.assessment import movements
-from valgus.results import AnalysisResult, LegSummary, Stat
+from valgus.results import AnalysisResult, LegSummary
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
@@ -42,22 +42,13 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _stat(s: Stat, scale: float = 1.0, unit: str = "", digits: int = 1) -> str:
-    if s.mean is None:
-        return "–"
-    sd = f" ± {s.sd * scale:.{digits}f}" if s.sd is not None else ""
-    return f"{s.mean * scale:.{digits}f}{sd}{unit} (n={s.n})"
-
-
 def _leg_cells(leg: LegSummary) -> list[str]:
-    band = html.escape(leg.band + (" (borderline)" if leg.borderline else ""))
     return [
-        f'<span class="{BAND_CLASS[leg.band]}">{band}</span>',
-        html.escape((leg.pattern or "–").replace("_", " ")),
-        _stat(leg.mkd, 100, " %"),
-        _stat(leg.fppa_deg, 1, "°")
-        + ("" if "fppa_deg" in leg.basis else " <small>(not used: deep)</small>"),
-        f"{leg.mkd_sdc * 100:.1f} %" if leg.mkd_sdc is not None else "–",
+        f'<span class="{BAND_CLASS[leg.band]}">{html.escape(present.verdict(leg))}</span>',
+        html.escape(present.pattern(leg)),
+        html.escape(present.mean_sd(leg.mkd, "mkd")),
+        html.escape(present.fppa(leg)),
+        html.escape(present.sdc(leg)),
     ]
 
 
@@ -130,8 +121,9 @@ def render_html(
 view {html.escape(q.view)} · report made {date.today().isoformat()}</p>
 <div class="note">{html.escape(s.statement)}</div>
 <h2>{html.escape(summary_title(result))}</h2>
-<table><tr><th></th><th>result</th><th>when</th><th>knee inside the toe line (% of leg)</th>
-<th>frontal-plane angle</th><th>smallest detectable change</th></tr>{rows}</table>
+<table><tr><th></th><th>result</th><th>knee moved in</th><th>knee inside the toe line (% of leg)</th>
+<th>frontal-plane angle (FPPA)</th><th>smallest detectable change</th></tr>{rows}</table>
+<p class="sub">Smallest detectable change: {html.escape(present.SDC_MEANING)}.</p>
 <h2>What the camera saw</h2><ul>{findings}</ul>
 <h2>Key frames (deepest point of each rep)</h2>
 <p class="sub">Lines hip–knee–ankle: green typical, amber above typical, red well above typical.

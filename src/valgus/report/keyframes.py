@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from valgus.assessment import bands
@@ -22,8 +23,12 @@ from valgus.report.draw import (
     side_by_side,
 )
 from valgus.results import AnalysisResult, LegRep, Rep
+from valgus.schema import Side
 
-SIDES = ("left", "right")
+SIDES = tuple(s.value for s in Side)
+# Key frames are drawn at least this tall (px): a coach zooms in to see the knee over the
+# toes, and a person filmed small in a 720p frame is only ~500 px tall.
+MIN_HEIGHT_PX = 1000
 
 
 @dataclass(frozen=True)
@@ -44,14 +49,27 @@ def leg_level(leg: LegRep) -> int:
 
 
 def _label(side: str, leg: LegRep) -> str:
-    inside = f"{100 * leg.mkd:+.0f}% in" if leg.mkd is not None else "?"
-    fppa = f"FPPA {leg.fppa_deg:+.0f}" if leg.fppa_deg is not None else ""
-    return f"{side[0].upper()} knee {inside}  {fppa}"
+    """e.g. 'left knee 5% in, FPPA +15°' (FPPA only where the verdict may use it)."""
+    if leg.mkd is None:
+        return f"{side} knee: not measured"
+    where = "in" if leg.mkd > 0 else "out"
+    text = f"{side} knee {abs(100 * leg.mkd):.0f}% {where}"
+    if leg.fppa_valid and leg.fppa_deg is not None:
+        text += f", FPPA {leg.fppa_deg:+.0f} deg"  # the video font has no degree sign
+    return text
 
 
-def _point(track: Track, name: str, i: int) -> Point:
+def _point(track: Track, name: str, i: int, zoom: float = 1.0) -> Point:
     x, y = track.point(name)[i]
-    return float(x), float(y)
+    return float(x) * zoom, float(y) * zoom
+
+
+def _zoom(track: Track, i: int) -> float:
+    """How much to enlarge the frame so the body crop is at least MIN_HEIGHT_PX tall."""
+    ys = np.array([track.point(k)[i][1] for k in track.names], dtype=np.float64)
+    ys = ys[np.isfinite(ys)]
+    body = float(ys.max() - ys.min()) * 1.3 if ys.size else float(track.height)
+    return float(np.clip(MIN_HEIGHT_PX / max(body, 1.0), 1.0, 4.0))
 
 
 def _frame_index(track: Track, time_s: float) -> int:
@@ -61,27 +79,33 @@ def _frame_index(track: Track, time_s: float) -> int:
 def draw_rep(img: RGB, track: Track, rep: Rep, *, blur: bool) -> RGB:
     """The rep's deepest frame with both legs drawn and labelled, cropped to the body."""
     i = _frame_index(track, rep.bottom_s)
-    leg_len = max(
+    zoom = _zoom(track, i)
+    leg_len = zoom * max(
         1.0,
         float(
             np.nanmedian(np.abs(track.point("left_ankle")[:, 1] - track.point("left_hip")[:, 1]))
         ),
     )
     thickness = max(2, int(leg_len / 90))
-    out = img
+    h, w = img.shape[:2]
+    out = cv2.resize(img, (round(w * zoom), round(h * zoom)), interpolation=cv2.INTER_CUBIC)
     if blur:
-        out = blur_face(out, [_point(track, k, i) for k in FACE_POINTS], scale_px=2 * leg_len)
+        face = [_point(track, k, i, zoom) for k in FACE_POINTS]
+        out = blur_face(out, face, scale_px=2 * leg_len)
     for side in SIDES:
         leg: LegRep = getattr(rep, side)
         if not leg.visible:
             continue
         drawing = LegDrawing(
-            *(_point(track, f"{side}_{p}", i) for p in ("hip", "knee", "ankle", "foot_index")),
+            *(
+                _point(track, f"{side}_{p}", i, zoom)
+                for p in ("hip", "knee", "ankle", "foot_index")
+            ),
             level=leg_level(leg),
             label=_label(side, leg),
         )
         out = draw_leg(out, drawing, thickness=thickness)
-    body = [_point(track, k, i) for k in track.names if not k.endswith(("_pinky", "_thumb"))]
+    body = [_point(track, k, i, zoom) for k in track.names if not k.endswith(("_pinky", "_thumb"))]
     out = crop_around(out, body, margin=0.08, top_margin=0.2)
     labels = [_label(side, getattr(rep, side)) for side in SIDES]
     scale = fit_text_scale(labels, width_px=out.shape[1] - 12, preferred=out.shape[0] / 900)
@@ -93,9 +117,9 @@ def draw_rep(img: RGB, track: Track, rep: Rep, *, blur: bool) -> RGB:
                 out, _label(side, leg), (6, y + 4), LEVEL_COLOURS[leg_level(leg)], scale=scale
             )
             y += 30 * scale
-    kasr = f"KASR {rep.kasr:.2f}" if rep.kasr is not None else ""
+    kasr = f", knees/ankles {rep.kasr:.2f}" if rep.kasr is not None else ""
     return put_label(
-        out, f"rep {rep.index}  {kasr}", (6, out.shape[0] - 8), (255, 255, 255), scale=scale
+        out, f"rep {rep.index}{kasr}", (6, out.shape[0] - 8), (255, 255, 255), scale=scale
     )
 
 
@@ -111,12 +135,32 @@ def key_frames(
     return out
 
 
-def best_worst(keys: list[KeyFrame], result: AnalysisResult, side: str) -> RGB | None:
-    """Side-by-side: the rep where this knee stayed most outside vs went most inside."""
+@dataclass(frozen=True)
+class BestWorst:
+    """One knee's best rep (furthest out) beside its worst (furthest in)."""
+
+    side: str
+    best_rep: int
+    worst_rep: int
+    image: RGB
+
+    @property
+    def caption(self) -> str:
+        return (
+            f"{self.side.capitalize()} knee: rep {self.best_rep}, where it stayed furthest out "
+            f"(left picture), beside rep {self.worst_rep}, where it went furthest in (right)"
+        )
+
+
+def best_worst(keys: list[KeyFrame], result: AnalysisResult, side: str) -> BestWorst | None:
+    """This knee's best and worst rep side by side; None unless they are different reps."""
     by_index = {k.rep_index: k for k in keys}
     reps = [r for r in result.reps if getattr(r, side).mkd is not None and r.index in by_index]
     if len(reps) < 2:
         return None
     best = min(reps, key=lambda r: getattr(r, side).mkd)
     worst = max(reps, key=lambda r: getattr(r, side).mkd)
-    return side_by_side([by_index[best.index].image, by_index[worst.index].image], height=480)
+    if best.index == worst.index or getattr(best, side).mkd == getattr(worst, side).mkd:
+        return None
+    images = [by_index[best.index].image, by_index[worst.index].image]
+    return BestWorst(side, best.index, worst.index, side_by_side(images, height=MIN_HEIGHT_PX))

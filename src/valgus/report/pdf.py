@@ -10,12 +10,12 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
-from valgus import __version__
+from valgus import __version__, present
 from valgus.assessment import movements
 from valgus.report.html import summary_title
 from valgus.report.plan import DrillSheet
 from valgus.report.trend import UNCERTAINTY_NOTE
-from valgus.results import AnalysisResult, LegSummary, Stat
+from valgus.results import AnalysisResult, LegSummary
 
 # DejaVu Sans ships with matplotlib (a dependency already): full Unicode (±, °, ≥).
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -25,13 +25,6 @@ BAND_RGB = {
     "well above typical": (198, 40, 40),
     "not judged": (119, 119, 119),
 }
-
-
-def _stat(s: Stat, scale: float = 1.0, unit: str = "") -> str:
-    if s.mean is None:
-        return "–"
-    sd = f" ± {s.sd * scale:.1f}" if s.sd is not None else ""
-    return f"{s.mean * scale:.1f}{sd}{unit}"
 
 
 class _Doc(FPDF):
@@ -67,8 +60,8 @@ def _heading(doc: FPDF, text: str) -> None:
 
 
 def _summary_table(doc: FPDF, legs: list[tuple[str, LegSummary]]) -> None:
-    widths = (22, 54, 22, 40, 42)
-    head = ("", "result", "when", "knee inside toe line", "frontal-plane angle")
+    widths = (20, 36, 34, 28, 62)
+    head = ("", "result", "knee moved in", "inside toe line", "frontal-plane angle")
     doc.set_font("dejavu", "B", 9)
     doc.set_fill_color(238, 241, 244)
     for w, h in zip(widths, head, strict=True):
@@ -78,13 +71,25 @@ def _summary_table(doc: FPDF, legs: list[tuple[str, LegSummary]]) -> None:
     for name, leg in legs:
         doc.cell(widths[0], 7, name)
         doc.set_text_color(*BAND_RGB[leg.band])
-        doc.cell(widths[1], 7, leg.band + (" (borderline)" if leg.borderline else ""))
+        doc.cell(widths[1], 7, present.verdict(leg))
         doc.set_text_color(29, 39, 51)
-        doc.cell(widths[2], 7, (leg.pattern or "–").replace("_", " "))
-        doc.cell(widths[3], 7, _stat(leg.mkd, 100, " % of leg"))
-        used = "" if "fppa_deg" in leg.basis else " (not used)"
-        doc.cell(widths[4], 7, _stat(leg.fppa_deg, 1, "°") + used)
+        doc.cell(widths[2], 7, present.pattern(leg))
+        doc.cell(widths[3], 7, present.mean_sd(leg.mkd, "mkd"))
+        doc.cell(widths[4], 7, present.fppa(leg))
         doc.ln()
+    doc.set_font("dejavu", size=8)
+    for name, leg in legs:
+        doc.cell(
+            0,
+            5,
+            f"{name}: smallest detectable change {present.sdc(leg)}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    doc.multi_cell(
+        0, 4, f"Smallest detectable change: {present.SDC_MEANING}.", new_x="LMARGIN", new_y="NEXT"
+    )
+    doc.set_font("dejavu", size=9)
 
 
 def _ensure_space(doc: FPDF, height_mm: float) -> None:
@@ -119,9 +124,9 @@ def _drill(doc: FPDF, sheet: DrillSheet) -> None:
     if sheet.picture is not None:
         w_px, h_px = struct.unpack(">II", sheet.picture[16:24])  # PNG IHDR width, height
         height_mm = min(48.0, width_mm * h_px / w_px)
-    _ensure_space(doc, height_mm + 24)
+    _ensure_space(doc, height_mm + 24 + 4.5 * (len(sheet.cues) + len(sheet.avoid)))
     doc.set_font("dejavu", "B", 10)
-    doc.multi_cell(0, 5.5, sheet.name, new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 5.5, f"{sheet.name}  (log it as {sheet.id})", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("dejavu", size=9)
     doc.multi_cell(0, 4.5, sheet.dose, new_x="LMARGIN", new_y="NEXT")
     if sheet.picture is not None:
@@ -134,6 +139,13 @@ def _drill(doc: FPDF, sheet: DrillSheet) -> None:
     doc.set_font("dejavu", size=9)
     for i, step in enumerate(sheet.steps, 1):
         doc.multi_cell(0, 4.5, f"{i}. {step}", new_x="LMARGIN", new_y="NEXT")
+    for title, lines in (("Cues", sheet.cues), ("Avoid", sheet.avoid)):
+        if lines:
+            doc.set_font("dejavu", "B", 9)
+            doc.multi_cell(0, 4.5, title, new_x="LMARGIN", new_y="NEXT")
+            doc.set_font("dejavu", size=9)
+            for line in lines:
+                doc.multi_cell(0, 4.5, f"• {line}", new_x="LMARGIN", new_y="NEXT")
     doc.ln(3)
 
 

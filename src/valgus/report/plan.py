@@ -66,10 +66,10 @@ def assessment_html(assessment: Assessment) -> str:
     return "".join(parts)
 
 
-def _picture_html(exercise_id: str) -> str:
+def _picture_html(exercise_id: str, band: str | None) -> str:
     """The drill's start/end picture as an inline figure ('' for a drill without one)."""
     try:
-        png, caption = exercise_picture(exercise_id), exercise_caption(exercise_id)
+        png, caption = exercise_picture(exercise_id, band=band), exercise_caption(exercise_id)
     except KeyError:
         return ""
     return (
@@ -93,10 +93,11 @@ def program_html(program: Program, catalogue: Catalogue) -> str:
             else ""
         )
         cards.append(
-            f"<div class='card'><h3>{html.escape(d.name)}</h3>"
+            f"<div class='card'><h3>{html.escape(d.name)} <small>(log it as "
+            f"<code>{html.escape(d.id)}</code>)</small></h3>"
             f"<p><strong>Start at</strong> {html.escape(d.start)}; "
             f"<strong>range</strong> {html.escape(d.dose)}; about {d.minutes:g} min</p>"
-            f"{_picture_html(d.id)}{how}</div>"
+            f"{_picture_html(d.id, d.band)}{how}</div>"
         )
     reassess = ", ".join(r.strftime("%a %d %b %Y") for r in program.reassess)
     return (
@@ -128,6 +129,7 @@ def plan_text(
                     ],
                 )
             ]
+        out.append(("Safety screen", [rf.message]))
         lines = [f"{d.label}: {d.weight}. {d.summary}" for d in assessment.drivers.drivers]
         out.append(("What may contribute (observations, not a diagnosis)", lines))
     if program is not None:
@@ -136,7 +138,10 @@ def plan_text(
             f"{program.start:%d %b %Y} to {program.end:%d %b %Y}: {program.weeks} weeks, "
             f"{program.sessions_per_week} sessions a week; re-assess {reassess}."
         ]
-        lines += [f"{d.name}: start at {d.start} (range {d.dose})" for d in program.drills]
+        lines += [
+            f"{d.name} (log it as {d.id}): start at {d.start} (range {d.dose})"
+            for d in program.drills
+        ]
         lines += program.stop_rules
         out.append(("Corrective program (it may help; it is not treatment)", lines))
     return out
@@ -147,10 +152,13 @@ class DrillSheet:
     """One drill of the program for the PDF: its picture and how to do it."""
 
     name: str
+    id: str  # what `valgus log` takes
     dose: str
     picture: bytes | None
     caption: str
     steps: list[str]
+    cues: list[str]
+    avoid: list[str]
 
 
 def drill_sheets(program: Program | None, catalogue: Catalogue) -> list[DrillSheet]:
@@ -159,16 +167,19 @@ def drill_sheets(program: Program | None, catalogue: Catalogue) -> list[DrillShe
     for d in program.drills if program is not None else []:
         ex = catalogue.get(d.id) if d.id in set(catalogue.ids) else None
         try:
-            png, caption = exercise_picture(d.id), exercise_caption(d.id)
+            png, caption = exercise_picture(d.id, band=d.band), exercise_caption(d.id)
         except KeyError:
             png, caption = None, ""
         out.append(
             DrillSheet(
                 name=d.name,
+                id=d.id,
                 dose=f"Start at {d.start} (range {d.dose}); about {d.minutes:g} min",
                 picture=png,
                 caption=caption,
                 steps=list(ex.steps) if ex else [],
+                cues=list(ex.cues) if ex else [],
+                avoid=list(ex.mistakes) if ex else [],
             )
         )
     return out

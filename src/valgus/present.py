@@ -1,0 +1,107 @@
+"""How results read to a person: one vocabulary and one number format for the terminal,
+the HTML and PDF reports, the history and the web app. Pure text; no rule lives here.
+
+- Verdicts read "typical", "above typical", "well above typical" or "not judged" (the JSON
+  codes none / mild / marked stay in the JSON).
+- MKD reads in % of leg length, FPPA in degrees, each with its spread over reps.
+- The smallest detectable change is given for the measures the verdict rests on, each in
+  its own unit; FPPA not used for the verdict (a squat too deep for it) says so.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from valgus.assessment import change
+from valgus.results import LegSummary, Stat
+
+MeasureName = Literal["mkd", "fppa_deg"]
+
+BAND_OF_VERDICT = {
+    "none": "typical",
+    "mild": "above typical",
+    "marked": "well above typical",
+    None: "not judged",
+}
+PATTERN_WORDS = {
+    "none": "-",
+    "bottom_only": "only near the bottom",
+    "throughout": "from mid-descent on",
+    None: "-",
+}
+LABELS: dict[MeasureName, str] = {
+    "mkd": "knee inside the toe line",
+    "fppa_deg": "frontal-plane angle (FPPA)",
+}
+UNITS: dict[MeasureName, str] = {"mkd": "% of leg length", "fppa_deg": "°"}
+SCALES: dict[MeasureName, float] = {"mkd": 100.0, "fppa_deg": 1.0}
+SDC_MEANING = (
+    "the least change a later session must show to count as a real change: the larger of "
+    "the method's own error and this session's rep-to-rep spread (docs/method.md)"
+)
+NOT_USED = "not used: squat too deep"
+
+
+def verdict(leg: LegSummary, /) -> str:
+    """'above typical (borderline)', 'typical', 'not judged'..."""
+    word = BAND_OF_VERDICT[leg.valgus]
+    return word + (" (borderline)" if leg.borderline and leg.valgus is not None else "")
+
+
+def pattern(leg: LegSummary, /) -> str:
+    return PATTERN_WORDS.get(leg.pattern, "-")
+
+
+def amount(value: float | None, measure: MeasureName, /, *, digits: int = 1) -> str:
+    """One value in display units, e.g. '6.2 %' or '12.3°'."""
+    if value is None:
+        return "-"
+    unit = "%" if measure == "mkd" else "°"
+    return f"{value * SCALES[measure]:.{digits}f}{unit}"
+
+
+def mean_sd(s: Stat | None, measure: MeasureName, /, *, digits: int = 1) -> str:
+    """Mean ± SD over reps in display units, e.g. '6.2 ± 1.0 %'; '-' when not measured."""
+    if s is None or s.mean is None:
+        return "-"
+    k = SCALES[measure]
+    unit = "%" if measure == "mkd" else "°"
+    sd = f" ± {s.sd * k:.{digits}f}" if s.sd is not None else ""
+    return f"{s.mean * k:.{digits}f}{sd}{unit}"
+
+
+def plain_stat(s: Stat | None, /, *, digits: int = 1, unit: str = "") -> str:
+    """Mean ± SD of any other measure (degrees of pelvic drop, a ratio...)."""
+    if s is None or s.mean is None:
+        return "-"
+    sd = f" ± {s.sd:.{digits}f}" if s.sd is not None else ""
+    return f"{s.mean:.{digits}f}{sd}{unit}"
+
+
+def used(leg: LegSummary, measure: MeasureName, /) -> bool:
+    return measure in leg.basis or (measure == "fppa_deg" and "fppa" in leg.basis)
+
+
+def fppa(leg: LegSummary, /) -> str:
+    """FPPA over reps, marked when the verdict did not use it."""
+    text = mean_sd(leg.fppa_deg, "fppa_deg")
+    if text != "-" and leg.valgus is not None and not used(leg, "fppa_deg"):
+        text += f" ({NOT_USED})"
+    return text
+
+
+def sdc(leg: LegSummary, /) -> str:
+    """The smallest detectable change of each measure the verdict rests on, in its unit, as
+    the change rule applies it to a later session with the same spread."""
+    if leg.valgus is None:
+        return "-"
+    parts = []
+    pairs: tuple[tuple[MeasureName, float | None], ...] = (
+        ("mkd", leg.mkd_sdc),
+        ("fppa_deg", leg.fppa_sdc_deg),
+    )
+    for measure, value in pairs:
+        if used(leg, measure):
+            shown = amount(change.threshold(measure, value, value), measure)
+            parts.append(f"{'MKD' if measure == 'mkd' else 'FPPA'} {shown}")
+    return "; ".join(parts) or "-"
