@@ -4,6 +4,7 @@ typer runner, on a temporary SQLite database (VALGUS_DATABASE_URL)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,14 @@ def test_history_report_page_has_a_trend_per_leg(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     r = runner.invoke(app, ["history", "ann", "--report", str(tmp_path / "file" / "ann.html")])
     assert r.exit_code == 2 and r.stderr.startswith("valgus: cannot write the report")
+
+
+def test_a_database_from_a_newer_valgus_is_one_line_and_exit_10(database: Path) -> None:
+    _ok(["person", "add", "ann"])
+    with sqlite3.connect(database) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '0099'")
+    raw.close()
+    r = runner.invoke(app, ["history", "ann", "--json"])
+    assert r.exit_code == 10 and r.stderr.count("\n") == 1
+    assert "written by a newer valgus (revision 0099" in r.stderr
+    assert json.loads(r.stdout)["error"]["code"] == "storage_error"

@@ -4,10 +4,13 @@ Default: an SQLite file in the user's data directory (platformdirs), created on 
 `VALGUS_DATABASE_URL` selects any SQLAlchemy URL (e.g. postgresql+psycopg://...).
 SQLite runs in WAL mode with a busy timeout, and every transaction starts with BEGIN
 IMMEDIATE, so concurrent runs queue instead of failing or corrupting the file.
+Every failure is a StorageError that names the database and the problem in words
+(valgus.storage.diagnose), with the driver's error chained.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from valgus.errors import StorageError
+from valgus.storage.diagnose import describe
 
 if TYPE_CHECKING:  # alembic is imported only when a database is opened
     from alembic.config import Config
@@ -28,6 +32,10 @@ if TYPE_CHECKING:  # alembic is imported only when a database is opened
 ENV_URL = "VALGUS_DATABASE_URL"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
+WORKING_URLS = (
+    "sqlite:////PATH/TO/history.sqlite3 (an SQLite file, the default) or "
+    "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE (a PostgreSQL server)"
+)
 
 
 def default_url() -> str:
@@ -52,20 +60,54 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _display(parsed: URL) -> str:
+    return parsed.render_as_string(hide_password=True)
+
+
 def make_engine(url: str, /) -> Engine:
-    """An engine for `url`; SQLite files get WAL, a busy timeout and BEGIN IMMEDIATE."""
+    """An engine for `url`; SQLite files get WAL, a busy timeout and BEGIN IMMEDIATE.
+    A URL that cannot work (not a URL, unknown or missing driver, a folder that cannot be
+    created) is a StorageError saying so."""
     try:
         parsed = make_url(url)
     except ArgumentError as err:
-        raise StorageError(f"{ENV_URL}={url!r} is not a database URL: {err}") from err
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        raise StorageError(f"{ENV_URL}={url!r} is not a database URL; use {WORKING_URLS}") from err
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True)
+        _sqlite_folder(parsed)
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    except NoSuchModuleError as err:
+        raise StorageError(
+            f"the database URL {_display(parsed)} names an unknown driver "
+            f"{parsed.drivername!r}; use {WORKING_URLS} (set {ENV_URL})"
+        ) from err
+    except ImportError as err:
+        raise StorageError(
+            f"the database URL {_display(parsed)} needs the Python module {err.name!r}, which "
+            f"is not installed; install it, or use {WORKING_URLS} (set {ENV_URL})"
+        ) from err
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_folder(parsed: URL) -> None:
+    """Create the SQLite file's folder (the default one does not exist on a new machine)."""
+    name = parsed.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return  # in memory, or an SQLite URI filename (?uri=true): SQLite opens it as given
+    folder = Path(name).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        failed = err.filename or folder
+        reason = (err.strerror or str(err)).lower()
+        raise StorageError(
+            f"cannot create the folder {failed} for the history database "
+            f"{folder / Path(name).name} ({reason}); create it yourself, or choose another "
+            f"database with {ENV_URL}=sqlite:////PATH/TO/history.sqlite3"
+        ) from err
 
 
 def _config(conn: Connection | None) -> Config:
@@ -77,12 +119,22 @@ def _config(conn: Connection | None) -> Config:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(_config(None)).get_current_head()
     assert head is not None
     return head
+
+
+@functools.cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this valgus can migrate from (its migration scripts)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_config(None))
+    return frozenset(s.revision for s in scripts.walk_revisions())
 
 
 def current_revision(engine: Engine, /) -> str | None:
@@ -105,21 +157,41 @@ class Database:
     """An open, migrated database. Use `transaction()` for every unit of work."""
 
     def __init__(self, url: str | None = None, /, *, upgrade: bool = True) -> None:
+        from alembic.util import CommandError
+
         self.url = url or default_url()
         self.engine = make_engine(self.url)
         try:
-            if upgrade and current_revision(self.engine) != head_revision():
+            found = current_revision(self.engine)
+            if found is not None and found not in known_revisions():
+                raise StorageError(
+                    f"the history database {self.display_url} was written by a newer valgus "
+                    f"(revision {found}; this valgus knows up to {head_revision()}); upgrade "
+                    "valgus to use it (it was left untouched)"
+                )
+            if upgrade and found != head_revision():
                 migrate(self.engine)
+        except StorageError:
+            self.engine.dispose()
+            raise
         except SQLAlchemyError as err:
             self.engine.dispose()
+            raise StorageError(self._problem(err)) from err
+        except CommandError as err:
+            self.engine.dispose()
             raise StorageError(
-                f"cannot open the history database {self.display_url}: {err}"
+                f"cannot migrate the history database {self.display_url}: {err}"
             ) from err
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def display_url(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        """The URL without its password, to show the user which database is in use."""
+        return _display(make_url(self.url))
+
+    def _problem(self, err: SQLAlchemyError) -> str:
+        timeout = BUSY_TIMEOUT_MS / 1000 if self.engine.dialect.name == "sqlite" else None
+        return f"the history database {self.display_url} {describe(err, busy_timeout_s=timeout)}"
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -128,7 +200,7 @@ class Database:
             with self._sessions() as session, session.begin():
                 yield session
         except SQLAlchemyError as err:
-            raise StorageError(f"history database {self.display_url}: {err}") from err
+            raise StorageError(self._problem(err)) from err
 
     def close(self) -> None:
         self.engine.dispose()

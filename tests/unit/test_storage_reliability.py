@@ -1,0 +1,244 @@
+"""Reliability of the history database: one clear StorageError instead of a traceback (and
+never the SQL or its values). Real SQLite files and a real PostgreSQL server
+(tests/storage_urls.py), no mocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import multiprocessing as mp
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from tests.storage_urls import database_url, postgres_url
+from valgus.errors import StorageError
+from valgus.storage import db as db_module
+from valgus.storage import store
+from valgus.storage.db import Database, current_revision, head_revision, make_engine
+from valgus.storage.models import NoteRow, Person
+from valgus.storage.store import PersonInfo
+
+MB = 1 << 20
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return database_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    with Database(db_url) as database:
+        yield database
+
+
+def _no_sql_in(message: str, *values: str) -> None:
+    """A StorageError's message names the problem, not the statement or its values."""
+    for leak in ("[SQL", "[parameters", "INSERT", "SELECT", "UPDATE", "sqlalche.me", *values):
+        assert leak not in message, f"{leak!r} in {message!r}"
+
+
+# --- A: one clear line instead of a traceback -----------------------------------------------
+
+
+def _set_revision(url: str, revision: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+    engine.dispose()
+
+
+def test_a_database_from_a_newer_valgus_is_refused_and_left_untouched(db_url: str) -> None:
+    with Database(db_url) as db:
+        store.add_person(db, PersonInfo(name="ann"))
+    _set_revision(db_url, "0099")
+    engine = make_engine(db_url)
+    tables = sorted(inspect(engine).get_table_names())
+    engine.dispose()
+    path = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite") else None
+    before = None if path is None else hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(StorageError) as e:
+        Database(db_url)
+    message = str(e.value)
+    assert "written by a newer valgus (revision 0099" in message and "upgrade valgus" in message
+    assert f"knows up to {head_revision()}" in message
+    engine = make_engine(db_url)
+    assert current_revision(engine) == "0099"
+    assert sorted(inspect(engine).get_table_names()) == tables
+    engine.dispose()
+    if path is not None:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("foo://x/y", "unknown driver 'foo'"),
+        ("postgresql+nodriver://h/db", "unknown driver 'postgresql+nodriver'"),
+        ("sqlite+nodriver:///x.sqlite3", "unknown driver 'sqlite+nodriver'"),
+        ("mysql://u:secret@h/db", "needs the Python module 'MySQLdb', which is not installed"),
+    ],
+)
+def test_an_unknown_or_missing_driver_says_which_urls_work(url: str, says: str) -> None:
+    with pytest.raises(StorageError) as e:
+        Database(url)
+    message = str(e.value)
+    assert says in message, message
+    assert "sqlite:////" in message and "postgresql+psycopg://" in message
+    assert "VALGUS_DATABASE_URL" in message and "secret" not in message
+    assert isinstance(e.value.__cause__, SQLAlchemyError | ImportError)
+
+
+def _open_in_child(url: str, queue: mp.Queue[str], uid: int | None) -> None:
+    importlib.import_module("alembic.util")  # before dropping root (the stdlib may be private)
+    if uid is not None:
+        os.setgid(uid)
+        os.setuid(uid)
+    try:
+        Database(url).close()
+        queue.put("opened")
+    except StorageError as err:
+        queue.put(f"StorageError: {err} | cause: {type(err.__cause__).__name__}")
+    except BaseException as err:
+        queue.put(f"{type(err).__name__}: {err}")
+
+
+def test_a_folder_that_cannot_be_created_is_named() -> None:
+    """The database folder is missing and its parent not writable (PermissionError). Root
+    may write anywhere, so as root the attempt runs in a child that becomes `nobody`."""
+    base = Path(tempfile.mkdtemp())
+    try:
+        base.chmod(0o755)
+        locked = base / "locked"
+        locked.mkdir(mode=0o555)
+        url = f"sqlite:///{locked}/valgus/history.sqlite3"
+        ctx = mp.get_context("fork")
+        queue: mp.Queue[str] = ctx.Queue()
+        child = ctx.Process(
+            target=_open_in_child, args=(url, queue, 65534 if os.geteuid() == 0 else None)
+        )
+        child.start()
+        said = queue.get(timeout=60)
+        child.join(30)
+        assert said.startswith(
+            f"StorageError: cannot create the folder {locked}/valgus for the history database "
+            f"{locked}/valgus/history.sqlite3 (permission denied)"
+        ), said
+        assert "VALGUS_DATABASE_URL=sqlite:////" in said and said.endswith("PermissionError")
+        # the parent is a file: another OSError, the same one line
+        (base / "file").write_text("")
+        with pytest.raises(StorageError, match=r"cannot create the folder .*not a directory"):
+            Database(f"sqlite:///{base}/file/valgus/history.sqlite3")
+    finally:
+        shutil.rmtree(base)
+
+
+def test_a_locked_database_is_named_without_the_sql_or_the_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 300)
+    with Database(f"sqlite:///{path}") as db:
+        store.add_person(db, PersonInfo(name="ann"))
+        writer = sqlite3.connect(path, isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            with pytest.raises(StorageError) as e:
+                store.add_note(db, "ann", "SECRET-NOTE")
+        finally:
+            writer.close()
+    message = str(e.value)
+    assert message == (
+        f"the history database sqlite:///{path} is locked: another valgus run (or another "
+        "program) kept it busy for more than 0.3 s; try again when it has finished"
+    )
+    assert "database is locked" in str(e.value.__cause__)  # the raw error, kept for debugging
+
+
+def test_a_full_disk_is_named(tmp_path: Path) -> None:
+    """SQLITE_FULL, as a full disk gives it (here: the file may not grow, max_page_count)."""
+    with Database(f"sqlite:///{tmp_path / 'h.sqlite3'}") as db:
+        store.add_person(db, PersonInfo(name="ann"))
+        with pytest.raises(StorageError) as e, db.transaction() as s:
+            s.execute(text("PRAGMA max_page_count = 1"))  # clamped to the current size
+            s.add(NoteRow(person_id=1, created_at=dt.datetime(2025, 3, 1), text="SECRET" * 9999))
+    assert "cannot grow: the disk is full" in str(e.value)
+    _no_sql_in(str(e.value), "SECRET")
+
+
+def test_a_read_only_database_is_named_and_still_readable(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with Database(f"sqlite:///{path}") as db:
+        store.add_person(db, PersonInfo(name="ann"))
+    with Database(f"sqlite:///file:{path}?mode=ro&uri=true") as db:
+        assert [p.name for p in store.list_people(db)] == ["ann"]
+        assert store.history(db, "ann").person.name == "ann"
+        with pytest.raises(StorageError, match="is read-only: check the permissions") as e:
+            store.add_note(db, "ann", "SECRET-NOTE")
+    _no_sql_in(str(e.value), "SECRET-NOTE")
+
+
+def test_a_file_that_is_not_a_database_is_named_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"my shopping list, not a database " * 100)
+    with pytest.raises(StorageError) as e:
+        Database(f"sqlite:///{path}")
+    assert str(e.value).startswith(
+        f"the history database sqlite:///{path} is not a database (file is not a database)"
+    )
+    assert path.read_bytes() == b"my shopping list, not a database " * 100
+
+
+def test_a_conflicting_record_names_the_constraint_not_the_values(db: Database) -> None:
+    with pytest.raises(StorageError) as e, db.transaction() as s:
+        for _ in range(2):
+            s.add(Person(name="SECRET-NAME", created_at=dt.datetime(2025, 3, 1)))
+            s.flush()
+    message = str(e.value)
+    assert message.startswith(f"the history database {db.display_url} refused a record")
+    assert "people" in message  # UNIQUE constraint failed: people.name / "people_name_key"
+    _no_sql_in(message, "SECRET-NAME")
+    assert "SECRET-NAME" in str(e.value.__cause__)
+
+
+def test_an_unknown_table_names_the_schema_problem(db: Database) -> None:
+    with pytest.raises(StorageError) as e, db.transaction() as s:
+        s.execute(text("INSERT INTO no_such_table VALUES (:v)"), {"v": "SECRET"})
+    assert "does not have the tables this valgus expects" in str(e.value)
+    _no_sql_in(str(e.value), "SECRET")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"database": "valgus_no_such_database"}, "does not exist on the server"),
+        ({"password": "wrong-password"}, "refused the login: check the user name and password"),
+        ({"port": 1}, "cannot be reached (connection to server at"),
+    ],
+)
+def test_postgres_connection_problems_are_named_without_the_password(
+    change: dict[str, Any], says: str
+) -> None:
+    url = make_url(postgres_url())
+    bad = url.set(**change)
+    with pytest.raises(StorageError) as e:
+        Database(bad.render_as_string(hide_password=False))
+    message = str(e.value)
+    assert message.startswith(
+        f"the history database {bad.render_as_string(hide_password=True)} {says}"
+    ), message
+    assert "***" in message
+    for password in (url.password, bad.password):
+        assert f":{password}@" not in message
+    _no_sql_in(message)
