@@ -177,6 +177,16 @@ def test_history_report_page_has_a_trend_per_leg(tmp_path: Path) -> None:
     assert r.exit_code == 2 and r.stderr.startswith("valgus: cannot write the report")
 
 
+def test_an_unknown_person_names_the_database_and_whether_it_is_new(database: Path) -> None:
+    r = runner.invoke(app, ["history", "ann"])
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1
+    assert f"no person named 'ann' in the history database sqlite:///{database} (new, empty)" in (
+        r.stderr
+    )
+    r = runner.invoke(app, ["history", "ann"])
+    assert f"sqlite:///{database} (empty); add one with `valgus person add ann`" in r.stderr
+
+
 def test_a_database_from_a_newer_valgus_is_one_line_and_exit_10(database: Path) -> None:
     _ok(["person", "add", "ann"])
     with sqlite3.connect(database) as raw:

@@ -1,6 +1,6 @@
 """Reliability of the history database: one clear StorageError instead of a traceback (and
-never the SQL or its values). Real SQLite files and a real PostgreSQL server
-(tests/storage_urls.py), no mocks."""
+never the SQL or its values), and a new database that says so. Real SQLite files and a real
+PostgreSQL server (tests/storage_urls.py), no mocks."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from tests.storage_urls import database_url, postgres_url
-from valgus.errors import StorageError
+from tests.storage_urls import database_url, postgres_url, reset_postgres
+from valgus.errors import StorageError, UnknownPersonError
 from valgus.storage import db as db_module
 from valgus.storage import store
 from valgus.storage.db import Database, current_revision, head_revision, make_engine
@@ -242,3 +242,37 @@ def test_postgres_connection_problems_are_named_without_the_password(
     for password in (url.password, bad.password):
         assert f":{password}@" not in message
     _no_sql_in(message)
+
+
+# --- B: a new database says so ----------------------------------------------------------------
+
+
+def test_a_new_database_says_so_and_which_it_is(db_url: str) -> None:
+    with Database(db_url) as db:
+        assert db.created
+        with pytest.raises(UnknownPersonError) as e:
+            store.history(db, "ann")
+        assert str(e.value).startswith(
+            f"no person named 'ann' in the history database {db.display_url} (new, empty); "
+            "add one with `valgus person add ann`, or set VALGUS_DATABASE_URL"
+        )
+        store.add_person(db, PersonInfo(name="ann"))
+    with Database(db_url) as db:
+        assert not db.created
+        with pytest.raises(UnknownPersonError, match=r"\(known: ann\)"):
+            store.check_person(db, "bob")
+    if db_url.startswith("postgresql"):
+        assert "***" in db.display_url and ":valgus@" not in db.display_url
+        reset_postgres(db_url)
+        with Database(db_url) as db, pytest.raises(UnknownPersonError, match=r"\(new, empty\)"):
+            store.check_person(db, "ann")
+
+
+def test_a_mistyped_sqlite_path_is_a_new_empty_history(tmp_path: Path) -> None:
+    with Database(f"sqlite:///{tmp_path / 'history.sqlite3'}") as db:
+        store.add_person(db, PersonInfo(name="ann"))
+    typo = tmp_path / "histroy.sqlite3"
+    with Database(f"sqlite:///{typo}") as db, pytest.raises(UnknownPersonError) as e:
+        assert db.created and db.display_url == f"sqlite:///{typo}"
+        store.history(db, "ann")
+    assert f"history database sqlite:///{typo} (new, empty)" in str(e.value)

@@ -154,13 +154,18 @@ def migrate(engine: Engine, /, *, revision: str = "head") -> None:
 
 
 class Database:
-    """An open, migrated database. Use `transaction()` for every unit of work."""
+    """An open, migrated database. Use `transaction()` for every unit of work.
+
+    `created` is true when the database had no valgus schema when it was opened (a new file,
+    an empty PostgreSQL database): a mistyped path or URL shows up as a new, empty history,
+    which the caller can say ("using the history database X (new)")."""
 
     def __init__(self, url: str | None = None, /, *, upgrade: bool = True) -> None:
         from alembic.util import CommandError
 
         self.url = url or default_url()
         self.engine = make_engine(self.url)
+        self.created = False
         try:
             found = current_revision(self.engine)
             if found is not None and found not in known_revisions():
@@ -169,6 +174,7 @@ class Database:
                     f"(revision {found}; this valgus knows up to {head_revision()}); upgrade "
                     "valgus to use it (it was left untouched)"
                 )
+            self.created = found is None
             if upgrade and found != head_revision():
                 migrate(self.engine)
         except StorageError:
@@ -182,7 +188,8 @@ class Database:
             raise StorageError(
                 f"cannot migrate the history database {self.display_url}: {err}"
             ) from err
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # the sessions know their Database: an error can say which database, and if new
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
 
     @property
     def display_url(self) -> str:

@@ -24,7 +24,7 @@ from valgus.program.prescription import Program
 from valgus.program.progression import Decision, LoggedSession, next_dose
 from valgus.results import AnalysisResult
 from valgus.storage import progress as prog
-from valgus.storage.db import Database, head_revision
+from valgus.storage.db import ENV_URL, Database, head_revision
 from valgus.storage.models import (
     AnalysisRow,
     AssessmentRow,
@@ -181,10 +181,19 @@ class History(_Model):
 def _person(s: Session, name: str) -> Person:
     p = s.scalars(select(Person).where(Person.name == name)).one_or_none()
     if p is None:
-        known = ", ".join(s.scalars(select(Person.name).order_by(Person.name)).all()) or "none yet"
+        known = ", ".join(s.scalars(select(Person.name).order_by(Person.name)).all())
+        db = s.info.get("database")
+        where = "the history" if db is None else f"the history database {db.display_url}"
+        if known:
+            raise UnknownPersonError(
+                f"no person named {name!r} in {where} (known: {known}); add one with "
+                f"`valgus person add {name}`"
+            )
+        # An empty history is often the wrong database (a mistyped path or URL): say which.
+        empty = "new, empty" if db is not None and db.created else "empty"
         raise UnknownPersonError(
-            f"no person named {name!r} in the history (known: {known}); add one with "
-            f"`valgus person add {name}`"
+            f"no person named {name!r} in {where} ({empty}); add one with "
+            f"`valgus person add {name}`, or set {ENV_URL} to the database that holds the history"
         )
     return p
 
