@@ -1,6 +1,6 @@
 """Reliability of the history database: one clear StorageError instead of a traceback (and
-never the SQL or its values), and a new database that says so. Real SQLite files and a real
-PostgreSQL server (tests/storage_urls.py), no mocks."""
+never the SQL or its values), a new database that says so, and reads that take no write
+lock. Real SQLite files and a real PostgreSQL server (tests/storage_urls.py), no mocks."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from tests.storage_urls import database_url, postgres_url, reset_postgres
+from tests.synthetic_poses import Squat, make_squat_poses
+from valgus.api import analyze_poses
 from valgus.errors import StorageError, UnknownPersonError
 from valgus.storage import db as db_module
 from valgus.storage import store
@@ -276,3 +278,46 @@ def test_a_mistyped_sqlite_path_is_a_new_empty_history(tmp_path: Path) -> None:
         assert db.created and db.display_url == f"sqlite:///{typo}"
         store.history(db, "ann")
     assert f"history database sqlite:///{typo} (new, empty)" in str(e.value)
+
+
+# --- B: reads take no write lock ------------------------------------------------------------
+
+
+def test_reads_do_not_wait_for_a_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another connection holds the write lock with an uncommitted note: every read-only
+    function answers at once (from the last committed state); a write says "locked"."""
+    path = tmp_path / "h.sqlite3"
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 1000)
+    poses = make_squat_poses(Squat(medial_shift_m={"left": 0.05, "right": 0.0}))
+    with Database(f"sqlite:///{path}") as db:
+        store.add_person(db, PersonInfo(name="ann"))
+        aid = store.add_analysis(
+            db, "ann", analyze_poses(poses).result, poses_nc=store.poses_to_bytes(poses)
+        )
+        writer = sqlite3.connect(path, isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute(
+                "INSERT INTO notes (person_id, created_at, text) VALUES (1, '2025-03-01', 'new')"
+            )
+            assert [p.name for p in store.list_people(db)] == ["ann"]
+            store.check_person(db, "ann")
+            assert store.history(db, "ann").notes == []
+            assert store.export_person(db, "ann")["notes"] == []
+            assert store.stored_poses(db, aid).sizes == poses.sizes
+            with pytest.raises(StorageError, match="is locked"):
+                store.add_note(db, "ann", "waits for the writer")
+            writer.execute("COMMIT")
+        finally:
+            writer.close()
+        assert [n.text for n in store.history(db, "ann").notes] == ["new"]
+
+
+def test_a_read_transaction_cannot_write(db: Database) -> None:
+    store.add_person(db, PersonInfo(name="ann"))
+    with pytest.raises(StorageError, match="is read-only"), db.read() as s:
+        s.add(NoteRow(person_id=1, created_at=dt.datetime(2025, 3, 1), text="x"))
+        s.flush()
+    with db.transaction() as s:  # the same pooled connection writes again afterwards
+        s.add(NoteRow(person_id=1, created_at=dt.datetime(2025, 3, 1), text="y"))
+    assert [n.text for n in store.history(db, "ann").notes] == ["y"]

@@ -1,9 +1,11 @@
-"""The database: engine set-up, migrations, and one transaction per write.
+"""The database: engine set-up, migrations, one transaction per write, read-only
+transactions for reads.
 
 Default: an SQLite file in the user's data directory (platformdirs), created on first use;
 `VALGUS_DATABASE_URL` selects any SQLAlchemy URL (e.g. postgresql+psycopg://...).
-SQLite runs in WAL mode with a busy timeout, and every transaction starts with BEGIN
-IMMEDIATE, so concurrent runs queue instead of failing or corrupting the file.
+SQLite runs in WAL mode with a busy timeout; write transactions start with BEGIN IMMEDIATE,
+so concurrent writers queue instead of failing or corrupting the file, and read transactions
+(`Database.read`) with a plain (deferred) BEGIN, so a reader never waits for a writer.
 Every failure is a StorageError that names the database and the problem in words
 (valgus.storage.diagnose), with the driver's error chained.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_path
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # alembic is imported only when a database is opened
 ENV_URL = "VALGUS_DATABASE_URL"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "valgus_read_only"  # execution option: this transaction only reads
 WORKING_URLS = (
     "sqlite:////PATH/TO/history.sqlite3 (an SQLite file, the default) or "
     "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE (a PostgreSQL server)"
@@ -57,7 +60,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writes take the write lock up front (BEGIN IMMEDIATE: no deadlock between two runs
+    that both read then write); reads begin deferred and, in WAL mode, never wait for a
+    writer. A read transaction cannot write (query_only), set again at every BEGIN."""
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("PRAGMA query_only = 1")
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("PRAGMA query_only = 0")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _display(parsed: URL) -> str:
@@ -138,9 +149,11 @@ def known_revisions() -> frozenset[str]:
 
 
 def current_revision(engine: Engine, /) -> str | None:
+    """The database's Alembic revision (None: no valgus schema yet), read without a write
+    lock."""
     from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as conn:
+    with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -154,7 +167,8 @@ def migrate(engine: Engine, /, *, revision: str = "head") -> None:
 
 
 class Database:
-    """An open, migrated database. Use `transaction()` for every unit of work.
+    """An open, migrated database. Use `transaction()` for every unit of work that writes and
+    `read()` for one that only reads.
 
     `created` is true when the database had no valgus schema when it was opened (a new file,
     an empty PostgreSQL database): a mistyped path or URL shows up as a new, empty history,
@@ -188,8 +202,11 @@ class Database:
             raise StorageError(
                 f"cannot migrate the history database {self.display_url}: {err}"
             ) from err
-        # the sessions know their Database: an error can say which database, and if new
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
+        info = {"database": self}
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, info=info
+        )
 
     @property
     def display_url(self) -> str:
@@ -202,9 +219,22 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One write transaction: committed when the block ends, rolled back on any error.
+        On SQLite it holds the write lock from its start (writers queue)."""
         try:
             with self._sessions() as session, session.begin():
+                yield session
+        except SQLAlchemyError as err:
+            raise StorageError(self._problem(err)) from err
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read-only transaction: a consistent snapshot that never waits for a writer
+        (SQLite in WAL mode: deferred BEGIN; PostgreSQL: READ ONLY). Writing in it fails."""
+        try:
+            with self._read_sessions() as session, session.begin():
+                if self.engine.dialect.name == "postgresql":
+                    session.execute(text("SET TRANSACTION READ ONLY"))
                 yield session
         except SQLAlchemyError as err:
             raise StorageError(self._problem(err)) from err

@@ -217,13 +217,13 @@ def add_person(db: Database, info: PersonInfo, /) -> PersonInfo:
 
 
 def list_people(db: Database, /) -> list[PersonInfo]:
-    with db.transaction() as s:
+    with db.read() as s:
         return [_info(p) for p in s.scalars(select(Person).order_by(Person.name))]
 
 
 def check_person(db: Database, name: str, /) -> None:
     """Raise UnknownPersonError early (before a long analysis) when `name` is not known."""
-    with db.transaction() as s:
+    with db.read() as s:
         _person(s, name)
 
 
@@ -274,7 +274,7 @@ def add_analysis(
 
 def stored_poses(db: Database, analysis_id: int, /) -> xr.Dataset:
     """The pose data of a stored analysis, to recompute it with the current method."""
-    with db.transaction() as s:
+    with db.read() as s:
         row = s.get(AnalysisRow, analysis_id)
         if row is None or row.poses_nc is None:
             raise InputError(f"analysis {analysis_id} has no stored pose data")
@@ -416,7 +416,7 @@ def _workout_out(r: WorkoutRow) -> WorkoutOut:
 def history(db: Database, name: str, /, *, today: dt.date | None = None) -> History:
     """Everything about one person, with progress per leg and adherence per program."""
     today = today or dt.date.today()
-    with db.transaction() as s:
+    with db.read() as s:
         p = _person(s, name)
         analyses = s.scalars(
             select(AnalysisRow)
@@ -549,7 +549,7 @@ def _progress_out(lp: prog.LegProgress) -> LegProgressOut:
 
 def export_person(db: Database, name: str, /) -> dict[str, Any]:
     """Everything stored for one person as one JSON-ready object (pose files base64)."""
-    with db.transaction() as s:
+    with db.read() as s:
         p = _person(s, name)
 
         def rows(model: Any) -> list[Any]:
