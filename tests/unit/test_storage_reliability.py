@@ -1,6 +1,7 @@
 """Reliability of the history database: one clear StorageError instead of a traceback (and
-never the SQL or its values), a new database that says so, and reads that take no write
-lock. Real SQLite files and a real PostgreSQL server (tests/storage_urls.py), no mocks."""
+never the SQL or its values), a new database that says so, reads that take no write lock,
+and history without the pose bytes. Real SQLite files and a real PostgreSQL server
+(tests/storage_urls.py), no mocks."""
 
 from __future__ import annotations
 
@@ -12,23 +13,25 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from tests.storage_urls import database_url, postgres_url, reset_postgres
 from tests.synthetic_poses import Squat, make_squat_poses
+from tests.unit.test_storage import _analysis
 from valgus.api import analyze_poses
 from valgus.errors import StorageError, UnknownPersonError
 from valgus.storage import db as db_module
 from valgus.storage import store
 from valgus.storage.db import Database, current_revision, head_revision, make_engine
-from valgus.storage.models import NoteRow, Person
+from valgus.storage.models import AnalysisRow, NoteRow, Person
 from valgus.storage.store import PersonInfo
 
 MB = 1 << 20
@@ -321,3 +324,39 @@ def test_a_read_transaction_cannot_write(db: Database) -> None:
     with db.transaction() as s:  # the same pooled connection writes again afterwards
         s.add(NoteRow(person_id=1, created_at=dt.datetime(2025, 3, 1), text="y"))
     assert [n.text for n in store.history(db, "ann").notes] == ["y"]
+
+
+# --- B: history without the pose bytes ------------------------------------------------------
+
+
+def test_history_does_not_load_the_pose_bytes(db: Database) -> None:
+    """Three analyses with 8 MB of pose bytes each: history's peak Python memory stays below
+    one of them (it loaded 24 MB and more before)."""
+    store.add_person(db, PersonInfo(name="ann"))
+    result = _analysis(0.05)
+    for i in range(3):
+        store.add_analysis(
+            db,
+            "ann",
+            result,
+            poses_nc=os.urandom(8 * MB),
+            recorded_at=dt.datetime(2025, 3, 1) + dt.timedelta(days=i),
+        )
+    tracemalloc.start()
+    try:
+        h = store.history(db, "ann")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [a.has_poses for a in h.analyses] == [True, True, True]
+    assert peak < 4 * MB, f"history peaked at {peak / MB:.1f} MB"
+
+
+def test_the_pose_bytes_load_only_when_asked_for(db: Database) -> None:
+    """The column is deferred: loading an AnalysisRow does not fetch the pose bytes."""
+    store.add_person(db, PersonInfo(name="ann"))
+    store.add_analysis(db, "ann", _analysis(0.0), poses_nc=b"pose bytes")
+    with db.read() as s:
+        row = s.scalars(select(AnalysisRow)).one()
+        assert "poses_nc" not in row.__dict__
+        assert row.poses_nc == b"pose bytes"  # fetched on access

@@ -1,7 +1,8 @@
 """Database tables (the head revision of the Alembic migrations in ./migrations).
 
 Analyses keep the analysis JSON as written by `valgus analyze --json` and the pose file
-bytes (*.poses.nc), so an analysis can be recomputed when the method improves.
+bytes (*.poses.nc), so an analysis can be recomputed when the method improves. The pose bytes
+are loaded only when asked for (deferred): listing a history needs the numbers, not the poses.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class AnalysisRow(Base):
     movement: Mapped[str] = mapped_column(String(40))
     source_path: Mapped[str] = mapped_column(Text)
     result_json: Mapped[str] = mapped_column(Text)
-    poses_nc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    poses_nc: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class AssessmentRow(Base):

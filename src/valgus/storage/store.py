@@ -418,8 +418,16 @@ def history(db: Database, name: str, /, *, today: dt.date | None = None) -> Hist
     today = today or dt.date.today()
     with db.read() as s:
         p = _person(s, name)
-        analyses = s.scalars(
-            select(AnalysisRow)
+        # The numbers, not the pose bytes (megabytes each): has_poses is computed in SQL.
+        analyses = s.execute(
+            select(
+                AnalysisRow.id,
+                AnalysisRow.recorded_at,
+                AnalysisRow.movement,
+                AnalysisRow.source_path,
+                AnalysisRow.result_json,
+                AnalysisRow.poses_nc.is_not(None).label("has_poses"),
+            )
             .where(AnalysisRow.person_id == p.id)
             .order_by(AnalysisRow.recorded_at, AnalysisRow.id)
         ).all()
@@ -490,14 +498,15 @@ def _doses(workouts: list[WorkoutOut]) -> list[DoseOut]:
     ]
 
 
-def _analysis_out(a: AnalysisRow, r: dict[str, Any]) -> AnalysisOut:
+def _analysis_out(a: Any, r: dict[str, Any]) -> AnalysisOut:
+    """`a`: a row of history's analysis columns (has_poses, not the pose bytes)."""
     summary = r.get("summary", {})
     return AnalysisOut(
         id=a.id,
         recorded_at=a.recorded_at,
         movement=a.movement,
         source_path=a.source_path,
-        has_poses=a.poses_nc is not None,
+        has_poses=bool(a.has_poses),
         left=summary.get("left", {}).get("valgus"),
         right=summary.get("right", {}).get("valgus"),
     )
