@@ -177,6 +177,18 @@ def test_history_report_page_has_a_trend_per_leg(tmp_path: Path) -> None:
     assert r.exit_code == 2 and r.stderr.startswith("valgus: cannot write the report")
 
 
+def test_rerunning_an_analysis_stores_it_once(tmp_path: Path) -> None:
+    """A run killed after its commit but before "stored in the history" was printed, then
+    run again: the history still holds the analysis once."""
+    _ok(["person", "add", "ann"])
+    poses = _poses_file(tmp_path, "x", 0.05)
+    for _ in range(2):
+        assert "stored in the history of ann" in _ok(
+            ["analyze", str(poses), "--person", "ann", "--no-save"]
+        )
+    assert len(json.loads(_ok(["history", "ann", "--json"]))["analyses"]) == 1
+
+
 def test_an_unknown_person_names_the_database_and_whether_it_is_new(database: Path) -> None:
     r = runner.invoke(app, ["history", "ann"])
     assert r.exit_code == 2 and r.stderr.count("\n") == 1

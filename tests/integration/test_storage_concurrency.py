@@ -1,6 +1,6 @@
 """Nothing is lost: concurrent writers on one SQLite file, and a process killed in the middle
-of a transaction (os.kill), leave a consistent database. Readers do not wait for a writer
-(SQLite and PostgreSQL)."""
+of a transaction (os.kill), leave a consistent database. Readers do not wait for a writer, and
+runs storing the same analysis at once store it once (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import multiprocessing as mp
 import os
 import signal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from valgus.program.catalogue import load_catalogue
 from valgus.storage import db as db_module
 from valgus.storage import store
 from valgus.storage.db import Database
-from valgus.storage.models import NoteRow, Person, WorkoutRow
+from valgus.storage.models import AnalysisRow, NoteRow, Person, WorkoutRow, content_sha256
 from valgus.storage.store import PersonInfo, WorkoutEntry
 
 N_PROCESSES = 6
@@ -168,3 +169,84 @@ def test_readers_do_not_wait_for_a_writer(
     with Database(url) as db:
         assert [n.text for n in store.history(db, "ann").notes] == ["uncommitted"]
         assert store.list_people(db)[0].notes == "being edited"
+
+
+def _store_same(
+    url: str, result_json: str, nc: bytes, start: mp.synchronize.Event, out: mp.Queue[object]
+) -> None:
+    start.wait()
+    with Database(url) as db:
+        result = store.AnalysisResult.model_validate_json(result_json)
+        out.put(tuple(store.store_analysis(db, "ann", result, poses_nc=nc)))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_runs_storing_the_same_analysis_at_once_store_it_once(backend: str, tmp_path: Path) -> None:
+    url = database_url(backend, tmp_path)
+    poses = make_squat_poses(Squat(medial_shift_m={"left": 0.05, "right": 0.0}))
+    result, nc = analyze_poses(poses).result, store.poses_to_bytes(poses)
+    with Database(url) as db:
+        store.add_person(db, PersonInfo(name="ann"))
+    ctx = mp.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    args = (url, result.model_dump_json(), nc, start, out)
+    procs = [ctx.Process(target=_store_same, args=args) for _ in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    said = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0] * 4
+    (first,) = [s for s in said if s[2] is False]  # exactly one run stored it
+    assert sorted(said) == sorted([first, *[("analysis", first[1], True)] * 3])
+    with Database(url) as db:
+        assert [a.id for a in store.history(db, "ann").analyses] == [first[1]]
+
+
+def test_a_store_racing_an_uncommitted_copy_finds_it_after_its_commit(tmp_path: Path) -> None:
+    """PostgreSQL: the second run's check cannot see the first's uncommitted row, so its
+    insert waits on the unique index, fails when the first commits, and that failure alone is
+    undone (a savepoint): it answers "already stored" with the first's id."""
+    from tests.storage_urls import postgres_url, reset_postgres
+
+    url = postgres_url()
+    reset_postgres(url)
+    poses = make_squat_poses(Squat(medial_shift_m={"left": 0.05, "right": 0.0}))
+    result, nc = analyze_poses(poses).result, store.poses_to_bytes(poses)
+    result_json = result.model_dump_json()
+    ctx = mp.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    with Database(url) as db:
+        store.add_person(db, PersonInfo(name="ann"))
+        proc = ctx.Process(target=_store_same, args=(url, result_json, nc, start, out))
+        proc.start()
+        try:
+            with db.transaction() as s:
+                row = AnalysisRow(
+                    person_id=1,
+                    recorded_at=dt.datetime(2025, 3, 1),
+                    movement=result.movement,
+                    source_path=result.source.path,
+                    result_json=result_json,
+                    poses_nc=nc,
+                    content_sha256=content_sha256(result_json, nc),
+                )
+                s.add(row)
+                s.flush()
+                start.set()
+                for _ in range(600):  # until the other run's insert waits for this one
+                    with db.engine.connect() as watch:
+                        waiting = watch.execute(
+                            text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        ).scalar()
+                    if waiting:
+                        break
+                    time.sleep(0.1)
+                assert waiting, "the second run never waited on the unique index"
+            said = out.get(timeout=120)
+        finally:
+            proc.join(60)
+        assert proc.exitcode == 0
+        assert said == ("analysis", row.id, True)
+        assert [a.id for a in store.history(db, "ann").analyses] == [row.id]

@@ -58,7 +58,7 @@ def test_postgres_url_is_given_under_ci() -> None:
 
 
 def test_new_database_is_at_head_with_every_table(db: Database) -> None:
-    assert current_revision(db.engine) == head_revision() == "0002"
+    assert current_revision(db.engine) == head_revision() == "0003"
     tables = set(inspect(db.engine).get_table_names())
     assert {"people", "analyses", "assessments", "programs", "workouts", "notes"} <= tables
 
@@ -234,7 +234,7 @@ def test_upgrade_from_the_first_revision_keeps_the_data(db_url: str) -> None:
         )
     engine.dispose()
     with Database(db_url) as db:  # opening migrates to head
-        assert current_revision(db.engine) == "0002"
+        assert current_revision(db.engine) == head_revision()
         (w,) = store.history(db, "old").workouts
         assert (w.form_ok, w.sets, w.band) == (True, 2, "red")
         store.add_note(db, "old", "after the upgrade")

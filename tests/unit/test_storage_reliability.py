@@ -1,7 +1,7 @@
 """Reliability of the history database: one clear StorageError instead of a traceback (and
 never the SQL or its values), a new database that says so, reads that take no write lock,
-and history without the pose bytes. Real SQLite files and a real PostgreSQL server
-(tests/storage_urls.py), no mocks."""
+history without the pose bytes, and stores that are idempotent by content hash. Real SQLite
+files and a real PostgreSQL server (tests/storage_urls.py), no mocks."""
 
 from __future__ import annotations
 
@@ -19,20 +19,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import LargeBinary, bindparam, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from tests.storage_urls import database_url, postgres_url, reset_postgres
 from tests.synthetic_poses import Squat, make_squat_poses
-from tests.unit.test_storage import _analysis
+from tests.unit.test_storage import _analysis, _assessment_and_program
 from valgus.api import analyze_poses
 from valgus.errors import StorageError, UnknownPersonError
 from valgus.storage import db as db_module
 from valgus.storage import store
-from valgus.storage.db import Database, current_revision, head_revision, make_engine
-from valgus.storage.models import AnalysisRow, NoteRow, Person
-from valgus.storage.store import PersonInfo
+from valgus.storage.db import Database, current_revision, head_revision, make_engine, migrate
+from valgus.storage.models import AnalysisRow, AssessmentRow, NoteRow, Person, content_sha256
+from valgus.storage.store import PersonInfo, Stored
 
 MB = 1 << 20
 
@@ -360,3 +360,166 @@ def test_the_pose_bytes_load_only_when_asked_for(db: Database) -> None:
         row = s.scalars(select(AnalysisRow)).one()
         assert "poses_nc" not in row.__dict__
         assert row.poses_nc == b"pose bytes"  # fetched on access
+
+
+# --- B: stores are idempotent by content hash -----------------------------------------------
+
+
+def test_the_content_hash_is_fixed() -> None:
+    """Part of the stored format: revision 0003 wrote it for older rows."""
+    assert content_sha256('{"a": 1}') == hashlib.sha256(b'{"a": 1}').hexdigest()
+    assert content_sha256('{"a": 1}', b"nc") == hashlib.sha256(b'{"a": 1}\0nc').hexdigest()
+    assert content_sha256('{"a": 1}', b"") != content_sha256('{"a": 1}')
+
+
+def test_storing_the_same_analysis_again_returns_the_first(db: Database) -> None:
+    """A run killed after its commit but before it said "stored", then rerun."""
+    store.add_person(db, PersonInfo(name="ann"))
+    store.add_person(db, PersonInfo(name="bob"))
+    poses = make_squat_poses(Squat(medial_shift_m={"left": 0.05, "right": 0.0}))
+    result = analyze_poses(poses).result
+    nc = store.poses_to_bytes(poses)
+    first = store.store_analysis(db, "ann", result, poses_nc=nc)
+    assert first == Stored("analysis", first.id, already_stored=False)
+    assert store.store_analysis(db, "ann", result, poses_nc=nc) == Stored(
+        "analysis", first.id, already_stored=True
+    )
+    assert store.add_analysis(db, "ann", result, poses_nc=store.poses_to_bytes(poses)) == first.id
+    # its JSON attached from a file (no pose bytes): the same analysis, already stored
+    assert store.attach(db, "ann", result.model_dump(mode="json")) == (
+        "analysis",
+        first.id,
+        True,
+    )
+    # another person's copy, and another analysis, are new
+    assert not store.store_analysis(db, "bob", result, poses_nc=nc).already_stored
+    assert not store.store_analysis(db, "ann", _analysis(0.0), poses_nc=None).already_stored
+    assert [a.id for a in store.history(db, "ann").analyses] == [first.id, first.id + 2]
+    assert len(store.history(db, "bob").analyses) == 1
+
+
+def test_assessments_and_programs_attached_twice_are_stored_once(db: Database) -> None:
+    store.add_person(db, PersonInfo(name="ann"))
+    a, p = _assessment_and_program(dt.date(2025, 3, 3))
+    for kind, payload in (
+        ("assessment", a.model_dump(mode="json")),
+        ("program", p.model_dump(mode="json")),
+    ):
+        first = store.attach(db, "ann", payload, source=f"{kind}.json")
+        assert (first.kind, first.already_stored) == (kind, False)
+        assert store.attach(db, "ann", payload) == Stored(kind, first.id, already_stored=True)
+        assert store.attach_file(db, "ann", payload) == kind
+    assert store.add_assessment(db, "ann", a).already_stored
+    assert store.add_program(db, "ann", p).already_stored
+    h = store.history(db, "ann")
+    assert (len(h.assessments), len(h.programs)) == (1, 1)
+
+
+def test_an_export_with_copies_imports_whole(db: Database) -> None:
+    """An export from a database that held a copy (stored twice before revision 0003)
+    imports with both rows, as the migration keeps them."""
+    store.add_person(db, PersonInfo(name="ann"))
+    store.add_analysis(db, "ann", _analysis(0.05), poses_nc=b"nc")
+    data = store.export_person(db, "ann")
+    data["analyses"] = data["analyses"] * 2
+    info = store.import_person(db, data, name="ann2")
+    assert len(store.history(db, info.name).analyses) == 2
+
+
+# --- B: the migration that adds the hash ----------------------------------------------------
+
+
+def _insert(url: str, statements: list[tuple[str, dict[str, object]]]) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for sql, params in statements:
+            stmt = text(sql)
+            if "poses" in params:
+                stmt = stmt.bindparams(bindparam("poses", type_=LargeBinary))
+            conn.execute(stmt, params)
+    engine.dispose()
+
+
+def _rows_at_0002(url: str) -> tuple[str, bytes, str, str, str]:
+    """A database at revision 0002 with one person whose analysis and assessment were each
+    stored twice (the bug 0003 fixes), plus a pose-less analysis and a program."""
+    engine = make_engine(url)
+    migrate(engine, revision="0002")
+    engine.dispose()
+    analysis = _analysis(0.05).model_dump_json()
+    other = _analysis(0.0).model_dump_json()
+    a, p = _assessment_and_program(dt.date(2025, 3, 3))
+    assessment, program = a.model_dump_json(), p.model_dump_json()
+    nc = os.urandom(1000)
+    row = (
+        "INSERT INTO analyses (person_id, recorded_at, movement, source_path, result_json,"
+        " poses_nc) VALUES (1, :t, 'squat', 'x.mp4', :j, :poses)"
+    )
+    asm = "INSERT INTO assessments (person_id, date, assessment_json) VALUES (1, :d, :j)"
+    _insert(
+        url,
+        [
+            ("INSERT INTO people (name, created_at) VALUES ('old', '2025-01-02 03:04:05')", {}),
+            (row, {"t": dt.datetime(2025, 3, 1), "j": analysis, "poses": nc}),
+            (row, {"t": dt.datetime(2025, 3, 1), "j": analysis, "poses": nc}),
+            (row, {"t": dt.datetime(2025, 3, 8), "j": other, "poses": None}),
+            (asm, {"d": dt.date(2025, 3, 3), "j": assessment}),
+            (asm, {"d": dt.date(2025, 3, 3), "j": assessment}),
+            (
+                'INSERT INTO programs (person_id, created_at, start, "end", program_json)'
+                " VALUES (1, :t, :s, :e, :j)",
+                {"t": dt.datetime(2025, 3, 3), "s": p.start, "e": p.end, "j": program},
+            ),
+        ],
+    )
+    return analysis, nc, other, assessment, program
+
+
+def test_upgrade_to_0003_hashes_existing_rows_and_keeps_copies(db_url: str) -> None:
+    analysis, nc, other, assessment, program = _rows_at_0002(db_url)
+    with Database(db_url) as db:
+        assert current_revision(db.engine) == head_revision() == "0003"
+        assert not db.created
+        with db.read() as s:
+            hashes = {
+                table: s.execute(text(f"SELECT content_sha256 FROM {table} ORDER BY id"))
+                .scalars()
+                .all()
+                for table in ("analyses", "assessments", "programs")
+            }
+        assert hashes == {
+            "analyses": [content_sha256(analysis, nc), None, content_sha256(other)],
+            "assessments": [content_sha256(assessment), None],
+            "programs": [content_sha256(program)],
+        }
+        assert len(store.history(db, "old").analyses) == 3  # the copy is kept
+        result = store.AnalysisResult.model_validate_json(analysis)
+        assert store.store_analysis(db, "old", result, poses_nc=nc) == ("analysis", 1, True)
+        asm = store.Assessment.model_validate_json(assessment)
+        assert store.add_assessment(db, "old", asm) == ("assessment", 1, True)
+        prg = store.Program.model_validate_json(program)
+        assert store.add_program(db, "old", prg) == ("program", 1, True)
+        assert store.store_analysis(db, "old", result, poses_nc=None) == ("analysis", 1, True)
+        with pytest.raises(StorageError, match="refused a record"), db.transaction() as s:
+            s.add(
+                AssessmentRow(
+                    person_id=1,
+                    date=asm.date,
+                    assessment_json="{}",
+                    content_sha256=content_sha256(assessment),
+                )
+            )
+
+
+def test_a_failed_upgrade_to_0003_leaves_the_database_at_0002(db_url: str) -> None:
+    """The last step of 0003 fails (its index name is taken): the columns added and the
+    hashes written before it are rolled back with it."""
+    _rows_at_0002(db_url)
+    _insert(db_url, [("CREATE INDEX uq_programs_person_content ON programs (person_id)", {})])
+    with pytest.raises(StorageError, match="uq_programs_person_content"):
+        Database(db_url)
+    engine = make_engine(db_url)
+    assert current_revision(engine) == "0002"
+    for table in ("analyses", "assessments", "programs"):
+        assert "content_sha256" not in {c["name"] for c in inspect(engine).get_columns(table)}
+    engine.dispose()

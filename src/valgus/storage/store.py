@@ -8,11 +8,12 @@ import datetime as dt
 import json
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from valgus.assessment.drivers import Assessment
@@ -32,6 +33,7 @@ from valgus.storage.models import (
     Person,
     ProgramRow,
     WorkoutRow,
+    content_sha256,
 )
 
 EXPORT_KIND = "valgus-history-export"
@@ -248,6 +250,71 @@ def poses_from_bytes(data: bytes, /) -> xr.Dataset:
         return load_poses(path)
 
 
+class Stored(NamedTuple):
+    """What storing an analysis, assessment or program did: the row's id, and whether the
+    same content (same JSON, same pose bytes) was already stored for the person, in which case
+    nothing was written and `id` is the first copy's."""
+
+    kind: str  # "analysis" | "assessment" | "program"
+    id: int
+    already_stored: bool
+
+
+def _store_once(
+    s: Session, row: AnalysisRow | AssessmentRow | ProgramRow, same: Select[Any]
+) -> int | None:
+    """Insert `row` unless `same` (its content for its person) finds one: returns the existing
+    id, or None when `row` was inserted. Two runs storing the same content at once: the
+    second's insert meets the unique index, is undone alone (savepoint), and finds the first."""
+    existing: int | None = s.scalars(same).first()
+    if existing is not None:
+        return existing
+    try:
+        with s.begin_nested():
+            s.add(row)
+    except IntegrityError:
+        existing = s.scalars(same).first()
+        if existing is None:
+            raise
+    return existing
+
+
+def store_analysis(
+    db: Database,
+    name: str,
+    result: AnalysisResult,
+    /,
+    *,
+    poses_nc: bytes | None,
+    recorded_at: dt.datetime | None = None,
+) -> Stored:
+    """Store one analysis (its JSON and the pose file bytes) unless the same one is already
+    stored for this person (a rerun): idempotent by content hash. An analysis without pose
+    bytes (attached from its JSON) is also already stored when the same JSON is."""
+    result_json = result.model_dump_json()
+    digest = content_sha256(result_json, poses_nc)
+    with db.transaction() as s:
+        pid = _person(s, name).id
+        same = select(AnalysisRow.id).where(AnalysisRow.person_id == pid)
+        if poses_nc is None:
+            same = same.where(
+                (AnalysisRow.content_sha256 == digest) | (AnalysisRow.result_json == result_json)
+            )
+        else:
+            same = same.where(AnalysisRow.content_sha256 == digest)
+        row = AnalysisRow(
+            person_id=pid,
+            recorded_at=recorded_at or _now(),
+            movement=result.movement,
+            source_path=result.source.path,
+            result_json=result_json,
+            poses_nc=poses_nc,
+            content_sha256=digest,
+        )
+        existing = _store_once(s, row, same.order_by(AnalysisRow.id))
+        return Stored("analysis", row.id if existing is None else existing, existing is not None)
+
+
 def add_analysis(
     db: Database,
     name: str,
@@ -257,19 +324,9 @@ def add_analysis(
     poses_nc: bytes | None,
     recorded_at: dt.datetime | None = None,
 ) -> int:
-    """Store one analysis (its JSON and the pose file bytes); returns its id."""
-    with db.transaction() as s:
-        row = AnalysisRow(
-            person_id=_person(s, name).id,
-            recorded_at=recorded_at or _now(),
-            movement=result.movement,
-            source_path=result.source.path,
-            result_json=result.model_dump_json(),
-            poses_nc=poses_nc,
-        )
-        s.add(row)
-        s.flush()
-        return row.id
+    """Store one analysis (its JSON and the pose file bytes); returns its id (the stored
+    copy's when the same analysis was already stored: see store_analysis)."""
+    return store_analysis(db, name, result, poses_nc=poses_nc, recorded_at=recorded_at).id
 
 
 def stored_poses(db: Database, analysis_id: int, /) -> xr.Dataset:
@@ -282,49 +339,66 @@ def stored_poses(db: Database, analysis_id: int, /) -> xr.Dataset:
     return poses_from_bytes(data)
 
 
-def add_assessment(db: Database, name: str, assessment: Assessment, /) -> None:
+def add_assessment(db: Database, name: str, assessment: Assessment, /) -> Stored:
+    """Store an assessment unless the same one is already stored for this person."""
+    text = assessment.model_dump_json()
+    digest = content_sha256(text)
     with db.transaction() as s:
-        s.add(
-            AssessmentRow(
-                person_id=_person(s, name).id,
-                date=assessment.date,
-                assessment_json=assessment.model_dump_json(),
-            )
+        pid = _person(s, name).id
+        row = AssessmentRow(
+            person_id=pid, date=assessment.date, assessment_json=text, content_sha256=digest
         )
+        same = select(AssessmentRow.id).where(
+            AssessmentRow.person_id == pid, AssessmentRow.content_sha256 == digest
+        )
+        existing = _store_once(s, row, same)
+        return Stored("assessment", row.id if existing is None else existing, existing is not None)
 
 
-def add_program(db: Database, name: str, program: Program, /) -> None:
+def add_program(db: Database, name: str, program: Program, /) -> Stored:
+    """Store a program unless the same one is already stored for this person."""
+    text = program.model_dump_json()
+    digest = content_sha256(text)
     with db.transaction() as s:
-        s.add(
-            ProgramRow(
-                person_id=_person(s, name).id,
-                created_at=_now(),
-                start=program.start,
-                end=program.end,
-                program_json=program.model_dump_json(),
-            )
+        pid = _person(s, name).id
+        row = ProgramRow(
+            person_id=pid,
+            created_at=_now(),
+            start=program.start,
+            end=program.end,
+            program_json=text,
+            content_sha256=digest,
         )
+        same = select(ProgramRow.id).where(
+            ProgramRow.person_id == pid, ProgramRow.content_sha256 == digest
+        )
+        existing = _store_once(s, row, same)
+        return Stored("program", row.id if existing is None else existing, existing is not None)
 
 
 def attach_file(db: Database, name: str, data: Any, /, *, source: str = "file") -> str:
     """Store an assessment (`valgus assess --json`) or a program (`valgus program --json`)
-    or an analysis (`valgus analyze --json`) read from a file; returns which it was."""
+    or an analysis (`valgus analyze --json`) read from a file; returns which it was. A file
+    attached twice is stored once (see attach)."""
+    return attach(db, name, data, source=source).kind
+
+
+def attach(db: Database, name: str, data: Any, /, *, source: str = "file") -> Stored:
+    """attach_file, saying whether the file's content was already stored for this person
+    (then nothing was written)."""
     kind = data.get("kind") if isinstance(data, dict) else None
     try:
         if kind == "valgus-assessment":
-            add_assessment(db, name, Assessment.model_validate(data))
-        elif kind == "valgus-program":
-            add_program(db, name, Program.model_validate(data))
-        elif isinstance(data, dict) and "summary" in data and "reps" in data:
-            add_analysis(db, name, AnalysisResult.model_validate(data), poses_nc=None)
-            kind = "valgus-analysis"
-        else:
-            raise ExportFileError(
-                f"{source} is not an analysis, assessment or program JSON from valgus"
-            )
+            return add_assessment(db, name, Assessment.model_validate(data))
+        if kind == "valgus-program":
+            return add_program(db, name, Program.model_validate(data))
+        if isinstance(data, dict) and "summary" in data and "reps" in data:
+            return store_analysis(db, name, AnalysisResult.model_validate(data), poses_nc=None)
+        raise ExportFileError(
+            f"{source} is not an analysis, assessment or program JSON from valgus"
+        )
     except ValidationError as err:
         raise ExportFileError(f"{source} does not validate: {err.errors()[0]['msg']}") from err
-    return str(kind).removeprefix("valgus-")
 
 
 # --- workouts -------------------------------------------------------------------------------
@@ -640,31 +714,46 @@ def import_person(db: Database, data: Any, /, *, name: str | None = None) -> Per
         s.add(person)
         s.flush()
         pid = person.id
+        seen: set[str] = set()  # content hashes: a copy stored twice keeps None, as in 0003
+
+        def once(text: str, blob: bytes | None = None) -> str | None:
+            digest = content_sha256(text, blob)
+            if digest in seen:
+                return None
+            seen.add(digest)
+            return digest
+
         for a in exp.analyses:
+            result_json = a.result.model_dump_json()
+            poses = None if a.poses_nc_base64 is None else base64.b64decode(a.poses_nc_base64)
             s.add(
                 AnalysisRow(
                     person_id=pid,
                     recorded_at=a.recorded_at,
                     movement=a.result.movement,
                     source_path=a.result.source.path,
-                    result_json=a.result.model_dump_json(),
-                    poses_nc=None
-                    if a.poses_nc_base64 is None
-                    else base64.b64decode(a.poses_nc_base64),
+                    result_json=result_json,
+                    poses_nc=poses,
+                    content_sha256=once(result_json, poses),
                 )
             )
         for asm in exp.assessments:
+            text = asm.model_dump_json()
             s.add(
-                AssessmentRow(person_id=pid, date=asm.date, assessment_json=asm.model_dump_json())
+                AssessmentRow(
+                    person_id=pid, date=asm.date, assessment_json=text, content_sha256=once(text)
+                )
             )
         for pr in exp.programs:
+            text = pr.program.model_dump_json()
             s.add(
                 ProgramRow(
                     person_id=pid,
                     created_at=pr.created_at,
                     start=pr.program.start,
                     end=pr.program.end,
-                    program_json=pr.program.model_dump_json(),
+                    program_json=text,
+                    content_sha256=once(text),
                 )
             )
         for w in exp.workouts:
