@@ -4,6 +4,7 @@ typer runner, on a temporary SQLite database (VALGUS_DATABASE_URL)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,36 @@ def test_history_report_page_has_a_trend_per_leg(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     r = runner.invoke(app, ["history", "ann", "--report", str(tmp_path / "file" / "ann.html")])
     assert r.exit_code == 2 and r.stderr.startswith("valgus: cannot write")
+
+
+def test_rerunning_an_analysis_stores_it_once(tmp_path: Path) -> None:
+    """A run killed after its commit but before "stored in the history" was printed, then
+    run again: the history still holds the analysis once."""
+    _ok(["person", "add", "ann"])
+    poses = _poses_file(tmp_path, "x", 0.05)
+    for _ in range(2):
+        assert "stored in the history of ann" in _ok(
+            ["analyze", str(poses), "--person", "ann", "--no-save"]
+        )
+    assert len(json.loads(_ok(["history", "ann", "--json"]))["analyses"]) == 1
+
+
+def test_an_unknown_person_names_the_database_and_whether_it_is_new(database: Path) -> None:
+    r = runner.invoke(app, ["history", "ann"])
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1
+    assert f"no person named 'ann' in the history database sqlite:///{database} (new, empty)" in (
+        r.stderr
+    )
+    r = runner.invoke(app, ["history", "ann"])
+    assert f"sqlite:///{database} (empty); add one with `valgus person add ann`" in r.stderr
+
+
+def test_a_database_from_a_newer_valgus_is_one_line_and_exit_10(database: Path) -> None:
+    _ok(["person", "add", "ann"])
+    with sqlite3.connect(database) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '0099'")
+    raw.close()
+    r = runner.invoke(app, ["history", "ann", "--json"])
+    assert r.exit_code == 10 and r.stderr.count("\n") == 1
+    assert "written by a newer valgus (revision 0099" in r.stderr
+    assert json.loads(r.stdout)["error"]["code"] == "storage_error"

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
+from tests.storage_urls import PG_ENV, database_url, postgres_url
 from tests.synthetic_poses import Squat, make_squat_poses
 from valgus.api import analyze_poses
 from valgus.assessment.drivers import assess, read_analysis
@@ -30,35 +31,12 @@ from valgus.storage import store
 from valgus.storage.db import Database, current_revision, head_revision, make_engine, migrate
 from valgus.storage.store import PersonInfo, WorkoutEntry
 
-PG_ENV = "VALGUS_TEST_POSTGRES_URL"
 CAT = load_catalogue()
-
-
-def postgres_url() -> str:
-    """The test server's URL; skips locally without one, fails under CI (CI=true)."""
-    url = os.environ.get(PG_ENV, "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{PG_ENV} is not set under CI: .ci/run must start PostgreSQL")
-        pytest.skip(f"{PG_ENV} not set (and not under CI)")
-    return url
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'history.sqlite3'}"
-    url = postgres_url()
-    _reset_postgres(url)
-    return url
+    return database_url(request.param, tmp_path)
 
 
 @pytest.fixture
@@ -80,7 +58,7 @@ def test_postgres_url_is_given_under_ci() -> None:
 
 
 def test_new_database_is_at_head_with_every_table(db: Database) -> None:
-    assert current_revision(db.engine) == head_revision() == "0002"
+    assert current_revision(db.engine) == head_revision() == "0003"
     tables = set(inspect(db.engine).get_table_names())
     assert {"people", "analyses", "assessments", "programs", "workouts", "notes"} <= tables
 
@@ -256,7 +234,7 @@ def test_upgrade_from_the_first_revision_keeps_the_data(db_url: str) -> None:
         )
     engine.dispose()
     with Database(db_url) as db:  # opening migrates to head
-        assert current_revision(db.engine) == "0002"
+        assert current_revision(db.engine) == head_revision()
         (w,) = store.history(db, "old").workouts
         assert (w.form_ok, w.sets, w.band) == (True, 2, "red")
         store.add_note(db, "old", "after the upgrade")

@@ -88,8 +88,9 @@ def analyze(
     render_text(run.analysis.result, console)
     for kind, p in run.files.items():
         console.print(f"[dim]{kind}: {p}[/]")
-    if run.person is not None:
-        console.print(f"[dim]stored in the history of {run.person}[/]")
+    if run.stored is not None:
+        again = "already " if run.stored.already_stored else ""
+        console.print(f"[dim]{again}stored in the history of {run.person}[/]")
     if "analysis" in run.files:
         console.print(f"Pictures and a report: valgus report {run.files['analysis']} [--pdf]")
 

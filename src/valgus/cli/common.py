@@ -14,9 +14,15 @@ from valgus.storage import Database
 
 @contextmanager
 def database() -> Iterator[Database]:
-    """The history database (VALGUS_DATABASE_URL, else the default SQLite file)."""
+    """The history database (VALGUS_DATABASE_URL, else the default SQLite file). When the
+    work succeeded on a database made just now, say which one (a mistyped path would
+    otherwise start an empty history in silence)."""
     with Database() as db:
         yield db
+        if db.created:
+            err().print(
+                f"using the history database {db.display_url} (new)", markup=False, soft_wrap=True
+            )
 
 
 def parse_date(text: str | None, *, option: str = "--date") -> dt.date:

@@ -74,8 +74,9 @@ def attach(
     """Store assessments (self-tests, drivers), programs or analyses from their JSON files."""
     with handled(), common.database() as db:
         for f in files:
-            kind = people.attach(db, name, f)
-            common.out().print(f"stored {kind}: {f}")
+            stored = people.attach(db, name, f)
+            again = "already stored" if stored.already_stored else "stored"
+            common.out().print(f"{again} {stored.kind}: {f}")
 
 
 @person_app.command("export")

@@ -22,7 +22,7 @@ class AnalysisRun:
     analysis: Analysis
     files: dict[str, Path] = field(default_factory=dict)
     person: str | None = None
-    stored_id: int | None = None
+    stored: store.Stored | None = None  # its row in the person's history
 
 
 def results_dir(recording: Path, out: Path | None = None, /) -> Path:
@@ -69,9 +69,10 @@ def analyze(
     return AnalysisRun(analysis, files, person, stored)
 
 
-def store_analysis(db: Database, person: str, analysis: Analysis, /) -> int:
-    """Store a finished analysis and its pose data in one transaction; returns its id."""
-    return store.add_analysis(
+def store_analysis(db: Database, person: str, analysis: Analysis, /) -> store.Stored:
+    """Store a finished analysis and its pose data in one transaction (once: the same
+    analysis stored again is recognised by its content)."""
+    return store.store_analysis(
         db, person, analysis.result, poses_nc=store.poses_to_bytes(analysis.poses)
     )
 

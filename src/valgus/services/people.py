@@ -45,16 +45,15 @@ def note(db: Database, person: str, text: str, /) -> None:
     store.add_note(db, person, text)
 
 
-def attach(db: Database, person: str, path: Path, /) -> str:
-    """Store an analysis, assessment or program from its JSON file; returns which it was.
-    A program passes the safety gate first (services/safety.py)."""
+def attach(db: Database, person: str, path: Path, /) -> store.Stored:
+    """Store an analysis, assessment or program from its JSON file (once: the same content
+    again is recognised). A program passes the safety gate first (services/safety.py)."""
     data = documents.read_json(path, wanted="an analysis, assessment or program JSON")
     if isinstance(data, dict) and data.get("kind") == "valgus-program":
         from valgus.services import programs
 
-        programs.attach(db, person, documents.read_program_file(path))
-        return "program"
-    return store.attach_file(db, person, data, source=str(path))
+        return programs.attach(db, person, documents.read_program_file(path))
+    return store.attach(db, person, data, source=str(path))
 
 
 def export(db: Database, person: str, path: Path, /) -> dict[str, Any]:

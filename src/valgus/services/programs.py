@@ -66,10 +66,10 @@ def build_for_person(db: Database, person: str, schedule: Schedule, /) -> Progra
     return program
 
 
-def attach(db: Database, person: str, program: Program, /) -> None:
+def attach(db: Database, person: str, program: Program, /) -> store.Stored:
     """Store a program made elsewhere, through the same gate."""
     safety.require(db, person)
-    store.add_program(db, person, program)
+    return store.add_program(db, person, program)
 
 
 def save(program: Program, path: Path, /) -> Path:

@@ -1,12 +1,17 @@
 """Database tables (the head revision of the Alembic migrations in ./migrations).
 
 Analyses keep the analysis JSON as written by `valgus analyze --json` and the pose file
-bytes (*.poses.nc), so an analysis can be recomputed when the method improves.
+bytes (*.poses.nc), so an analysis can be recomputed when the method improves. The pose bytes
+are loaded only when asked for (deferred): listing a history needs the numbers, not the poses.
+
+Analyses, assessments and programs carry the SHA-256 of their content (revision 0003), unique
+per person: storing the same content twice finds the first copy instead of adding another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from sqlalchemy import (
     Boolean,
@@ -14,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -25,6 +31,26 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 class Base(DeclarativeBase):
     pass
+
+
+def content_sha256(text: str, blob: bytes | None = None, /) -> str:
+    """The content hash stored in `content_sha256`: SHA-256 of the JSON text (UTF-8), then,
+    when there are pose bytes, a NUL and the bytes. Part of the stored format (revision 0003
+    fills it for older rows): changing it needs a migration."""
+    h = hashlib.sha256(text.encode("utf-8"))
+    if blob is not None:
+        h.update(b"\0")
+        h.update(blob)
+    return h.hexdigest()
+
+
+def _content_hash() -> Mapped[str | None]:
+    # NULL only for a row stored twice before revision 0003: the first copy carries the hash.
+    return mapped_column(String(64))
+
+
+def _unique_content(table: str) -> Index:
+    return Index(f"uq_{table}_person_content", "person_id", "content_sha256", unique=True)
 
 
 def _person_fk() -> Mapped[int]:
@@ -50,7 +76,9 @@ class AnalysisRow(Base):
     movement: Mapped[str] = mapped_column(String(40))
     source_path: Mapped[str] = mapped_column(Text)
     result_json: Mapped[str] = mapped_column(Text)
-    poses_nc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    poses_nc: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    content_sha256: Mapped[str | None] = _content_hash()  # revision 0003
+    __table_args__ = (_unique_content("analyses"),)
 
 
 class AssessmentRow(Base):
@@ -59,6 +87,8 @@ class AssessmentRow(Base):
     person_id: Mapped[int] = _person_fk()
     date: Mapped[dt.date] = mapped_column(Date)
     assessment_json: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str | None] = _content_hash()  # revision 0003
+    __table_args__ = (_unique_content("assessments"),)
 
 
 class ProgramRow(Base):
@@ -69,6 +99,8 @@ class ProgramRow(Base):
     start: Mapped[dt.date] = mapped_column(Date)
     end: Mapped[dt.date] = mapped_column(Date)
     program_json: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str | None] = _content_hash()  # revision 0003
+    __table_args__ = (_unique_content("programs"),)
 
 
 class WorkoutRow(Base):

@@ -10,11 +10,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from valgus.assessment import change
@@ -28,7 +29,7 @@ from valgus.program.adherence import adherence
 from valgus.program.prescription import Program
 from valgus.program.progression import Decision, LoggedSession
 from valgus.results import AnalysisResult
-from valgus.storage.db import Database, head_revision
+from valgus.storage.db import ENV_URL, Database, head_revision
 from valgus.storage.models import (
     AnalysisRow,
     AssessmentRow,
@@ -36,6 +37,7 @@ from valgus.storage.models import (
     Person,
     ProgramRow,
     WorkoutRow,
+    content_sha256,
 )
 
 EXPORT_KIND = "valgus-history-export"
@@ -176,10 +178,19 @@ class History(_Model):
 def _person(s: Session, name: str) -> Person:
     p = s.scalars(select(Person).where(Person.name == name)).one_or_none()
     if p is None:
-        known = ", ".join(s.scalars(select(Person.name).order_by(Person.name)).all()) or "none yet"
+        known = ", ".join(s.scalars(select(Person.name).order_by(Person.name)).all())
+        db = s.info.get("database")
+        where = "the history" if db is None else f"the history database {db.display_url}"
+        if known:
+            raise UnknownPersonError(
+                f"no person named {name!r} in {where} (known: {known}); add one with "
+                f"`valgus person add {name}`"
+            )
+        # An empty history is often the wrong database (a mistyped path or URL): say which.
+        empty = "new, empty" if db is not None and db.created else "empty"
         raise UnknownPersonError(
-            f"no person named {name!r} in the history (known: {known}); add one with "
-            f"`valgus person add {name}`"
+            f"no person named {name!r} in {where} ({empty}); add one with "
+            f"`valgus person add {name}`, or set {ENV_URL} to the database that holds the history"
         )
     return p
 
@@ -203,13 +214,13 @@ def add_person(db: Database, info: PersonInfo, /) -> PersonInfo:
 
 
 def list_people(db: Database, /) -> list[PersonInfo]:
-    with db.transaction() as s:
+    with db.read() as s:
         return [_info(p) for p in s.scalars(select(Person).order_by(Person.name))]
 
 
 def check_person(db: Database, name: str, /) -> None:
     """Raise UnknownPersonError early (before a long analysis) when `name` is not known."""
-    with db.transaction() as s:
+    with db.read() as s:
         _person(s, name)
 
 
@@ -234,6 +245,71 @@ def poses_from_bytes(data: bytes, /) -> xr.Dataset:
         return load_poses(path)
 
 
+class Stored(NamedTuple):
+    """What storing an analysis, assessment or program did: the row's id, and whether the
+    same content (same JSON, same pose bytes) was already stored for the person, in which case
+    nothing was written and `id` is the first copy's."""
+
+    kind: str  # "analysis" | "assessment" | "program"
+    id: int
+    already_stored: bool
+
+
+def _store_once(
+    s: Session, row: AnalysisRow | AssessmentRow | ProgramRow, same: Select[Any]
+) -> int | None:
+    """Insert `row` unless `same` (its content for its person) finds one: returns the existing
+    id, or None when `row` was inserted. Two runs storing the same content at once: the
+    second's insert meets the unique index, is undone alone (savepoint), and finds the first."""
+    existing: int | None = s.scalars(same).first()
+    if existing is not None:
+        return existing
+    try:
+        with s.begin_nested():
+            s.add(row)
+    except IntegrityError:
+        existing = s.scalars(same).first()
+        if existing is None:
+            raise
+    return existing
+
+
+def store_analysis(
+    db: Database,
+    name: str,
+    result: AnalysisResult,
+    /,
+    *,
+    poses_nc: bytes | None,
+    recorded_at: dt.datetime | None = None,
+) -> Stored:
+    """Store one analysis (its JSON and the pose file bytes) unless the same one is already
+    stored for this person (a rerun): idempotent by content hash. An analysis without pose
+    bytes (attached from its JSON) is also already stored when the same JSON is."""
+    result_json = result.model_dump_json()
+    digest = content_sha256(result_json, poses_nc)
+    with db.transaction() as s:
+        pid = _person(s, name).id
+        same = select(AnalysisRow.id).where(AnalysisRow.person_id == pid)
+        if poses_nc is None:
+            same = same.where(
+                (AnalysisRow.content_sha256 == digest) | (AnalysisRow.result_json == result_json)
+            )
+        else:
+            same = same.where(AnalysisRow.content_sha256 == digest)
+        row = AnalysisRow(
+            person_id=pid,
+            recorded_at=recorded_at or _now(),
+            movement=result.movement,
+            source_path=result.source.path,
+            result_json=result_json,
+            poses_nc=poses_nc,
+            content_sha256=digest,
+        )
+        existing = _store_once(s, row, same.order_by(AnalysisRow.id))
+        return Stored("analysis", row.id if existing is None else existing, existing is not None)
+
+
 def add_analysis(
     db: Database,
     name: str,
@@ -243,24 +319,14 @@ def add_analysis(
     poses_nc: bytes | None,
     recorded_at: dt.datetime | None = None,
 ) -> int:
-    """Store one analysis (its JSON and the pose file bytes); returns its id."""
-    with db.transaction() as s:
-        row = AnalysisRow(
-            person_id=_person(s, name).id,
-            recorded_at=recorded_at or _now(),
-            movement=result.movement,
-            source_path=result.source.path,
-            result_json=result.model_dump_json(),
-            poses_nc=poses_nc,
-        )
-        s.add(row)
-        s.flush()
-        return row.id
+    """Store one analysis (its JSON and the pose file bytes); returns its id (the stored
+    copy's when the same analysis was already stored: see store_analysis)."""
+    return store_analysis(db, name, result, poses_nc=poses_nc, recorded_at=recorded_at).id
 
 
 def stored_poses(db: Database, analysis_id: int, /) -> xr.Dataset:
     """The pose data of a stored analysis, to recompute it with the current method."""
-    with db.transaction() as s:
+    with db.read() as s:
         row = s.get(AnalysisRow, analysis_id)
         if row is None or row.poses_nc is None:
             raise InputError(f"analysis {analysis_id} has no stored pose data")
@@ -268,49 +334,66 @@ def stored_poses(db: Database, analysis_id: int, /) -> xr.Dataset:
     return poses_from_bytes(data)
 
 
-def add_assessment(db: Database, name: str, assessment: Assessment, /) -> None:
+def add_assessment(db: Database, name: str, assessment: Assessment, /) -> Stored:
+    """Store an assessment unless the same one is already stored for this person."""
+    text = assessment.model_dump_json()
+    digest = content_sha256(text)
     with db.transaction() as s:
-        s.add(
-            AssessmentRow(
-                person_id=_person(s, name).id,
-                date=assessment.date,
-                assessment_json=assessment.model_dump_json(),
-            )
+        pid = _person(s, name).id
+        row = AssessmentRow(
+            person_id=pid, date=assessment.date, assessment_json=text, content_sha256=digest
         )
+        same = select(AssessmentRow.id).where(
+            AssessmentRow.person_id == pid, AssessmentRow.content_sha256 == digest
+        )
+        existing = _store_once(s, row, same)
+        return Stored("assessment", row.id if existing is None else existing, existing is not None)
 
 
-def add_program(db: Database, name: str, program: Program, /) -> None:
+def add_program(db: Database, name: str, program: Program, /) -> Stored:
+    """Store a program unless the same one is already stored for this person."""
+    text = program.model_dump_json()
+    digest = content_sha256(text)
     with db.transaction() as s:
-        s.add(
-            ProgramRow(
-                person_id=_person(s, name).id,
-                created_at=_now(),
-                start=program.start,
-                end=program.end,
-                program_json=program.model_dump_json(),
-            )
+        pid = _person(s, name).id
+        row = ProgramRow(
+            person_id=pid,
+            created_at=_now(),
+            start=program.start,
+            end=program.end,
+            program_json=text,
+            content_sha256=digest,
         )
+        same = select(ProgramRow.id).where(
+            ProgramRow.person_id == pid, ProgramRow.content_sha256 == digest
+        )
+        existing = _store_once(s, row, same)
+        return Stored("program", row.id if existing is None else existing, existing is not None)
 
 
 def attach_file(db: Database, name: str, data: Any, /, *, source: str = "file") -> str:
     """Store an assessment (`valgus assess --json`) or a program (`valgus program --json`)
-    or an analysis (`valgus analyze --json`) read from a file; returns which it was."""
+    or an analysis (`valgus analyze --json`) read from a file; returns which it was. A file
+    attached twice is stored once (see attach)."""
+    return attach(db, name, data, source=source).kind
+
+
+def attach(db: Database, name: str, data: Any, /, *, source: str = "file") -> Stored:
+    """attach_file, saying whether the file's content was already stored for this person
+    (then nothing was written)."""
     kind = data.get("kind") if isinstance(data, dict) else None
     try:
         if kind == "valgus-assessment":
-            add_assessment(db, name, Assessment.model_validate(data))
-        elif kind == "valgus-program":
-            add_program(db, name, Program.model_validate(data))
-        elif isinstance(data, dict) and "summary" in data and "reps" in data:
-            add_analysis(db, name, AnalysisResult.model_validate(data), poses_nc=None)
-            kind = "valgus-analysis"
-        else:
-            raise ExportFileError(
-                f"{source} is not an analysis, assessment or program JSON from valgus"
-            )
+            return add_assessment(db, name, Assessment.model_validate(data))
+        if kind == "valgus-program":
+            return add_program(db, name, Program.model_validate(data))
+        if isinstance(data, dict) and "summary" in data and "reps" in data:
+            return store_analysis(db, name, AnalysisResult.model_validate(data), poses_nc=None)
+        raise ExportFileError(
+            f"{source} is not an analysis, assessment or program JSON from valgus"
+        )
     except ValidationError as err:
         raise ExportFileError(f"{source} does not validate: {err.errors()[0]['msg']}") from err
-    return str(kind).removeprefix("valgus-")
 
 
 # --- workouts -------------------------------------------------------------------------------
@@ -397,10 +480,18 @@ def _workout_out(r: WorkoutRow) -> WorkoutOut:
 def history(db: Database, name: str, /, *, today: dt.date | None = None) -> History:
     """Everything about one person, with progress per leg and adherence per program."""
     today = today or dt.date.today()
-    with db.transaction() as s:
+    with db.read() as s:
         p = _person(s, name)
-        analyses = s.scalars(
-            select(AnalysisRow)
+        # The numbers, not the pose bytes (megabytes each): has_poses is computed in SQL.
+        analyses = s.execute(
+            select(
+                AnalysisRow.id,
+                AnalysisRow.recorded_at,
+                AnalysisRow.movement,
+                AnalysisRow.source_path,
+                AnalysisRow.result_json,
+                AnalysisRow.poses_nc.is_not(None).label("has_poses"),
+            )
             .where(AnalysisRow.person_id == p.id)
             .order_by(AnalysisRow.recorded_at, AnalysisRow.id)
         ).all()
@@ -471,14 +562,15 @@ def _doses(workouts: list[WorkoutOut]) -> list[DoseOut]:
     ]
 
 
-def _analysis_out(a: AnalysisRow, r: dict[str, Any]) -> AnalysisOut:
+def _analysis_out(a: Any, r: dict[str, Any]) -> AnalysisOut:
+    """`a`: a row of history's analysis columns (has_poses, not the pose bytes)."""
     summary = r.get("summary", {})
     return AnalysisOut(
         id=a.id,
         recorded_at=a.recorded_at,
         movement=a.movement,
         source_path=a.source_path,
-        has_poses=a.poses_nc is not None,
+        has_poses=bool(a.has_poses),
         left=summary.get("left", {}).get("valgus"),
         right=summary.get("right", {}).get("valgus"),
     )
@@ -522,7 +614,7 @@ def _progress_out(lp: prog.LegProgress) -> LegProgressOut:
 
 def export_person(db: Database, name: str, /) -> dict[str, Any]:
     """Everything stored for one person as one JSON-ready object (pose files base64)."""
-    with db.transaction() as s:
+    with db.read() as s:
         p = _person(s, name)
 
         def rows(model: Any) -> list[Any]:
@@ -604,31 +696,46 @@ def import_person(db: Database, data: Any, /, *, name: str | None = None) -> Per
         s.add(person)
         s.flush()
         pid = person.id
+        seen: set[str] = set()  # content hashes: a copy stored twice keeps None, as in 0003
+
+        def once(text: str, blob: bytes | None = None) -> str | None:
+            digest = content_sha256(text, blob)
+            if digest in seen:
+                return None
+            seen.add(digest)
+            return digest
+
         for a in exp.analyses:
+            result_json = a.result.model_dump_json()
+            poses = None if a.poses_nc_base64 is None else base64.b64decode(a.poses_nc_base64)
             s.add(
                 AnalysisRow(
                     person_id=pid,
                     recorded_at=a.recorded_at,
                     movement=a.result.movement,
                     source_path=a.result.source.path,
-                    result_json=a.result.model_dump_json(),
-                    poses_nc=None
-                    if a.poses_nc_base64 is None
-                    else base64.b64decode(a.poses_nc_base64),
+                    result_json=result_json,
+                    poses_nc=poses,
+                    content_sha256=once(result_json, poses),
                 )
             )
         for asm in exp.assessments:
+            text = asm.model_dump_json()
             s.add(
-                AssessmentRow(person_id=pid, date=asm.date, assessment_json=asm.model_dump_json())
+                AssessmentRow(
+                    person_id=pid, date=asm.date, assessment_json=text, content_sha256=once(text)
+                )
             )
         for pr in exp.programs:
+            text = pr.program.model_dump_json()
             s.add(
                 ProgramRow(
                     person_id=pid,
                     created_at=pr.created_at,
                     start=pr.program.start,
                     end=pr.program.end,
-                    program_json=pr.program.model_dump_json(),
+                    program_json=text,
+                    content_sha256=once(text),
                 )
             )
         for w in exp.workouts:
@@ -643,7 +750,7 @@ def import_person(db: Database, data: Any, /, *, name: str | None = None) -> Per
 
 def latest_assessment(db: Database, name: str, /) -> Assessment | None:
     """The person's latest assessment (by date, then the order stored), if any."""
-    with db.transaction() as s:
+    with db.read() as s:
         row = s.scalars(
             select(AssessmentRow)
             .where(AssessmentRow.person_id == _person(s, name).id)
@@ -654,7 +761,7 @@ def latest_assessment(db: Database, name: str, /) -> Assessment | None:
 
 def latest_program(db: Database, name: str, /) -> Program | None:
     """The person's latest program (by start date, then the order stored), if any."""
-    with db.transaction() as s:
+    with db.read() as s:
         row = s.scalars(
             select(ProgramRow)
             .where(ProgramRow.person_id == _person(s, name).id)
@@ -665,7 +772,7 @@ def latest_program(db: Database, name: str, /) -> Program | None:
 
 def last_band(db: Database, name: str, exercise_id: str, /) -> str | None:
     """The band colour of the person's latest logged set of this exercise, if any."""
-    with db.transaction() as s:
+    with db.read() as s:
         return s.scalars(
             select(WorkoutRow.band)
             .where(WorkoutRow.person_id == _person(s, name).id)
@@ -683,7 +790,7 @@ class SafetyRecords:
 
 def safety_records(db: Database, name: str, /) -> SafetyRecords:
     """What the safety gate (assessment/safety.py) reads of one person."""
-    with db.transaction() as s:
+    with db.read() as s:
         pid = _person(s, name).id
         assessments = [
             Assessment.model_validate_json(r.assessment_json)
