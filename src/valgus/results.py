@@ -7,13 +7,15 @@ Numbers are null where the footage cannot support them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from valgus.assessment import movements
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# v3 (additive): source.recorded_at, the recording's own creation time.
 # v2 (additive): movement-specific fields for the single-leg squat (stance side, pelvic
 # drop, trunk lean) and the drop jump (events, measures at initial contact, change to peak
 # flexion), and how the movement was chosen. v1 documents still validate.
@@ -54,6 +56,11 @@ class Source(_Model):
     width: int
     height: int
     rotation: int = Field(description="clockwise degrees applied to show the frames upright")
+    recorded_at: dt.datetime | None = Field(
+        default=None,
+        description="when the recording was made (the video file's creation time, UTC), if "
+        "the file says; the history orders analyses by it",
+    )
 
 
 class Quality(_Model):

@@ -67,6 +67,8 @@ LEG_PARTS: tuple[str, ...] = ("hip", "knee", "ankle", "heel", "foot_index")
 
 # Pose attribute set once a mirror-imaged recording's left and right have been swapped back.
 MIRROR_SWAPPED_ATTR = "mirror_swapped"
+# Pose attribute: when the recording was made (ISO 8601, UTC), from the video's metadata.
+RECORDED_AT_ATTR = "recorded_at"
 
 
 def swap_sides(ds: xr.Dataset, /) -> xr.Dataset:

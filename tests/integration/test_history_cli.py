@@ -104,7 +104,7 @@ def test_analyze_log_history_export_import(tmp_path: Path, database: Path) -> No
     )
     text = _ok(["history", "ann"])
     assert "left: less valgus since the first" in text and "right: no measurable change" in text
-    assert "banded_clamshell (last 2025-03-09): stop: Pain lasted" in text
+    assert "No program or dose now: a stop rule has been in force since 2025-03-07" in text
 
     export = tmp_path / "ann.json"
     _ok(["person", "export", "ann", "-o", str(export)])

@@ -58,9 +58,10 @@ def test_postgres_url_is_given_under_ci() -> None:
 
 
 def test_new_database_is_at_head_with_every_table(db: Database) -> None:
-    assert current_revision(db.engine) == head_revision() == "0003"
+    assert current_revision(db.engine) == head_revision() == "0004"
     tables = set(inspect(db.engine).get_table_names())
-    assert {"people", "analyses", "assessments", "programs", "workouts", "notes"} <= tables
+    expected = {"people", "analyses", "assessments", "programs", "workouts", "notes", "clearances"}
+    assert expected <= tables
 
 
 def test_people_add_list_and_errors(db: Database) -> None:

@@ -3,6 +3,7 @@ between the cleaned track and the typed result (gates, warnings, result assembly
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +27,7 @@ from valgus.results import (
     Source,
     Summary,
 )
-from valgus.schema import MIRROR_SWAPPED_ATTR, Side
+from valgus.schema import MIRROR_SWAPPED_ATTR, RECORDED_AT_ATTR, Side
 
 # Mean of >= 3 trials (Willson 2006; Munro 2012; docs/evidence.md §2).
 MIN_REPS_RECOMMENDED = 3
@@ -148,7 +149,17 @@ def source_of(poses: xr.Dataset, kind: str) -> Source:
         width=int(poses.attrs["width"]),
         height=int(poses.attrs["height"]),
         rotation=int(poses.attrs.get("rotation", 0)),
+        recorded_at=_recorded_at(poses),
     )
+
+
+def _recorded_at(poses: xr.Dataset) -> dt.datetime | None:
+    """The recording's creation time from the pose data (ISO 8601), if the video had one."""
+    text = poses.attrs.get(RECORDED_AT_ATTR)
+    try:
+        return dt.datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
 
 
 def base_method(poses: xr.Dataset) -> dict[str, float | str]:

@@ -55,6 +55,12 @@ def analyze(
         help="Folder for results, pose data and per-frame CSV (default: ./valgus-results/NAME).",
     ),
     save: bool = typer.Option(True, "--save/--no-save", help="Write the result files."),
+    filmed: str | None = typer.Option(
+        None,
+        "--date",
+        help="The day it was filmed, YYYY-MM-DD, for the history [default: the video's own "
+        "creation time, else today].",
+    ),
     person: str | None = typer.Option(
         None,
         "--person",
@@ -79,6 +85,7 @@ def analyze(
             save=save,
             person=person,
             db=db,
+            filmed=common.parse_date(filmed) if filmed else None,
             progress=progress,
         )
     if as_json:

@@ -68,6 +68,7 @@ def log_command(
     console = common.out()
     if logged.band_note:
         console.print(f"[dim]{logged.band_note}[/]")
-    console.print(
-        f"stop: {decision.reason}" if dose is None else f"next: {dose}. {decision.reason}"
-    )
+    if dose is not None:
+        console.print(f"next: {dose}. {decision.reason}")
+    else:
+        console.print(f"{'stop' if decision.action == 'stop' else 'no dose'}: {decision.reason}")

@@ -70,11 +70,14 @@ def attach(
     files: list[Path] = typer.Argument(
         ..., help="JSON from `valgus assess`, `valgus program` or `valgus analyze`."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Store it even though it is stored for someone else."
+    ),
 ) -> None:
     """Store assessments (self-tests, drivers), programs or analyses from their JSON files."""
     with handled(), common.database() as db:
         for f in files:
-            stored = people.attach(db, name, f)
+            stored = people.attach(db, name, f, force=force)
             again = "already stored" if stored.already_stored else "stored"
             common.out().print(f"{again} {stored.kind}: {f}")
 
@@ -102,3 +105,43 @@ def import_(
     with handled(), common.database() as db:
         info = people.import_file(db, path, name=new_name)
     common.out().print(f"imported {info.name}")
+
+
+@person_app.command("clear")
+def clear(
+    name: str = typer.Argument(...),
+    by: str = typer.Option(..., "--by", help="The clinician who cleared the person to resume."),
+    day: str | None = typer.Option(None, "--date", help="Day of the clearance YYYY-MM-DD (today)."),
+    note: str | None = typer.Option(None, "--note", help="What the clinician said, if useful."),
+) -> None:
+    """Record a clinician's clearance: a stop rule from a workout log no longer holds."""
+    with handled(), common.database() as db:
+        people.clear(db, name, by=by, date=common.parse_date(day), note=note)
+    common.out().print(f"recorded: {name} cleared to resume by {by}")
+
+
+@person_app.command("detach")
+def detach(
+    name: str = typer.Argument(...),
+    kind: str = typer.Argument(
+        ..., help="analysis, assessment, program, workout, note or clearance."
+    ),
+    record_id: int = typer.Argument(..., help="Its id (valgus history NAME --list)."),
+) -> None:
+    """Remove one stored record (a wrong analysis, a duplicate log...); progress is
+    recomputed from what remains."""
+    with handled(), common.database() as db:
+        gone = people.detach(db, name, kind, record_id)
+    common.out().print(f"removed {gone.kind} {gone.id} ({gone.date}): {gone.what}")
+
+
+@person_app.command("redate")
+def redate(
+    name: str = typer.Argument(...),
+    analysis_id: int = typer.Argument(..., help="The analysis id (valgus history NAME --list)."),
+    day: str = typer.Option(..., "--date", help="The day it was filmed, YYYY-MM-DD."),
+) -> None:
+    """Correct the day an analysis was filmed (progress is ordered by it)."""
+    with handled(), common.database() as db:
+        people.redate(db, name, analysis_id, common.parse_date(day))
+    common.out().print(f"analysis {analysis_id} of {name}: filmed {day}")

@@ -65,16 +65,17 @@ def program_command(
             minutes=minutes,
             general=general,
         )
-        if person is not None and assessment_file is None and answers_file is None:
+        given = (
+            None
+            if person is not None and assessment_file is None and answers_file is None
+            else _assessment(assessment_file, answers_file, analysis or [], first_day)
+        )
+        if person is not None:
             with common.database() as db:
-                program = programs.build_for_person(db, person, schedule)
+                program = programs.build_for_person(db, person, schedule, assessment=given)
         else:
-            program = programs.build(
-                _assessment(assessment_file, answers_file, analysis or [], first_day), schedule
-            )
-            if person is not None:
-                with common.database() as db:
-                    programs.attach(db, person, program)
+            assert given is not None
+            program = programs.build(given, schedule)
         saved = programs.save(program, out or _default_path(program))
         if ics is not None:
             programs.write_calendar(program, ics)
@@ -103,10 +104,12 @@ def _print(program: Program, saved: Path, ics: Path | None, person: str | None) 
 def show_program(assessment: Assessment, *, person: str | None, start: dt.date) -> None:
     """Build, save and show the program for a fresh assessment (from `valgus assess`)."""
     with handled():
-        program = programs.build(assessment, programs.Schedule(start=start))
+        schedule = programs.Schedule(start=start)
         if person is not None:
             with common.database() as db:
-                programs.attach(db, person, program)
+                program = programs.build_for_person(db, person, schedule, assessment=assessment)
+        else:
+            program = programs.build(assessment, schedule)
         saved = programs.save(program, _default_path(program))
     _print(program, saved, None, person)
 

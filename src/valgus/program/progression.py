@@ -24,8 +24,17 @@ from valgus.assessment.selftests import BAND_ORDER
 from valgus.program.catalogue import Exercise
 
 REPS_STEP = 2  # DERIVED: 10 -> 12 -> 14 -> 15 inside the 10-15 range
+# "stop": this workout met a stop rule; "blocked": no dose while the safety gate is shut
+# (a red flag or an earlier stop still in force, assessment/safety.py).
 Action = Literal[
-    "start", "stop", "hold", "progress_sets", "progress_reps", "progress_band", "progress_variation"
+    "start",
+    "stop",
+    "blocked",
+    "hold",
+    "progress_sets",
+    "progress_reps",
+    "progress_band",
+    "progress_variation",
 ]
 
 

@@ -181,6 +181,16 @@ def _panel(ax: Axes, m: MeasureTrend) -> None:
             capsize=4,
             zorder=3,
         )
+    for number, p in enumerate(m.points, start=1):  # the session numbers of `valgus history`
+        ax.annotate(
+            f"#{number}",
+            (mdates.date2num(p.when), p.value + p.half_width),
+            textcoords="offset points",
+            xytext=(0, 4),
+            ha="center",
+            fontsize=8,
+            color="#37474f",
+        )
     if unused:
         ax.errorbar(
             [p.when for p in unused],
@@ -202,8 +212,22 @@ def _panel(ax: Axes, m: MeasureTrend) -> None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
 
 
-def trend_png(trend: LegTrend, /) -> bytes:
-    """One leg: MKD above, FPPA below, across assessment dates. PNG bytes."""
+def adherence_lines(history: History, /) -> list[str]:
+    """Per program, the sessions logged of those due so far, to read beside the trend."""
+    lines = []
+    for p in history.programs:
+        a = p.adherence
+        share = "" if a.fraction is None else f" ({a.fraction:.0%})"
+        lines.append(
+            f"Program {p.start:%d %b %Y} to {p.end:%d %b %Y}: {a.done} of {a.planned} sessions "
+            f"due so far were logged{share}."
+        )
+    return lines or ["No program stored, so no adherence to show."]
+
+
+def trend_png(trend: LegTrend, /, *, adherence: list[str] | None = None) -> bytes:
+    """One leg: MKD above, FPPA below, across assessment dates (numbered as in `valgus
+    history`), the adherence to the program(s) below. PNG bytes."""
     fig, axes = plt.subplots(2, 1, figsize=(7.5, 5.6), sharex=True, constrained_layout=True)
     for ax, m in zip(axes, trend.measures, strict=True):
         _panel(ax, m)
@@ -217,6 +241,8 @@ def trend_png(trend: LegTrend, /) -> bytes:
         for label in axes[1].get_xticklabels():
             label.set_rotation(30)
             label.set_horizontalalignment("right")
+    if adherence:
+        fig.supxlabel("\n".join(adherence), fontsize=8, x=0.02, ha="left", color="#37474f")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=120)
     plt.close(fig)
@@ -227,7 +253,8 @@ def trend_pictures(history: History, /) -> list[tuple[str, bytes]]:
     """(statement, PNG) per leg; none when no squat analysis is stored yet."""
     if not any(leg.sessions for leg in history.progress):
         return []
-    return [(t.statement, trend_png(t)) for t in leg_trends(history)]
+    adherence = adherence_lines(history)
+    return [(t.statement, trend_png(t, adherence=adherence)) for t in leg_trends(history)]
 
 
 def trend_html(history: History, /, *, pictures: list[tuple[str, bytes]] | None = None) -> str:

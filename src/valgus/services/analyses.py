@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def analyze(
     save: bool = True,
     person: str | None = None,
     db: Database | None = None,
+    filmed: dt.date | None = None,
     progress: ProgressFn | None = None,
 ) -> AnalysisRun:
     """Analyze a video, a pose file or motion capture; write its files (unless `save` is
@@ -47,7 +49,8 @@ def analyze(
 
     A person not in the history is refused before the pose model runs. When storing fails
     after the analysis finished, the analysis is not lost: its files are written (even
-    with save=False) and the StorageError says where they are.
+    with save=False) and the StorageError says where they are. `filmed`: the day it was
+    filmed, for the history (default: the video's own creation time, else today).
     """
     if person is not None:
         if db is None:
@@ -59,7 +62,7 @@ def analyze(
     if person is None or db is None:
         return AnalysisRun(analysis, files)
     try:
-        stored = store_analysis(db, person, analysis)
+        stored = store_analysis(db, person, analysis, filmed=filmed_at(analysis, filmed))
     except StorageError as err:
         kept = files or save_analysis(analysis, folder, stem=stem_of(recording))
         raise StorageError(
@@ -69,11 +72,26 @@ def analyze(
     return AnalysisRun(analysis, files, person, stored)
 
 
-def store_analysis(db: Database, person: str, analysis: Analysis, /) -> store.Stored:
+def filmed_at(analysis: Analysis, day: dt.date | None = None, /) -> dt.datetime | None:
+    """When the recording was made: the day given, else the video's creation time (UTC,
+    when the file carries one), else None (the store uses now)."""
+    if day is not None:
+        return dt.datetime.combine(day, dt.time(12))
+    stamp = analysis.result.source.recorded_at
+    return stamp.replace(tzinfo=None) if stamp is not None else None
+
+
+def store_analysis(
+    db: Database, person: str, analysis: Analysis, /, *, filmed: dt.datetime | None = None
+) -> store.Stored:
     """Store a finished analysis and its pose data in one transaction (once: the same
     analysis stored again is recognised by its content)."""
     return store.store_analysis(
-        db, person, analysis.result, poses_nc=store.poses_to_bytes(analysis.poses)
+        db,
+        person,
+        analysis.result,
+        poses_nc=store.poses_to_bytes(analysis.poses),
+        recorded_at=filmed,
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from valgus.errors import AnswersError, ExportFileError
+from valgus.errors import AnswersError, ExportFileError, InputError
 from valgus.io import atomic
 from valgus.io.results import writing
 from valgus.services import documents
@@ -45,10 +46,18 @@ def note(db: Database, person: str, text: str, /) -> None:
     store.add_note(db, person, text)
 
 
-def attach(db: Database, person: str, path: Path, /) -> store.Stored:
+def attach(db: Database, person: str, path: Path, /, *, force: bool = False) -> store.Stored:
     """Store an analysis, assessment or program from its JSON file (once: the same content
-    again is recognised). A program passes the safety gate first (services/safety.py)."""
+    again is recognised). A program passes the safety gate first (services/safety.py). A
+    file already stored for someone else is refused unless `force`: progress must not mix
+    two people's knees."""
     data = documents.read_json(path, wanted="an analysis, assessment or program JSON")
+    others = [name for name in store.stored_for(db, data) if name != person]
+    if others and not force:
+        raise InputError(
+            f"{path} is already stored for {', '.join(others)}, not {person}; check the name, "
+            "or add --force if it really is theirs too"
+        )
     if isinstance(data, dict) and data.get("kind") == "valgus-program":
         from valgus.services import programs
 
@@ -71,3 +80,25 @@ def import_file(db: Database, path: Path, /, *, name: str | None = None) -> Pers
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ExportFileError(f"cannot read {path}: {err}") from err
     return store.import_person(db, data, name=name)
+
+
+def clear(db: Database, person: str, /, *, by: str, date: dt.date, note: str | None = None) -> None:
+    """Record a clinician's clearance to resume after a stop rule (assessment/safety.py)."""
+    if not by.strip():
+        raise InputError("say who cleared the person to resume (a clinician's name)")
+    store.add_clearance(db, person, date=date, cleared_by=by.strip(), note=note)
+
+
+def records(db: Database, person: str, /) -> list[store.RecordOut]:
+    """Everything stored for the person, with the ids that detach and redate take."""
+    return store.records(db, person)
+
+
+def detach(db: Database, person: str, kind: str, record_id: int, /) -> store.RecordOut:
+    """Remove one record; progress and the safety gate are recomputed from what remains."""
+    return store.detach(db, person, kind, record_id)
+
+
+def redate(db: Database, person: str, analysis_id: int, when: dt.date, /) -> None:
+    """Correct the day an analysis was filmed (progress is ordered by it)."""
+    store.redate_analysis(db, person, analysis_id, dt.datetime.combine(when, dt.time(12)))

@@ -55,13 +55,18 @@ def build(assessment: Assessment, schedule: Schedule, /) -> Program:
     )
 
 
-def build_for_person(db: Database, person: str, schedule: Schedule, /) -> Program:
-    """The program from the person's latest assessment, stored in their history; refused
-    while a red flag or a stop rule stands (services/safety.py)."""
-    latest = store.latest_assessment(db, person)
+def build_for_person(
+    db: Database, person: str, schedule: Schedule, /, *, assessment: Assessment | None = None
+) -> Program:
+    """The program for a person, stored in their history: from `assessment` (stored in
+    their history first), else their latest stored assessment. Refused while their latest
+    assessment reports a red flag or a stop rule stands (services/safety.py)."""
+    if assessment is not None:
+        store.add_assessment(db, person, assessment)
     safety.require(db, person)
-    assert latest is not None  # require() refuses a person without an assessment
-    program = build(latest, schedule)
+    source = assessment or store.latest_assessment(db, person)
+    assert source is not None  # require() refuses a person without an assessment
+    program = build(source, schedule)
     store.add_program(db, person, program)
     return program
 

@@ -65,7 +65,7 @@ def log(
     """Store a workout and decide the next dose. Refused (InputError) for a person without
     a program, a drill not in it, an unknown band colour or a future date. While the safety
     gate is shut (red flag, stop rule in force) the workout is still stored, and the
-    decision is to stop, with the reason."""
+    decision is "blocked", with the reason (only a workout's own stop rule starts a stop)."""
     _check(db, person, entry, today or dt.date.today())
     entry, band_note = _with_band(db, person, entry)
     standing = safety.standing(db, person)
@@ -75,9 +75,9 @@ def log(
         decision = next_dose(logged, exercise, owned_bands=owned_bands)
         if standing.allowed:
             return decision
-        if decision.action == "stop":  # this workout met a stop rule too: say both
-            return Decision("stop", None, f"{decision.reason} Also: {standing.reason}")
-        return Decision("stop", None, standing.reason)
+        if decision.action == "stop":  # this workout met a stop rule of its own
+            return decision
+        return Decision("blocked", None, standing.reason)
 
     return Logged(store.log_workout(db, person, entry, decide=decide), band_note)
 

@@ -127,3 +127,15 @@ class NoteRow(Base):  # revision 0002
     person_id: Mapped[int] = _person_fk()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     text: Mapped[str] = mapped_column(Text)
+
+
+class ClearanceRow(Base):  # revision 0004
+    """A clinician's clearance to resume after a stop rule (assessment/safety.py)."""
+
+    __tablename__ = "clearances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    date: Mapped[dt.date] = mapped_column(Date)
+    cleared_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -16,7 +16,7 @@ import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from valgus.assessment import change
 from valgus.assessment import progress as prog
@@ -33,6 +33,7 @@ from valgus.storage.db import ENV_URL, Database, head_revision
 from valgus.storage.models import (
     AnalysisRow,
     AssessmentRow,
+    ClearanceRow,
     NoteRow,
     Person,
     ProgramRow,
@@ -152,6 +153,14 @@ class MovementProgressOut(_Model):
     legs: list[LegProgressOut]
 
 
+class SafetyOut(_Model):
+    """Whether the person may get a program or a next dose now (assessment/safety.py)."""
+
+    allowed: bool
+    code: str
+    reason: str
+
+
 class History(_Model):
     kind: Literal["valgus-history"] = "valgus-history"
     person: PersonInfo
@@ -162,6 +171,10 @@ class History(_Model):
     doses: list[DoseOut] = Field(description="per exercise, the next dose from its logs")
     notes: list[NoteOut]
     progress: list[LegProgressOut] = Field(description="the flat squat's, per leg")
+    safety: SafetyOut | None = Field(
+        default=None,
+        description="the safety gate now: a program or a next dose allowed, or why not",
+    )
     other_progress: list[MovementProgressOut] = Field(
         default_factory=list,
         description="heel-raised squat, single-leg squat, drop jump: per leg, when stored",
@@ -808,4 +821,138 @@ def safety_records(db: Database, name: str, /) -> SafetyRecords:
                 .order_by(WorkoutRow.date, WorkoutRow.id)
             )
         ]
-    return SafetyRecords(assessments, stops, [])
+        clearances = [
+            Clearance(date=r.date, by=r.cleared_by)
+            for r in s.scalars(
+                select(ClearanceRow).where(ClearanceRow.person_id == pid).order_by(ClearanceRow.id)
+            )
+        ]
+    return SafetyRecords(assessments, stops, clearances)
+
+
+def add_clearance(
+    db: Database, name: str, /, *, date: dt.date, cleared_by: str, note: str | None = None
+) -> None:
+    """Record a clinician's clearance to resume after a stop rule."""
+    with db.transaction() as s:
+        s.add(
+            ClearanceRow(
+                person_id=_person(s, name).id,
+                date=date,
+                cleared_by=cleared_by,
+                note=note,
+                created_at=_now(),
+            )
+        )
+
+
+# --- listing, correcting and removing records -----------------------------------------------
+
+RecordKind = Literal["analysis", "assessment", "program", "workout", "note", "clearance"]
+_ROWS: dict[str, Any] = {
+    "analysis": AnalysisRow,
+    "assessment": AssessmentRow,
+    "program": ProgramRow,
+    "workout": WorkoutRow,
+    "note": NoteRow,
+    "clearance": ClearanceRow,
+}
+
+
+class RecordOut(_Model):
+    """One stored record of a person, as `valgus history NAME --list` shows it."""
+
+    kind: RecordKind
+    id: int
+    date: dt.date
+    what: str
+
+
+def _what(kind: str, row: Any) -> tuple[dt.date, str]:
+    if kind == "analysis":
+        return row.recorded_at.date(), f"{row.movement}: {row.source_path or 'no path'}"
+    if kind == "assessment":
+        return row.date, "assessment (self-tests, red-flag screen, drivers)"
+    if kind == "program":
+        return row.start, f"program {row.start} to {row.end}"
+    if kind == "workout":
+        band = f", {row.band} band" if row.band else ""
+        return row.date, f"{row.exercise_id} {row.sets} x {row.reps}{band}, pain {row.pain_0_10}/10"
+    if kind == "clearance":
+        return row.date, f"cleared by {row.cleared_by}" + (f": {row.note}" if row.note else "")
+    return row.created_at.date(), row.text
+
+
+def _record_out(kind: str, record_id: int, day: dt.date, what: str) -> RecordOut:
+    return RecordOut.model_validate({"kind": kind, "id": record_id, "date": day, "what": what})
+
+
+def records(db: Database, name: str, /) -> list[RecordOut]:
+    """Every record stored for a person (pose data not loaded), oldest first."""
+    out = []
+    with db.read() as s:
+        pid = _person(s, name).id
+        for kind, model in _ROWS.items():
+            query = select(model).where(model.person_id == pid)
+            if kind == "analysis":
+                query = query.options(defer(AnalysisRow.poses_nc), defer(AnalysisRow.result_json))
+            for row in s.scalars(query):
+                day, what = _what(kind, row)
+                out.append(_record_out(kind, row.id, day, what))
+    return sorted(out, key=lambda r: (r.date, r.kind, r.id))
+
+
+def _record(s: Session, name: str, kind: str, record_id: int) -> Any:
+    model = _ROWS.get(kind)
+    if model is None:
+        raise InputError(f"unknown record kind {kind!r}; choose from: {', '.join(_ROWS)}")
+    row = s.get(model, record_id)
+    if row is None or row.person_id != _person(s, name).id:
+        raise InputError(
+            f"{name} has no {kind} {record_id}; list the records with `valgus history {name} --list`"
+        )
+    return row
+
+
+def detach(db: Database, name: str, kind: str, record_id: int, /) -> RecordOut:
+    """Remove one stored record of a person; returns what was removed."""
+    with db.transaction() as s:
+        row = _record(s, name, kind, record_id)
+        day, what = _what(kind, row)
+        s.delete(row)
+    return _record_out(kind, record_id, day, what)
+
+
+def redate_analysis(db: Database, name: str, analysis_id: int, when: dt.datetime, /) -> None:
+    """Correct the date an analysis was filmed (progress is ordered by it)."""
+    with db.transaction() as s:
+        _record(s, name, "analysis", analysis_id).recorded_at = when
+
+
+def stored_for(db: Database, data: Any, /) -> list[str]:
+    """The people for whom this analysis, assessment or program JSON is already stored."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    model: type[AnalysisRow] | type[AssessmentRow] | type[ProgramRow]
+    try:
+        if kind == "valgus-assessment":
+            digest = content_sha256(Assessment.model_validate(data).model_dump_json())
+            column, model = AssessmentRow.content_sha256 == digest, AssessmentRow
+        elif kind == "valgus-program":
+            digest = content_sha256(Program.model_validate(data).model_dump_json())
+            column, model = ProgramRow.content_sha256 == digest, ProgramRow
+        elif isinstance(data, dict) and "summary" in data:
+            text = AnalysisResult.model_validate(data).model_dump_json()
+            column, model = AnalysisRow.result_json == text, AnalysisRow
+        else:
+            return []
+    except ValidationError:
+        return []
+    with db.read() as s:
+        return list(
+            s.scalars(
+                select(Person.name)
+                .join(model, model.person_id == Person.id)
+                .where(column)
+                .distinct()
+            )
+        )

@@ -1,0 +1,161 @@
+"""The safety gate holds on every path to a program or a dose (assessment/safety.py).
+
+One person, ann, has a clear assessment and a program; then a newer assessment reports a red
+flag. Every route that could hand her a program or a next dose must refuse: the command
+line (program from a file, program from her history, attaching a program file, logging a
+workout) and the Python API (the service and the prescription itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.synthetic_poses import Squat, make_squat_poses
+from valgus.api import analyze_poses
+from valgus.assessment import safety
+from valgus.assessment.drivers import Assessment, assess, read_analysis
+from valgus.assessment.redflags import QUESTIONS
+from valgus.assessment.selftests import Answers
+from valgus.cli.main import app
+from valgus.errors import RedFlagError
+from valgus.program.catalogue import load_catalogue
+from valgus.program.prescription import prescribe
+from valgus.services import programs, workouts
+from valgus.storage import Database
+from valgus.storage.store import WorkoutEntry
+
+runner = CliRunner()
+DAY = dt.date(2025, 3, 3)
+
+
+def _answers(**red_flags: bool) -> Answers:
+    return Answers.model_validate(
+        {
+            "red_flags": dict.fromkeys(QUESTIONS, False) | red_flags,
+            "self_tests": {"pain_0_10": 1},
+            "preferences": {"equipment": {"bands": ["red"]}},
+        }
+    )
+
+
+def _assessment(day: dt.date, **red_flags: bool) -> Assessment:
+    poses = make_squat_poses(Squat(medial_shift_m={"left": 0.08, "right": 0.0}))
+    result = analyze_poses(poses).result.model_dump(mode="json")
+    return assess([read_analysis(result)], _answers(**red_flags), date=day)
+
+
+def ok(*args: str | Path) -> str:
+    r = runner.invoke(app, [str(a) for a in args])
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+@pytest.fixture
+def ann(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """ann: a clear assessment on DAY, a program from it, then a red flag on DAY + 7."""
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    monkeypatch.setenv("VALGUS_DATABASE_URL", url)
+    clear, flagged = _assessment(DAY), _assessment(DAY + dt.timedelta(days=7), locking=True)
+    files = {
+        "clear": tmp_path / "clear.json",
+        "flagged": tmp_path / "flagged.json",
+        "program": tmp_path / "program.json",
+    }
+    files["clear"].write_text(clear.model_dump_json())
+    files["flagged"].write_text(flagged.model_dump_json())
+    ok("person", "add", "ann")
+    ok("person", "attach", "ann", files["clear"])
+    files["program"].write_text(ok("program", "--person", "ann", "--start", "2025-03-04", "--json"))
+    ok("person", "attach", "ann", files["flagged"])
+    return files
+
+
+def _log_cli(files: dict[str, Path]) -> tuple[int, str]:
+    args = ["log", "ann", "banded_clamshell", "--sets", "2", "--reps", "10", "--pain", "0"]
+    r = runner.invoke(app, [*args, "--date", "2025-03-12", "--json"])
+    decision = json.loads(r.stdout)
+    return (0 if decision["next_dose"] else 8), decision["reason"]
+
+
+PATHS: dict[str, Callable[[dict[str, Path]], tuple[int, str]]] = {
+    "program from the red-flag file": lambda f: _cli("program", f["flagged"]),
+    "program from the person's history": lambda f: _cli("program", "--person", "ann"),
+    "program file attached to the person": lambda f: _cli("person", "attach", "ann", f["program"]),
+    "program file given with --person": lambda f: _cli("program", f["clear"], "--person", "ann"),
+    "a workout logged": _log_cli,
+}
+
+
+def _cli(*args: str | Path) -> tuple[int, str]:
+    r = runner.invoke(app, [str(a) for a in args])
+    return r.exit_code, r.stderr
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+def test_a_red_flag_shuts_every_command_line_path(ann: dict[str, Path], path: str) -> None:
+    code, message = PATHS[path](ann)
+    assert code == RedFlagError.exit_code, message
+    assert "red flag" in message and "locked knee" in message
+
+
+def test_a_red_flag_shuts_the_python_api_too(ann: dict[str, Path]) -> None:
+    flagged = Assessment.model_validate_json(ann["flagged"].read_text())
+    with pytest.raises(RedFlagError):
+        programs.build(flagged, programs.Schedule(start=DAY))
+    with pytest.raises(RedFlagError):
+        prescribe(flagged, load_catalogue(), start=DAY)
+    with Database() as db, pytest.raises(RedFlagError):
+        programs.build_for_person(db, "ann", programs.Schedule(start=DAY))
+
+
+def test_a_later_clear_assessment_opens_the_gate_again(ann: dict[str, Path]) -> None:
+    later = _assessment(DAY + dt.timedelta(days=14))
+    with Database() as db:
+        from valgus.storage import store
+
+        store.add_assessment(db, "ann", later)
+        program = programs.build_for_person(db, "ann", programs.Schedule(start=DAY))
+        assert program.drills
+
+
+def test_a_stop_rule_holds_until_a_clinician_clears_it(ann: dict[str, Path]) -> None:
+    entry = WorkoutEntry(
+        date=DAY + dt.timedelta(days=15),
+        exercise_id="banded_clamshell",
+        sets=2,
+        reps=10,
+        band="red",
+        pain_0_10=7,
+    )
+    with Database() as db:
+        from valgus.storage import store
+
+        store.add_assessment(db, "ann", _assessment(DAY + dt.timedelta(days=14)))
+        assert workouts.log(db, "ann", entry).decision.action == "stop"
+        calm = entry.model_copy(update={"pain_0_10": 0, "date": DAY + dt.timedelta(days=17)})
+        blocked = workouts.log(db, "ann", calm).decision
+        assert blocked.action == "blocked" and blocked.dose is None
+        assert "stop rule has been in force since" in blocked.reason
+        store.add_clearance(db, "ann", date=DAY + dt.timedelta(days=18), cleared_by="Dr Lee")
+        after = calm.model_copy(update={"date": DAY + dt.timedelta(days=19)})
+        assert workouts.log(db, "ann", after).decision.dose is not None
+
+
+def test_the_injury_answer_is_said_when_no_flag_follows() -> None:
+    a = _assessment(DAY, recent_injury=True)
+    assert a.red_flags.status == "clear"
+    assert "recent knee injury" in a.red_flags.message and "Ottawa" in a.red_flags.message
+
+
+def test_a_stop_on_the_day_of_a_new_assessment_still_holds() -> None:
+    clear = _assessment(DAY)
+    stop = safety.Stop(date=DAY, reason="Pain 7/10.")
+    assert safety.person_standing([clear], [stop], []).code == "stopped"
+    cleared = safety.Clearance(date=DAY, by="Dr Lee")
+    assert safety.person_standing([clear], [stop], [cleared]).allowed
