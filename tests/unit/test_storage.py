@@ -17,6 +17,7 @@ from tests.synthetic_poses import Squat, make_squat_poses
 from valgus.api import analyze_poses
 from valgus.assessment.drivers import assess, read_analysis
 from valgus.assessment.redflags import QUESTIONS
+from valgus.assessment.safety import Clearance
 from valgus.assessment.selftests import Answers
 from valgus.errors import (
     ExportFileError,
@@ -184,6 +185,7 @@ def test_export_import_round_trip(db: Database, tmp_path: Path) -> None:
         ),
     )
     store.add_note(db, "ann", "felt easy")
+    store.add_clearance(db, "ann", date=dt.date(2025, 3, 4), cleared_by="Dr Lee")
     data = store.export_person(db, "ann")
     with pytest.raises(PersonExistsError, match="--as"):
         store.import_person(db, data)
@@ -193,6 +195,11 @@ def test_export_import_round_trip(db: Database, tmp_path: Path) -> None:
         h1, h2 = store.history(db, "ann"), store.history(other, "ann")
         assert h2.model_dump(exclude={"analyses"}) == h1.model_dump(exclude={"analyses"})
         assert store.stored_poses(other, h2.analyses[0].id).sizes == poses.sizes
+        assert store.safety_records(other, "ann").clearances == [
+            Clearance(date=dt.date(2025, 3, 4), by="Dr Lee")
+        ]
+        legacy = {k: v for k, v in data.items() if k != "clearances"}  # before revision 0004
+        store.import_person(other, legacy, name="ann-old")
     store.import_person(db, data, name="ann-copy")
     assert [x.name for x in store.list_people(db)] == ["ann", "ann-copy"]
     with pytest.raises(ExportFileError, match="not a valgus history export"):

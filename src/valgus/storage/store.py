@@ -658,6 +658,15 @@ def export_person(db: Database, name: str, /) -> dict[str, Any]:
             "notes": [
                 {"created_at": n.created_at.isoformat(), "text": n.text} for n in rows(NoteRow)
             ],
+            "clearances": [
+                {
+                    "date": c.date.isoformat(),
+                    "cleared_by": c.cleared_by,
+                    "note": c.note,
+                    "created_at": c.created_at.isoformat(),
+                }
+                for c in rows(ClearanceRow)
+            ],
         }
 
 
@@ -672,6 +681,13 @@ class _ExportProgram(_Model):
     program: Program
 
 
+class _ExportClearance(_Model):
+    date: dt.date
+    cleared_by: str
+    note: str | None
+    created_at: dt.datetime
+
+
 class _Export(_Model):
     kind: Literal["valgus-history-export"]
     version: Literal[1]
@@ -683,6 +699,7 @@ class _Export(_Model):
     programs: list[_ExportProgram]
     workouts: list[WorkoutOut]
     notes: list[NoteOut]
+    clearances: list[_ExportClearance] = []  # not in exports made before revision 0004
 
 
 def import_person(db: Database, data: Any, /, *, name: str | None = None) -> PersonInfo:
@@ -755,6 +772,8 @@ def import_person(db: Database, data: Any, /, *, name: str | None = None) -> Per
             s.add(WorkoutRow(person_id=pid, **w.model_dump(), created_at=_now()))
         for n in exp.notes:
             s.add(NoteRow(person_id=pid, created_at=n.created_at, text=n.text))
+        for c in exp.clearances:
+            s.add(ClearanceRow(person_id=pid, **c.model_dump()))
         return _info(person)
 
 
