@@ -119,6 +119,12 @@ class UnknownPersonError(InputError):
     code = "unknown_person"
 
 
+class NotFoundError(InputError):
+    """A record (an analysis job, a file of it) that does not exist."""
+
+    code = "not_found"
+
+
 class PersonExistsError(InputError):
     """A person with this name is already in the history database."""
 

@@ -18,6 +18,7 @@ from valgus.cli.log import log_command
 from valgus.cli.person import person_app
 from valgus.cli.program import program_command
 from valgus.cli.report import report
+from valgus.cli.serve import serve
 from valgus.cli.synth import synth
 from valgus.errors import InputError
 
@@ -71,6 +72,11 @@ app.command(
     "synth",
     epilog="Example:\n\n  valgus synth squat.mp4 --valgus-left 15 --view 20",
 )(synth)
+app.command(
+    "serve",
+    epilog="Examples:\n\n  valgus serve --open\n\n"
+    "  valgus serve --host 0.0.0.0   (a phone on the same Wi-Fi uploads; a token is required)",
+)(serve)
 app.add_typer(bench_app, name="bench")
 app.add_typer(person_app, name="person")
 app.command(

@@ -29,6 +29,8 @@ from valgus.report.draw import (
 from valgus.results import AnalysisResult
 from valgus.schema import Side
 
+NEUTRAL = -1  # drawn white: not judged
+
 
 def _signed(value: float) -> str:
     """+3 / -2 / 0 (no '-0')."""
@@ -67,13 +69,16 @@ def annotate_frame(
     out = img
     if blur:
         out = blur_face(out, [pt(k) for k in FACE_POINTS], scale_px=scale_px)
+    # Between reps nothing is judged (standing with the feet turned out can put the knee
+    # "inside" the toe line): the legs are drawn neutral there.
+    judged = any(r.start_s <= t <= r.end_s for r in result.reps)
     labels: list[tuple[str, int]] = []
     for side in Side:
         names = [f"{side.value}_{p}" for p in ("hip", "knee", "ankle", "foot_index")]
         points = [pt(n) for n in names]
         if not all(np.all(np.isfinite(p)) for p in points):
             continue
-        level = frame_level(series, side, i)
+        level = frame_level(series, side, i) if judged else NEUTRAL
         leg = series.legs[side]
         labels.append(
             (

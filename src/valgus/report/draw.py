@@ -70,9 +70,10 @@ def blur_face(img: RGB, face: list[Point], /, *, scale_px: float) -> RGB:
 
 
 def draw_leg(img: RGB, leg: LegDrawing, /, *, thickness: int) -> RGB:
-    """Hip-knee-ankle lines in the leg's colour, the vertical over the foot dashed, a label."""
+    """Hip-knee-ankle lines in the leg's colour (white for a level below 0: not judged), the
+    vertical over the foot dashed."""
     out = img.copy()
-    colour = LEVEL_COLOURS[leg.level]
+    colour = LEVEL_COLOURS[leg.level] if leg.level >= 0 else (230, 230, 230)
     _dashed_vertical(
         out, leg.foot_index, leg.knee[1] - 0.15 * abs(leg.ankle[1] - leg.hip[1]), WHITE, thickness
     )

@@ -29,6 +29,10 @@ SIDES = tuple(s.value for s in Side)
 # Key frames are drawn at least this tall (px): a coach zooms in to see the knee over the
 # toes, and a person filmed small in a 720p frame is only ~500 px tall.
 MIN_HEIGHT_PX = 1000
+# Best and worst rep are shown side by side only when they differ by more than the pose
+# model's frame-to-frame noise in MKD (about 1 % of leg length on rendered squats); closer
+# reps look the same and the pair would only suggest a difference that is not there.
+MIN_BEST_WORST_GAP = 0.01
 
 
 @dataclass(frozen=True)
@@ -153,14 +157,14 @@ class BestWorst:
 
 
 def best_worst(keys: list[KeyFrame], result: AnalysisResult, side: str) -> BestWorst | None:
-    """This knee's best and worst rep side by side; None unless they are different reps."""
+    """This knee's best and worst rep side by side; None unless they clearly differ."""
     by_index = {k.rep_index: k for k in keys}
     reps = [r for r in result.reps if getattr(r, side).mkd is not None and r.index in by_index]
     if len(reps) < 2:
         return None
     best = min(reps, key=lambda r: getattr(r, side).mkd)
     worst = max(reps, key=lambda r: getattr(r, side).mkd)
-    if best.index == worst.index or getattr(best, side).mkd == getattr(worst, side).mkd:
+    if getattr(worst, side).mkd - getattr(best, side).mkd < MIN_BEST_WORST_GAP:
         return None
     images = [by_index[best.index].image, by_index[worst.index].image]
     return BestWorst(side, best.index, worst.index, side_by_side(images, height=MIN_HEIGHT_PX))

@@ -38,6 +38,7 @@ def analyze(
     movement: str = "squat",
     options: Options = Options(),
     out: Path | None = None,
+    stem: str | None = None,
     save: bool = True,
     person: str | None = None,
     db: Database | None = None,
@@ -58,13 +59,14 @@ def analyze(
         store.check_person(db, person)
     analysis = api.analyze_file(recording, movement=movement, options=options, progress=progress)
     folder = results_dir(recording, out)
-    files = save_analysis(analysis, folder, stem=stem_of(recording)) if save else {}
+    stem = stem or stem_of(recording)
+    files = save_analysis(analysis, folder, stem=stem) if save else {}
     if person is None or db is None:
         return AnalysisRun(analysis, files)
     try:
         stored = store_analysis(db, person, analysis, filmed=filmed_at(analysis, filmed))
     except StorageError as err:
-        kept = files or save_analysis(analysis, folder, stem=stem_of(recording))
+        kept = files or save_analysis(analysis, folder, stem=stem)
         raise StorageError(
             f"{err} The analysis was kept in {kept['analysis']}; store it later with "
             f"`valgus person attach {person} {kept['analysis']}`."

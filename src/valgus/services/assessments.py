@@ -57,3 +57,18 @@ def default_path(date: dt.date, /, *, folder: Path = Path("valgus-results")) -> 
 def store_for(db: Database, person: str, assessment: Assessment, /) -> None:
     """Keep the assessment in the person's history."""
     store.add_assessment(db, person, assessment)
+
+
+def for_person(
+    db: Database, person: str, answers: Answers, /, *, date: dt.date | None = None
+) -> Assessment:
+    """Assess a person from their latest stored analysis of each movement and the answers
+    given; the assessment is kept in their history."""
+    from valgus.assessment.drivers import read_analysis
+
+    results = [
+        read_analysis(r, name=f"{person}'s analysis") for r in store.latest_results(db, person)
+    ]
+    assessment = run(results, answers, date=date)
+    store.add_assessment(db, person, assessment)
+    return assessment

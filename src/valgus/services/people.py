@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from valgus.io import atomic
 from valgus.io.results import writing
 from valgus.services import documents
 from valgus.storage import Database, store
-from valgus.storage.store import PersonInfo
+from valgus.storage.store import History, PersonInfo
 
 
 def new_person(
@@ -102,3 +103,78 @@ def detach(db: Database, person: str, kind: str, record_id: int, /) -> store.Rec
 def redate(db: Database, person: str, analysis_id: int, when: dt.date, /) -> None:
     """Correct the day an analysis was filmed (progress is ordered by it)."""
     store.redate_analysis(db, person, analysis_id, dt.datetime.combine(when, dt.time(12)))
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """One person in the coach's overview."""
+
+    id: int
+    name: str
+    latest_date: dt.date | None  # the latest analysis
+    latest: dict[str, str]  # side -> its result in words
+    trend: dict[str, str]  # side -> the change rule's word, first to latest
+    next_reassess: dt.date | None
+    attention: int  # 0 first: see a clinician ... 5: nothing to act on
+    reason: str
+
+
+def _next_reassess(h: History, today: dt.date) -> dt.date | None:
+    days: list[dt.date] = []
+    for program in h.programs:
+        days.extend(program.reassess)
+    upcoming = sorted(d for d in days if d >= today)
+    return upcoming[0] if upcoming else (max(days) if days else None)
+
+
+def _attention(h: History, due: dt.date | None, today: dt.date) -> tuple[int, str]:
+    """Who needs attention first (coach view), and why."""
+    legs = h.progress
+    if h.safety is not None and h.safety.code in ("red_flag", "stopped"):
+        return 0, "see a clinician: " + h.safety.reason.split(":")[0]
+    if any(leg.verdict == "more valgus" for leg in legs):
+        return 1, "more valgus than at the first assessment"
+    if due is not None and due <= today:
+        return 2, f"re-assessment due since {due}"
+    latest = [leg.sessions[-1].verdict for leg in legs if leg.sessions]
+    if "marked" in latest:
+        return 3, "well above typical at the latest assessment"
+    if "mild" in latest:
+        return 4, "above typical at the latest assessment"
+    if not h.analyses:
+        return 5, "no analysis yet"
+    return 5, "nothing to act on"
+
+
+def overview(db: Database, /, *, today: dt.date | None = None) -> list[PersonCard]:
+    """Everyone measured, who needs attention first (then by name)."""
+    from valgus.present import BAND_OF_VERDICT
+    from valgus.services import history
+
+    today = today or dt.date.today()
+    cards = []
+    for name, person_id in store.person_ids(db).items():
+        h = history.of(db, name)
+        due = _next_reassess(h, today)
+        rank, reason = _attention(h, due, today)
+        cards.append(
+            PersonCard(
+                id=person_id,
+                name=name,
+                latest_date=max((a.recorded_at.date() for a in h.analyses), default=None),
+                latest={
+                    leg.side: BAND_OF_VERDICT[leg.sessions[-1].verdict]
+                    for leg in h.progress
+                    if leg.sessions
+                },
+                trend={leg.side: leg.verdict for leg in h.progress if len(leg.sessions) > 1},
+                next_reassess=due,
+                attention=rank,
+                reason=reason,
+            )
+        )
+    return sorted(cards, key=lambda c: (c.attention, c.name.lower()))
+
+
+def rename(db: Database, person: str, new_name: str, /) -> PersonInfo:
+    return store.rename_person(db, person, new_name)

@@ -15,6 +15,7 @@ from typing import Any, Literal, NamedTuple
 import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Select, select
+from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -34,6 +35,7 @@ from valgus.storage.models import (
     AnalysisRow,
     AssessmentRow,
     ClearanceRow,
+    JobRow,
     NoteRow,
     Person,
     ProgramRow,
@@ -106,6 +108,7 @@ class ProgramOut(_Model):
     end: dt.date
     drills: list[str]
     adherence: AdherenceOut
+    reassess: list[dt.date] = Field(default_factory=list, description="re-assessment dates")
 
 
 class PointOut(_Model):
@@ -606,6 +609,7 @@ def _program_out(p: Program, logged: list[dt.date], today: dt.date) -> ProgramOu
         end=p.end,
         drills=[d.id for d in p.drills],
         adherence=AdherenceOut(planned=a.planned, done=a.done, fraction=a.fraction),
+        reassess=list(p.reassess),
     )
 
 
@@ -975,3 +979,55 @@ def stored_for(db: Database, data: Any, /) -> list[str]:
                 .distinct()
             )
         )
+
+
+# --- renaming and removing a person -------------------------------------------------------
+
+
+def rename_person(db: Database, name: str, new_name: str, /) -> PersonInfo:
+    """Give a person another name (unique in the history)."""
+    info = PersonInfo(name=new_name)  # the name's own rules
+    with db.transaction() as s:
+        if s.scalars(select(Person.id).where(Person.name == info.name)).first() is not None:
+            raise PersonExistsError(f"a person named {info.name!r} is already in the history")
+        p = _person(s, name)
+        p.name = info.name
+        s.flush()
+        return _info(p)
+
+
+def delete_person(db: Database, name: str, /) -> None:
+    """Remove a person and every record of theirs (analyses with their pose data,
+    assessments, programs, workouts, notes, clearances, jobs), in one transaction."""
+    with db.transaction() as s:
+        person = _person(s, name)
+        for model in (*_ROWS.values(), JobRow):
+            s.execute(sa_delete(model).where(model.person_id == person.id))
+        s.delete(person)
+
+
+def person_ids(db: Database, /) -> dict[str, int]:
+    """Every person's id by name (the web app's URLs carry ids, never names)."""
+    with db.read() as s:
+        return dict(s.execute(select(Person.name, Person.id)).tuples().all())
+
+
+def person_name(db: Database, person_id: int, /) -> str:
+    """The name of the person with this id; UnknownPersonError otherwise."""
+    with db.read() as s:
+        name = s.scalars(select(Person.name).where(Person.id == person_id)).first()
+    if name is None:
+        raise UnknownPersonError(f"no person with id {person_id} in the history")
+    return name
+
+
+def latest_results(db: Database, name: str, /) -> list[dict[str, Any]]:
+    """The person's latest stored analysis of each movement (by filming date), as JSON."""
+    with db.read() as s:
+        rows = s.execute(
+            select(AnalysisRow.movement, AnalysisRow.result_json)
+            .where(AnalysisRow.person_id == _person(s, name).id)
+            .order_by(AnalysisRow.recorded_at, AnalysisRow.id)
+        ).all()
+    latest = {movement: text for movement, text in rows}
+    return [json.loads(text) for text in latest.values()]

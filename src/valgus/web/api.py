@@ -1,0 +1,407 @@
+"""The JSON API under /api: what the pages do, for scripts. Errors are
+{"error": {"code", "message"}} with a 4xx status (app.py maps the package's errors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from valgus.assessment import movements
+from valgus.assessment.analysis import Options
+from valgus.assessment.redflags import OTTAWA_KEYS, QUESTIONS
+from valgus.assessment.selftests import GUIDES, Answers
+from valgus.errors import InputError, NotFoundError
+from valgus.program.ics import program_to_ics
+from valgus.services import answers as answers_service
+from valgus.services import assessments, history, manual, people, programs, workouts
+from valgus.services import jobs as job_service
+from valgus.storage import jobs, store
+from valgus.storage.store import WorkoutEntry
+from valgus.web import uploads
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def state(request: Request) -> Any:
+    """The app's shared state (settings, database, workspace)."""
+    return request.app.state.valgus
+
+
+State = Annotated[Any, Depends(state)]
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorInfo
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorBody} for s in (400, 404, 409, 413, 422)
+}
+
+
+class Accepted(BaseModel):
+    id: str
+    status: str
+    url: str
+
+
+class JobStatus(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    progress: float = Field(ge=0, le=1)
+    stage: str
+    movement: str
+    person: str | None
+    result: dict[str, Any] | None = Field(
+        default=None, description="exactly what `valgus analyze --json` prints, when done"
+    )
+    error: ErrorInfo | None = None
+
+
+class NewPerson(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    sex: Literal["female", "male", "other"] | None = None
+    age_band: Literal["under-18", "18-34", "35-54", "55+"] | None = None
+    height_cm: float | None = Field(default=None, gt=50, lt=260)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class Rename(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class PersonOut(BaseModel):
+    id: int
+    name: str
+    latest_date: dt.date | None
+    latest: dict[str, str]
+    trend: dict[str, str]
+    next_reassess: dt.date | None
+    attention: int
+    reason: str
+
+
+class ProgramRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.date | None = None
+    weeks: int = Field(default=6, ge=6, le=8)
+    sessions_per_week: int = Field(default=3, ge=2, le=3)
+    reassess_every_weeks: int = Field(default=3, ge=2, le=4)
+    minutes: int | None = Field(default=None, ge=5, le=120)
+    general: bool = False
+
+
+class WorkoutIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise_id: str = Field(max_length=80)
+    sets: int = Field(ge=1, le=10)
+    reps: int = Field(ge=1, le=100)
+    pain_0_10: int = Field(ge=0, le=10)
+    band: str | None = Field(default=None, max_length=20)
+    pain_next_day: bool = False
+    form_ok: bool = True
+    date: dt.date | None = None
+
+
+class ClearanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cleared_by: str = Field(min_length=1, max_length=200)
+    date: dt.date | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+def _job(s: Any, job_id: str) -> jobs.Job:
+    job = jobs.get(s.db, job_id)
+    if job is None:
+        raise NotFoundError(f"no analysis {job_id!r} on this server")
+    return job
+
+
+def _name(s: Any, person_id: int) -> str:
+    return str(store.person_name(s.db, person_id))
+
+
+def _flag(text: str | None) -> bool:
+    return (text or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# --- analyses --------------------------------------------------------------------------------
+
+
+@router.post("/analyses", status_code=202, response_model=Accepted, responses=ERRORS)
+async def upload_analysis(request: Request, s: State) -> Accepted:
+    """Upload a recording (multipart: `file`, `movement`, optional `person` (a name or an
+    id), `side`, `sex`, `mirrored`, `keep_video`, `filmed` (YYYY-MM-DD)). It is checked,
+    queued and analyzed by a worker: follow it at the returned url."""
+    job_id = jobs.new_id()
+    got = await uploads.receive(
+        request,
+        file_field="file",
+        destination=lambda name: s.workspace.upload_path(job_id, name),
+        limit=s.settings.max_upload_bytes,
+    )
+    if got.path is None:
+        raise InputError("no file in the form: send the video in a field named 'file'")
+    f = got.fields
+    person = f.get("person") or None
+    if person is not None and person.isdigit():
+        person = _name(s, int(person))
+    try:
+        filmed = dt.date.fromisoformat(f["filmed"]) if f.get("filmed") else None
+    except ValueError:
+        got.path.unlink(missing_ok=True)
+        raise InputError(f"filmed must be YYYY-MM-DD, got {f['filmed']!r}") from None
+    job = job_service.submit(
+        s.db,
+        s.workspace,
+        job_id,
+        got.path,
+        upload_name=got.client_name,
+        movement=f.get("movement") or "squat",
+        options=Options(
+            side=f.get("side") or "auto",
+            sex=f.get("sex") or None,
+            mirrored=_flag(f.get("mirrored")),
+        ),
+        person=person,
+        keep_video=_flag(f.get("keep_video")),
+        filmed=filmed,
+    )
+    return Accepted(id=job.id, status=job.status, url=f"/api/analyses/{job.id}")
+
+
+@router.get("/analyses", response_model=list[JobStatus])
+def list_analyses(s: State, person: Annotated[int | None, Query()] = None) -> list[Any]:
+    """The newest analyses first (one person's with `person=ID`)."""
+    name = _name(s, person) if person is not None else None
+    return [job_service.job_payload(j) for j in jobs.list_jobs(s.db, person=name)]
+
+
+@router.get("/analyses/{job_id}", response_model=JobStatus, responses=ERRORS)
+def get_analysis(job_id: str, s: State) -> Any:
+    """Where an analysis stands; its result when done, its error when failed."""
+    return job_service.job_payload(_job(s, job_id))
+
+
+@router.post("/analyses/{job_id}/cancel", response_model=JobStatus, responses=ERRORS)
+def cancel_analysis(job_id: str, s: State) -> Any:
+    """Cancel a queued analysis at once, a running one at its next progress report."""
+    _job(s, job_id)
+    job = jobs.request_cancel(s.db, job_id)
+    assert job is not None
+    return job_service.job_payload(job)
+
+
+FileKind = Literal["json", "csv", "poses", "pdf", "html", "video", "measures"]
+MEDIA = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "poses": "application/x-netcdf",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "video": "video/mp4",
+    "measures": "image/png",
+}
+
+
+@router.get("/analyses/{job_id}/files/{kind}", responses=ERRORS)
+def analysis_file(job_id: str, kind: FileKind, s: State) -> FileResponse:
+    """A result file: json, csv (per-frame series), poses (pose data), pdf, html, video
+    (annotated, faces blurred), measures (plot)."""
+    _job(s, job_id)
+    files = job_service.result_files(s.workspace, job_id)
+    if kind not in files:
+        raise NotFoundError(f"analysis {job_id} has no {kind} file")
+    path = files[kind]
+    download = kind in ("json", "csv", "poses", "pdf")
+    return FileResponse(
+        path,
+        media_type=MEDIA[kind],
+        filename=f"valgus-{job_id[:8]}{''.join(path.suffixes[-2:])}" if download else None,
+    )
+
+
+@router.get("/analyses/{job_id}/frames", responses=ERRORS)
+def analysis_frames(job_id: str, s: State) -> Any:
+    """The per-frame measures (time, depth, per leg FPPA and MKD...), for stepping through
+    the video frame by frame."""
+    job = _job(s, job_id)
+    files = job_service.result_files(s.workspace, job_id)
+    if job.status != "done" or "csv" not in files:
+        raise NotFoundError(f"analysis {job_id} has no per-frame measures yet")
+    return JSONResponse(job_service.frames_columns(files["csv"]))
+
+
+@router.get("/analyses/{job_id}/manual/{rep}/{side}", responses=ERRORS)
+def manual_points(job_id: str, rep: int, side: Literal["left", "right"], s: State) -> Any:
+    """The automatic points of one leg on a rep's deepest frame (where a manual check starts)
+    and the checks kept so far."""
+    analysis = job_service.analysis_of(s.workspace, _job(s, job_id))
+    from valgus.schema import Side
+
+    points = manual.auto_points(analysis, rep, Side(side))
+    checks = manual.load_checks(s.workspace.results(job_id))
+    return {
+        "points": points.model_dump(),
+        "checks": [c.model_dump(mode="json") for c in checks],
+        "image": f"/analyses/{job_id}/frame/{rep}.png",
+    }
+
+
+@router.post("/analyses/{job_id}/manual", responses=ERRORS)
+def manual_check(job_id: str, points: manual.KeyPoints, s: State) -> Any:
+    """FPPA and MKD from hand-placed points, kept beside the automatic values."""
+    analysis = job_service.analysis_of(s.workspace, _job(s, job_id))
+    result = manual.check(analysis, points)
+    manual.keep(s.workspace.results(job_id), result)
+    return result.model_dump(mode="json")
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+@router.get("/people", response_model=list[PersonOut])
+def list_people(s: State) -> list[Any]:
+    """Everyone measured, who needs attention first."""
+    return [vars(c) for c in people.overview(s.db)]
+
+
+@router.post("/people", status_code=201, response_model=PersonOut, responses=ERRORS)
+def add_person(body: NewPerson, s: State) -> Any:
+    info = people.new_person(
+        body.name, sex=body.sex, age_band=body.age_band, height_cm=body.height_cm, notes=body.notes
+    )
+    people.add(s.db, info)
+    return _card(s, info.name)
+
+
+def _card(s: Any, name: str) -> Any:
+    return next(vars(c) for c in people.overview(s.db) if c.name == name)
+
+
+@router.get("/people/{person_id}", response_model=PersonOut, responses=ERRORS)
+def get_person(person_id: int, s: State) -> Any:
+    return _card(s, _name(s, person_id))
+
+
+@router.patch("/people/{person_id}", response_model=PersonOut, responses=ERRORS)
+def rename_person(person_id: int, body: Rename, s: State) -> Any:
+    info = people.rename(s.db, _name(s, person_id), body.name)
+    return _card(s, info.name)
+
+
+@router.delete("/people/{person_id}", status_code=204, responses=ERRORS)
+def delete_person(person_id: int, s: State) -> Response:
+    """Delete a person: their videos, pose data, results and every record."""
+    job_service.delete_person(s.db, s.workspace, _name(s, person_id))
+    return Response(status_code=204)
+
+
+@router.get("/people/{person_id}/history", responses=ERRORS)
+def person_history(person_id: int, s: State) -> Any:
+    """Exactly what `valgus history NAME --json` prints."""
+    return history.of(s.db, _name(s, person_id)).model_dump(mode="json")
+
+
+@router.post("/people/{person_id}/assessments", status_code=201, responses=ERRORS)
+def assess_person(person_id: int, body: dict[str, Any], s: State) -> Any:
+    """Red-flag screen, then the drivers, from the person's latest analyses and the answers
+    (the answers-file layout: red_flags, self_tests, preferences)."""
+    answers = answers_service.validate_answers(body)
+    return assessments.for_person(s.db, _name(s, person_id), answers).model_dump(mode="json")
+
+
+@router.post("/people/{person_id}/program", status_code=201, responses=ERRORS)
+def build_program(person_id: int, body: ProgramRequest, s: State) -> Any:
+    """The program from the person's latest assessment (refused after a red flag: 409)."""
+    schedule = programs.Schedule(
+        start=body.start or dt.date.today(),
+        weeks=body.weeks,
+        sessions_per_week=body.sessions_per_week,
+        reassess_every_weeks=body.reassess_every_weeks,
+        minutes=body.minutes,
+        general=body.general,
+    )
+    return programs.build_for_person(s.db, _name(s, person_id), schedule).model_dump(mode="json")
+
+
+@router.get("/people/{person_id}/program.ics", responses=ERRORS)
+def program_calendar(person_id: int, s: State) -> Response:
+    program = store.latest_program(s.db, _name(s, person_id))
+    if program is None:
+        raise NotFoundError("no program yet")
+    data = program_to_ics(program, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))
+    return Response(
+        data,
+        media_type="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="valgus-program.ics"'},
+    )
+
+
+@router.post("/people/{person_id}/workouts", status_code=201, responses=ERRORS)
+def log_workout(person_id: int, body: WorkoutIn, s: State) -> Any:
+    """Log a workout; the progression and stop rules say the next dose."""
+    entry = WorkoutEntry(**(body.model_dump() | {"date": body.date or dt.date.today()}))
+    logged = workouts.log(s.db, _name(s, person_id), entry)
+    d = logged.decision
+    return {
+        "action": d.action,
+        "next_dose": None if d.dose is None else str(d.dose),
+        "reason": d.reason,
+        "note": logged.band_note,
+    }
+
+
+@router.post("/people/{person_id}/clearances", status_code=201, responses=ERRORS)
+def clear_person(person_id: int, body: ClearanceIn, s: State) -> Any:
+    """Record a clinician's clearance to resume after a stop rule."""
+    people.clear(
+        s.db,
+        _name(s, person_id),
+        by=body.cleared_by,
+        date=body.date or dt.date.today(),
+        note=body.note,
+    )
+    return {"recorded": True}
+
+
+# --- what the forms ask ---------------------------------------------------------------------
+
+
+@router.get("/movements")
+def list_movements() -> list[dict[str, Any]]:
+    """The movement tests: name, label, how to film it, the options it takes."""
+    return [
+        {"name": m.name, "label": m.label, "filming": m.filming, "options": sorted(m.options)}
+        for m in movements.all_specs()
+    ]
+
+
+@router.get("/questions")
+def questions() -> dict[str, Any]:
+    """The red-flag questions (the injury follow-ups only after a recent injury) and the
+    self-test guides."""
+    return {
+        "red_flags": [
+            {"key": k, "question": q, "after_injury_only": k in OTTAWA_KEYS}
+            for k, q in QUESTIONS.items()
+        ],
+        "self_tests": GUIDES,
+        "answers_schema": Answers.model_json_schema(),
+    }

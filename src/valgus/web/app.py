@@ -1,0 +1,128 @@
+"""The FastAPI application: the guards, the JSON API, the pages, the worker processes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from valgus import __version__
+from valgus.errors import (
+    CatalogueError,
+    InputError,
+    NotFoundError,
+    OutputError,
+    RedFlagError,
+    StorageError,
+    UnknownPersonError,
+    ValgusError,
+)
+from valgus.services.jobs import Workspace
+from valgus.storage import Database, jobs
+from valgus.web import api, pages
+from valgus.web.security import Guard
+from valgus.web.settings import Settings
+from valgus.web.uploads import UploadTooLargeError
+from valgus.web.workers import WorkerPool
+
+log = logging.getLogger("valgus.web")
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass
+class State:
+    """What handlers share: settings, the database, the workspace."""
+
+    settings: Settings
+    db: Database
+    workspace: Workspace
+
+
+def status_of(e: ValgusError) -> int:
+    """The HTTP status of an error of the package: 404 what does not exist, 413 an upload
+    too large, 409 the safety gate refusing, 400 bad input, 422 footage that cannot be
+    judged, 500 the server's own storage."""
+    if isinstance(e, UnknownPersonError | NotFoundError):
+        return 404
+    if isinstance(e, UploadTooLargeError):
+        return 413
+    if isinstance(e, RedFlagError):
+        return 409
+    if isinstance(e, StorageError | CatalogueError | OutputError):
+        return 500
+    if isinstance(e, InputError):
+        return 400
+    return 422
+
+
+def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
+    """The app for these settings (resolved: data folder and token filled in)."""
+    settings = settings.resolved()
+    assert settings.data_dir is not None
+    workspace = Workspace(settings.data_dir).create()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        again, failed = jobs.recover(db)
+        if again or failed:
+            log.info("jobs interrupted by the last stop: %d queued again, %d failed", again, failed)
+        app.state.valgus = State(settings, db, workspace)
+        pool = WorkerPool(settings.workers, settings.database_url, workspace.root)
+        if run_workers:
+            pool.start()
+        try:
+            yield
+        finally:
+            pool.stop()
+            db.close()
+
+    app = FastAPI(
+        title="valgus",
+        version=__version__,
+        description="Measure how the knees cave in from a phone video; drivers, program, "
+        "progress. Not a medical assessment.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        swagger_ui_parameters=None,
+    )
+    app.add_middleware(Guard, settings=settings)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(ValgusError)
+    async def valgus_error(request: Request, e: ValgusError) -> JSONResponse:
+        if not request.url.path.startswith("/api"):
+            return pages.error_page(request, e, status_of(e))  # type: ignore[return-value]
+        return JSONResponse(
+            {"error": {"code": e.code, "message": str(e)}}, status_code=status_of(e)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:
+        first = e.errors()[0] if e.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "request"
+        return JSONResponse(
+            {"error": {"code": "bad_input", "message": f"{where}: {first.get('msg')}"}},
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, e: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
+        return JSONResponse(
+            {"error": {"code": code, "message": str(e.detail)}}, status_code=e.status_code
+        )
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,161 @@
+// valgus web app: progressive enhancement only; every page works without this file.
+"use strict";
+
+function $(sel, root) { return (root || document).querySelector(sel); }
+function $all(sel, root) { return Array.from((root || document).querySelectorAll(sel)); }
+
+// Confirm dangerous forms (delete a person).
+$all("form[data-confirm]").forEach(function (f) {
+  f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
+});
+
+// Upload: drag and drop, progress while the file is sent, then the job's page.
+(function () {
+  var form = $("#upload");
+  if (!form) return;
+  var drop = $("[data-drop]", form), input = $("input[type=file]", form);
+  ["dragenter", "dragover"].forEach(function (t) { drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.add("over"); }); });
+  ["dragleave", "drop"].forEach(function (t) { drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("over"); }); });
+  drop.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) input.files = e.dataTransfer.files; });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var bar = $("[data-upload-progress]", form), err = $("[data-upload-error]", form);
+    err.hidden = true; bar.hidden = false; bar.value = 0;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/analyses");
+    xhr.upload.onprogress = function (ev) { if (ev.lengthComputable) bar.value = ev.loaded / ev.total; };
+    xhr.onload = function () {
+      var body = {};
+      try { body = JSON.parse(xhr.responseText); } catch (x) { body = {}; }
+      if (xhr.status === 202) { window.location = "/analyses/" + body.id; return; }
+      bar.hidden = true; err.hidden = false;
+      err.textContent = (body.error && body.error.message) || ("upload failed (" + xhr.status + ")");
+    };
+    xhr.onerror = function () { bar.hidden = true; err.hidden = false; err.textContent = "the connection to the server broke; try again"; };
+    xhr.send(new FormData(form));
+  });
+})();
+
+// A running analysis: its stage and progress, live; the results when done.
+(function () {
+  var box = $("[data-job]");
+  if (!box) return;
+  var id = box.dataset.job;
+  function poll() {
+    fetch("/api/analyses/" + id).then(function (r) { return r.json(); }).then(function (j) {
+      $("[data-stage]", box).textContent = j.stage + " (" + Math.round(100 * j.progress) + "%)";
+      $("[data-progress]", box).value = j.progress;
+      if (j.status === "queued" || j.status === "running") setTimeout(poll, 1000);
+      else window.location.reload();
+    }).catch(function () { setTimeout(poll, 3000); });
+  }
+  poll();
+})();
+
+// The video with the legs drawn: step frame by frame, the measures of that frame beside it.
+(function () {
+  var box = $("[data-player]");
+  if (!box) return;
+  var video = $("[data-video]", box), fps = parseFloat(box.dataset.fps) || 30, cols = null;
+  fetch("/api/analyses/" + box.dataset.player + "/frames").then(function (r) { return r.json(); }).then(function (c) { cols = c; show(); });
+  function fmt(name, v) {
+    if (v === null || v === undefined) return "-";
+    if (name.indexOf("mkd") >= 0) return (100 * v).toFixed(1);
+    if (name === "time_s") return v.toFixed(2) + " s";
+    return v.toFixed(name === "depth" ? 2 : 1);
+  }
+  function show() {
+    if (!cols) return;
+    var t = cols.time_s, now = video.currentTime + t[0], lo = 0, hi = t.length - 1;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (t[mid] < now) lo = mid + 1; else hi = mid; }
+    $all("[data-v]", box).forEach(function (dd) { dd.textContent = fmt(dd.dataset.v, (cols[dd.dataset.v] || [])[lo]); });
+  }
+  video.addEventListener("timeupdate", show);
+  video.addEventListener("seeked", show);
+  $all("[data-step]", box).forEach(function (b) {
+    b.addEventListener("click", function () { video.pause(); video.currentTime = Math.max(0, video.currentTime + parseInt(b.dataset.step, 10) / fps); });
+  });
+})();
+
+// Manual check: drag the points; the server computes FPPA and MKD by the product's definitions.
+(function () {
+  var box = $("[data-manual]");
+  if (!box) return;
+  var id = box.dataset.manual, svg = $("[data-canvas]", box), NS = "http://www.w3.org/2000/svg";
+  var repSel = $("[data-rep]"), sideSel = $("[data-side]"), points = null, drag = null;
+  var names = ["hip", "knee", "ankle", "foot_index"];
+  function values(c) {
+    var f = { fppa_deg: 1, auto_fppa_deg: 1, fppa_difference_deg: 1, mkd: 100, auto_mkd: 100, mkd_difference: 100 };
+    $all("[data-m]", box).forEach(function (td) { var v = c[td.dataset.m]; td.textContent = (v === null || v === undefined) ? "-" : (v * f[td.dataset.m]).toFixed(1); });
+  }
+  function draw() {
+    $all("circle,line", svg).forEach(function (n) { n.remove(); });
+    for (var i = 0; i < names.length - 1; i++) {
+      var a = points[names[i]], b = points[names[i + 1]], l = document.createElementNS(NS, "line");
+      l.setAttribute("x1", a[0]); l.setAttribute("y1", a[1]); l.setAttribute("x2", b[0]); l.setAttribute("y2", b[1]); svg.appendChild(l);
+    }
+    names.forEach(function (n) {
+      var c = document.createElementNS(NS, "circle");
+      c.setAttribute("cx", points[n][0]); c.setAttribute("cy", points[n][1]); c.setAttribute("r", 9); c.dataset.point = n; svg.appendChild(c);
+    });
+  }
+  function zoom(w, h) {  // the leg and its surroundings, not the whole frame
+    var xs = names.map(function (n) { return points[n][0]; }).concat([points.other_hip[0]]);
+    var ys = names.map(function (n) { return points[n][1]; });
+    var pad = 0.6 * (Math.max.apply(null, ys) - Math.min.apply(null, ys));
+    var x0 = Math.max(0, Math.min.apply(null, xs) - pad), y0 = Math.max(0, Math.min.apply(null, ys) - pad);
+    var x1 = Math.min(w, Math.max.apply(null, xs) + pad), y1 = Math.min(h, Math.max.apply(null, ys) + pad);
+    return [x0, y0, x1 - x0, y1 - y0].join(" ");
+  }
+  function toSvg(ev) { var p = svg.createSVGPoint(); p.x = ev.clientX; p.y = ev.clientY; return p.matrixTransform(svg.getScreenCTM().inverse()); }
+  function send() {
+    fetch("/api/analyses/" + id + "/manual", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(points) })
+      .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
+      .then(function (rb) { var err = $("[data-manual-error]", box); if (rb[0]) { err.hidden = true; values(rb[1]); } else { err.hidden = false; err.textContent = rb[1].error.message; } });
+  }
+  svg.addEventListener("pointerdown", function (ev) { if (ev.target.dataset && ev.target.dataset.point) { drag = ev.target.dataset.point; svg.setPointerCapture(ev.pointerId); } });
+  svg.addEventListener("pointermove", function (ev) { if (!drag) return; var p = toSvg(ev); points[drag] = [Math.round(p.x * 10) / 10, Math.round(p.y * 10) / 10]; draw(); });
+  svg.addEventListener("pointerup", function () { if (drag) { drag = null; send(); } });
+  function load() {
+    fetch("/api/analyses/" + id + "/manual/" + repSel.value + "/" + sideSel.value).then(function (r) { return r.json(); }).then(function (d) {
+      points = d.points;
+      var img = new Image();
+      img.onload = function () {
+        svg.setAttribute("viewBox", zoom(img.naturalWidth, img.naturalHeight));
+        $all("image", svg).forEach(function (n) { n.remove(); });
+        var im = document.createElementNS(NS, "image");
+        im.setAttribute("href", d.image); im.setAttribute("width", img.naturalWidth); im.setAttribute("height", img.naturalHeight);
+        svg.insertBefore(im, svg.firstChild); draw(); send();
+      };
+      img.src = d.image;
+    });
+  }
+  repSel.addEventListener("change", load); sideSel.addEventListener("change", load); load();
+})();
+
+// Safety questions: the injury's follow-up questions only after "yes, a recent injury".
+(function () {
+  var follow = $all("[data-after-injury]");
+  if (!follow.length) return;
+  function update() {
+    var yes = $("input[name=rf_recent_injury][value=yes]");
+    var on = yes && yes.checked;
+    follow.forEach(function (q) { q.hidden = !on; $all("input", q).forEach(function (i) { i.required = on; }); });
+  }
+  $all("input[name=rf_recent_injury]").forEach(function (i) { i.addEventListener("change", update); });
+  update();
+})();
+
+// Two analyses side by side, in step at their first rep's bottom.
+(function () {
+  var box = $("[data-sync]");
+  if (!box) return;
+  var vids = $all("video", box), play = $("[data-sync-play]");
+  if (vids.length !== 2 || !play) return;
+  var b0 = parseFloat(vids[0].dataset.bottom) || 0, b1 = parseFloat(vids[1].dataset.bottom) || 0;
+  function align() { vids[1].currentTime = Math.max(0, vids[0].currentTime - b0 + b1); }
+  play.addEventListener("click", function () { vids[0].currentTime = Math.max(0, b0 - 1.5); align(); vids.forEach(function (v) { v.play(); }); });
+  $all("[data-sync-rep]").forEach(function (b) {
+    b.addEventListener("click", function () { vids.forEach(function (v) { v.pause(); }); vids[0].currentTime = Math.max(0, vids[0].currentTime + parseInt(b.dataset.syncRep, 10) * 2); align(); });
+  });
+})();
