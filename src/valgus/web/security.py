@@ -7,7 +7,8 @@
 - Token: when the server listens beyond loopback, every request needs the access token, as
   `Authorization: Bearer TOKEN`, or once as `?token=TOKEN` (which sets a session cookie).
 - CSRF: the pages' forms carry a token that must match the `valgus_csrf` cookie.
-- Headers: a Content-Security-Policy that forbids anything remote; no sniffing, no referrer.
+- Headers: a Content-Security-Policy that forbids anything remote; no sniffing; no referrer
+  to other sites.
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ class Guard(BaseHTTPMiddleware):
     def _headers(self, request: Request, response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = (
+            "same-origin"  # "no-referrer" makes forms send Origin: null
+        )
         response.headers["X-Frame-Options"] = "DENY"
         if CSRF_COOKIE not in request.cookies:
             response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict")
