@@ -152,15 +152,22 @@ def _artifacts(db: Database, job: Job, run: analyses.AnalysisRun, out: Path) -> 
     )
 
 
-def run(db: Database, workspace: Workspace, job: Job, /, *, report: ProgressReport) -> None:
-    """Analyze a claimed job and record how it ended (done, failed or cancelled)."""
+@dataclass(frozen=True)
+class Outcome:
+    status: jobs.Status
+    result: dict[str, Any] | None = None
+    analysis_id: int | None = None
+    error: tuple[str, str] | None = None
+
+
+def _attempt(db: Database, workspace: Workspace, job: Job, report: ProgressReport) -> Outcome:
+    """Analyze the job's recording and draw its report; how it ended."""
     out = workspace.results(job.id)
-    options = Options(**job.options)
     try:
         a = analyses.analyze(
             Path(job.path),
             movement=job.movement,
-            options=options,
+            options=Options(**job.options),
             out=out,
             stem=RESULT_STEM,
             person=job.person,
@@ -171,24 +178,30 @@ def run(db: Database, workspace: Workspace, job: Job, /, *, report: ProgressRepo
         if report(0.85, "drawing the key frames and the video"):
             raise JobCancelledError
         _artifacts(db, job, a, out)
-        result = a.analysis.result.model_dump(mode="json")
-        stored_id = a.stored.id if a.stored is not None else None
-        jobs.finish(db, job.id, status="done", result=result, analysis_id=stored_id)
     except JobCancelledError:
-        jobs.finish(db, job.id, status="cancelled")
+        return Outcome("cancelled")
     except ValgusError as e:
-        jobs.finish(db, job.id, status="failed", error=(e.code, str(e)))
+        return Outcome("failed", error=(e.code, str(e)))
     except Exception:
         log.exception("job %s: unexpected error", job.id)  # no person data in the log
-        jobs.finish(
-            db,
-            job.id,
-            status="failed",
+        return Outcome(
+            "failed",
             error=("internal_error", "the analysis failed unexpectedly; the server log says why"),
         )
-    finally:
-        if not job.keep_video and Path(job.path).suffix.lower() in VIDEO_SUFFIXES:
-            Path(job.path).unlink(missing_ok=True)
+    stored = a.stored.id if a.stored is not None else None
+    return Outcome("done", a.analysis.result.model_dump(mode="json"), stored)
+
+
+def run(db: Database, workspace: Workspace, job: Job, /, *, report: ProgressReport) -> None:
+    """Analyze a claimed job and record how it ended (done, failed or cancelled). Only a
+    job that ended deletes its upload (unless kept): a worker stopped mid-run (the server
+    killed) leaves the job and its video for the next start."""
+    o = _attempt(db, workspace, job, report)
+    jobs.finish(
+        db, job.id, status=o.status, result=o.result, analysis_id=o.analysis_id, error=o.error
+    )
+    if not job.keep_video and Path(job.path).suffix.lower() in VIDEO_SUFFIXES:
+        Path(job.path).unlink(missing_ok=True)
 
 
 def result_files(workspace: Workspace, job_id: str, /) -> dict[str, Path]:

@@ -1009,7 +1009,7 @@ def delete_person(db: Database, name: str, /) -> None:
 def person_ids(db: Database, /) -> dict[str, int]:
     """Every person's id by name (the web app's URLs carry ids, never names)."""
     with db.read() as s:
-        return dict(s.execute(select(Person.name, Person.id)).tuples().all())
+        return {name: pid for name, pid in s.execute(select(Person.name, Person.id))}
 
 
 def person_name(db: Database, person_id: int, /) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,10 @@ def state(request: Request) -> Any:
 
 
 State = Annotated[Any, Depends(state)]
+MAX_ID = 2**31 - 1  # database integer ids
+PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Rep = Annotated[int, Path(ge=1, le=1000)]
+JobId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 class ErrorInfo(BaseModel):
@@ -187,20 +191,22 @@ async def upload_analysis(request: Request, s: State) -> Accepted:
 
 
 @router.get("/analyses", response_model=list[JobStatus])
-def list_analyses(s: State, person: Annotated[int | None, Query()] = None) -> list[Any]:
+def list_analyses(
+    s: State, person: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+) -> list[Any]:
     """The newest analyses first (one person's with `person=ID`)."""
     name = _name(s, person) if person is not None else None
     return [job_service.job_payload(j) for j in jobs.list_jobs(s.db, person=name)]
 
 
 @router.get("/analyses/{job_id}", response_model=JobStatus, responses=ERRORS)
-def get_analysis(job_id: str, s: State) -> Any:
+def get_analysis(job_id: JobId, s: State) -> Any:
     """Where an analysis stands; its result when done, its error when failed."""
     return job_service.job_payload(_job(s, job_id))
 
 
 @router.post("/analyses/{job_id}/cancel", response_model=JobStatus, responses=ERRORS)
-def cancel_analysis(job_id: str, s: State) -> Any:
+def cancel_analysis(job_id: JobId, s: State) -> Any:
     """Cancel a queued analysis at once, a running one at its next progress report."""
     _job(s, job_id)
     job = jobs.request_cancel(s.db, job_id)
@@ -221,7 +227,7 @@ MEDIA = {
 
 
 @router.get("/analyses/{job_id}/files/{kind}", responses=ERRORS)
-def analysis_file(job_id: str, kind: FileKind, s: State) -> FileResponse:
+def analysis_file(job_id: JobId, kind: FileKind, s: State) -> FileResponse:
     """A result file: json, csv (per-frame series), poses (pose data), pdf, html, video
     (annotated, faces blurred), measures (plot)."""
     _job(s, job_id)
@@ -238,7 +244,7 @@ def analysis_file(job_id: str, kind: FileKind, s: State) -> FileResponse:
 
 
 @router.get("/analyses/{job_id}/frames", responses=ERRORS)
-def analysis_frames(job_id: str, s: State) -> Any:
+def analysis_frames(job_id: JobId, s: State) -> Any:
     """The per-frame measures (time, depth, per leg FPPA and MKD...), for stepping through
     the video frame by frame."""
     job = _job(s, job_id)
@@ -249,7 +255,7 @@ def analysis_frames(job_id: str, s: State) -> Any:
 
 
 @router.get("/analyses/{job_id}/manual/{rep}/{side}", responses=ERRORS)
-def manual_points(job_id: str, rep: int, side: Literal["left", "right"], s: State) -> Any:
+def manual_points(job_id: JobId, rep: Rep, side: Literal["left", "right"], s: State) -> Any:
     """The automatic points of one leg on a rep's deepest frame (where a manual check starts)
     and the checks kept so far."""
     analysis = job_service.analysis_of(s.workspace, _job(s, job_id))
@@ -265,7 +271,7 @@ def manual_points(job_id: str, rep: int, side: Literal["left", "right"], s: Stat
 
 
 @router.post("/analyses/{job_id}/manual", responses=ERRORS)
-def manual_check(job_id: str, points: manual.KeyPoints, s: State) -> Any:
+def manual_check(job_id: JobId, points: manual.KeyPoints, s: State) -> Any:
     """FPPA and MKD from hand-placed points, kept beside the automatic values."""
     analysis = job_service.analysis_of(s.workspace, _job(s, job_id))
     result = manual.check(analysis, points)
@@ -296,31 +302,31 @@ def _card(s: Any, name: str) -> Any:
 
 
 @router.get("/people/{person_id}", response_model=PersonOut, responses=ERRORS)
-def get_person(person_id: int, s: State) -> Any:
+def get_person(person_id: PersonId, s: State) -> Any:
     return _card(s, _name(s, person_id))
 
 
 @router.patch("/people/{person_id}", response_model=PersonOut, responses=ERRORS)
-def rename_person(person_id: int, body: Rename, s: State) -> Any:
+def rename_person(person_id: PersonId, body: Rename, s: State) -> Any:
     info = people.rename(s.db, _name(s, person_id), body.name)
     return _card(s, info.name)
 
 
 @router.delete("/people/{person_id}", status_code=204, responses=ERRORS)
-def delete_person(person_id: int, s: State) -> Response:
+def delete_person(person_id: PersonId, s: State) -> Response:
     """Delete a person: their videos, pose data, results and every record."""
     job_service.delete_person(s.db, s.workspace, _name(s, person_id))
     return Response(status_code=204)
 
 
 @router.get("/people/{person_id}/history", responses=ERRORS)
-def person_history(person_id: int, s: State) -> Any:
+def person_history(person_id: PersonId, s: State) -> Any:
     """Exactly what `valgus history NAME --json` prints."""
     return history.of(s.db, _name(s, person_id)).model_dump(mode="json")
 
 
 @router.post("/people/{person_id}/assessments", status_code=201, responses=ERRORS)
-def assess_person(person_id: int, body: dict[str, Any], s: State) -> Any:
+def assess_person(person_id: PersonId, body: dict[str, Any], s: State) -> Any:
     """Red-flag screen, then the drivers, from the person's latest analyses and the answers
     (the answers-file layout: red_flags, self_tests, preferences)."""
     answers = answers_service.validate_answers(body)
@@ -328,7 +334,7 @@ def assess_person(person_id: int, body: dict[str, Any], s: State) -> Any:
 
 
 @router.post("/people/{person_id}/program", status_code=201, responses=ERRORS)
-def build_program(person_id: int, body: ProgramRequest, s: State) -> Any:
+def build_program(person_id: PersonId, body: ProgramRequest, s: State) -> Any:
     """The program from the person's latest assessment (refused after a red flag: 409)."""
     schedule = programs.Schedule(
         start=body.start or dt.date.today(),
@@ -342,7 +348,7 @@ def build_program(person_id: int, body: ProgramRequest, s: State) -> Any:
 
 
 @router.get("/people/{person_id}/program.ics", responses=ERRORS)
-def program_calendar(person_id: int, s: State) -> Response:
+def program_calendar(person_id: PersonId, s: State) -> Response:
     program = store.latest_program(s.db, _name(s, person_id))
     if program is None:
         raise NotFoundError("no program yet")
@@ -355,7 +361,7 @@ def program_calendar(person_id: int, s: State) -> Response:
 
 
 @router.post("/people/{person_id}/workouts", status_code=201, responses=ERRORS)
-def log_workout(person_id: int, body: WorkoutIn, s: State) -> Any:
+def log_workout(person_id: PersonId, body: WorkoutIn, s: State) -> Any:
     """Log a workout; the progression and stop rules say the next dose."""
     entry = WorkoutEntry(**(body.model_dump() | {"date": body.date or dt.date.today()}))
     logged = workouts.log(s.db, _name(s, person_id), entry)
@@ -369,7 +375,7 @@ def log_workout(person_id: int, body: WorkoutIn, s: State) -> Any:
 
 
 @router.post("/people/{person_id}/clearances", status_code=201, responses=ERRORS)
-def clear_person(person_id: int, body: ClearanceIn, s: State) -> Any:
+def clear_person(person_id: PersonId, body: ClearanceIn, s: State) -> Any:
     """Record a clinician's clearance to resume after a stop rule."""
     people.clear(
         s.db,

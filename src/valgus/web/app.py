@@ -67,23 +67,21 @@ def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
     """The app for these settings (resolved: data folder and token filled in)."""
     settings = settings.resolved()
     assert settings.data_dir is not None
-    workspace = Workspace(settings.data_dir).create()
+    shared = State(settings, Database(settings.database_url), Workspace(settings.data_dir).create())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
-        again, failed = jobs.recover(db)
+        """Jobs a stopped server left running run again; the workers start and stop."""
+        again, failed = jobs.recover(shared.db)
         if again or failed:
             log.info("jobs interrupted by the last stop: %d queued again, %d failed", again, failed)
-        app.state.valgus = State(settings, db, workspace)
-        pool = WorkerPool(settings.workers, settings.database_url, workspace.root)
+        pool = WorkerPool(settings.workers, settings.database_url, shared.workspace.root)
         if run_workers:
             pool.start()
         try:
             yield
         finally:
             pool.stop()
-            db.close()
 
     app = FastAPI(
         title="valgus",
@@ -96,6 +94,7 @@ def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
         openapi_url="/api/openapi.json",
         swagger_ui_parameters=None,
     )
+    app.state.valgus = shared
     app.add_middleware(Guard, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

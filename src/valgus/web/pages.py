@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -37,6 +38,7 @@ def state(request: Request) -> Any:
 
 
 State = Annotated[Any, Depends(state)]
+Pid = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -89,7 +91,7 @@ async def add_person(request: Request, s: State) -> Response:
 
 
 @router.get("/people/{pid}", response_class=HTMLResponse)
-def person_page(request: Request, pid: int, s: State) -> HTMLResponse:
+def person_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
     name = store.person_name(s.db, pid)
     return render(
         request,
@@ -103,14 +105,14 @@ def person_page(request: Request, pid: int, s: State) -> HTMLResponse:
 
 
 @router.post("/people/{pid}/rename")
-async def rename_person(request: Request, pid: int, s: State) -> Response:
+async def rename_person(request: Request, pid: Pid, s: State) -> Response:
     f = await form_of(request)
     people.rename(s.db, store.person_name(s.db, pid), str(f.get("name") or "").strip())
     return see(f"/people/{pid}")
 
 
 @router.post("/people/{pid}/delete")
-async def delete_person(request: Request, pid: int, s: State) -> Response:
+async def delete_person(request: Request, pid: Pid, s: State) -> Response:
     f = await form_of(request)
     if f.get("confirm") != "yes":
         raise InputError("tick the box to confirm: everything of this person is deleted")
@@ -122,7 +124,9 @@ async def delete_person(request: Request, pid: int, s: State) -> Response:
 
 
 @router.get("/new", response_class=HTMLResponse)
-def new_page(request: Request, s: State, person: int | None = None) -> HTMLResponse:
+def new_page(
+    request: Request, s: State, person: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
+) -> HTMLResponse:
     cards = people.overview(s.db)
     return render(
         request,
@@ -278,7 +282,9 @@ def job_picture(job_id: str, file_name: str, s: State) -> FileResponse:
 
 
 @router.get("/analyses/{job_id}/frame/{rep}.png")
-def manual_frame(job_id: str, rep: int, s: State) -> FileResponse:
+def manual_frame(
+    job_id: str, rep: Annotated[int, PathParam(ge=1, le=1000)], s: State
+) -> FileResponse:
     path = manual.frame_path(s.workspace.results(_job(s, job_id).id), rep)
     if not path.exists():
         raise NotFoundError(f"no frame of rep {rep} (the video was not available)")
@@ -309,7 +315,7 @@ def jobs_page(request: Request, s: State) -> HTMLResponse:
 
 
 @router.get("/people/{pid}/safety", response_class=HTMLResponse)
-def safety_page(request: Request, pid: int, s: State) -> HTMLResponse:
+def safety_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
     questions = [
         {"key": k, "question": q, "after_injury_only": k in OTTAWA_KEYS}
         for k, q in QUESTIONS.items()
@@ -344,7 +350,7 @@ def _answers_from_form(f: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/people/{pid}/safety")
-async def safety_submit(request: Request, pid: int, s: State) -> Response:
+async def safety_submit(request: Request, pid: Pid, s: State) -> Response:
     f = await form_of(request)
     answers = answers_service.validate_answers(_answers_from_form(f))
     assessments.for_person(s.db, store.person_name(s.db, pid), answers)
@@ -352,7 +358,7 @@ async def safety_submit(request: Request, pid: int, s: State) -> Response:
 
 
 @router.get("/people/{pid}/assessment", response_class=HTMLResponse)
-def assessment_page(request: Request, pid: int, s: State) -> HTMLResponse:
+def assessment_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
     name = store.person_name(s.db, pid)
     latest = store.latest_assessment(s.db, name)
     if latest is None:
@@ -368,7 +374,7 @@ def _weeks(p: Any) -> list[tuple[int, str]]:
 
 
 @router.get("/people/{pid}/program", response_class=HTMLResponse)
-def program_page(request: Request, pid: int, s: State) -> HTMLResponse:
+def program_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
     name = store.person_name(s.db, pid)
     p = store.latest_program(s.db, name)
     catalogue = load_catalogue()
@@ -386,7 +392,7 @@ def program_page(request: Request, pid: int, s: State) -> HTMLResponse:
 
 
 @router.post("/people/{pid}/program")
-async def program_submit(request: Request, pid: int, s: State) -> Response:
+async def program_submit(request: Request, pid: Pid, s: State) -> Response:
     f = await form_of(request)
     start = dt.date.fromisoformat(f["start"]) if f.get("start") else dt.date.today()
     schedule = programs.Schedule(start=start, general=f.get("general") == "yes")
@@ -407,9 +413,11 @@ def exercise_picture(exercise_id: str, band: str | None = Query(default=None)) -
 
 
 @router.get("/people/{pid}/log", response_class=HTMLResponse)
-def log_page(
-    request: Request, pid: int, s: State, decision: Any = None, note: str | None = None
-) -> HTMLResponse:
+def log_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
+    return _log_view(request, pid, s, None, None)
+
+
+def _log_view(request: Request, pid: int, s: Any, decision: Any, note: str | None) -> HTMLResponse:
     name = store.person_name(s.db, pid)
     return render(
         request,
@@ -426,7 +434,7 @@ def log_page(
 
 
 @router.post("/people/{pid}/log", response_class=HTMLResponse)
-async def log_submit(request: Request, pid: int, s: State) -> HTMLResponse:
+async def log_submit(request: Request, pid: Pid, s: State) -> HTMLResponse:
     f = await form_of(request)
     entry = WorkoutEntry(
         date=dt.date.fromisoformat(f["date"]) if f.get("date") else dt.date.today(),
@@ -439,14 +447,14 @@ async def log_submit(request: Request, pid: int, s: State) -> HTMLResponse:
         form_ok=f.get("form_poor") != "yes",
     )
     logged = workouts.log(s.db, store.person_name(s.db, pid), entry)
-    return log_page(request, pid, s, decision=logged.decision, note=logged.band_note)
+    return _log_view(request, pid, s, logged.decision, logged.band_note)
 
 
 # --- progress -------------------------------------------------------------------------------
 
 
 @router.get("/people/{pid}/progress", response_class=HTMLResponse)
-def progress_page(request: Request, pid: int, s: State) -> HTMLResponse:
+def progress_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
     from valgus.report.trend import UNCERTAINTY_NOTE, adherence_lines
 
     name = store.person_name(s.db, pid)
@@ -475,7 +483,7 @@ def progress_page(request: Request, pid: int, s: State) -> HTMLResponse:
 
 
 @router.get("/people/{pid}/trend/{side}.png")
-def trend_picture(pid: int, side: str, s: State) -> Response:
+def trend_picture(pid: Pid, side: str, s: State) -> Response:
     from valgus.report.trend import adherence_lines, leg_trends, trend_png
 
     h = history.of(s.db, store.person_name(s.db, pid))
@@ -486,7 +494,7 @@ def trend_picture(pid: int, side: str, s: State) -> Response:
 
 
 @router.get("/people/{pid}/compare", response_class=HTMLResponse)
-def compare_page(request: Request, pid: int, s: State, a: str, b: str) -> HTMLResponse:
+def compare_page(request: Request, pid: Pid, s: State, a: str, b: str) -> HTMLResponse:
     from valgus.assessment.compare import compare
 
     name = store.person_name(s.db, pid)
