@@ -159,3 +159,8 @@ $all("form[data-confirm]").forEach(function (f) {
     b.addEventListener("click", function () { vids.forEach(function (v) { v.pause(); }); vids[0].currentTime = Math.max(0, vids[0].currentTime + parseInt(b.dataset.syncRep, 10) * 2); align(); });
   });
 })();
+
+// The program's print view: the browser's print dialog (the page's print styles drop the menus).
+if (new URLSearchParams(window.location.search).get("print") === "1") {
+  window.addEventListener("load", function () { window.print(); });
+}
