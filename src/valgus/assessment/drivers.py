@@ -538,6 +538,9 @@ def _motor_control(status: str, others: Sequence[Driver]) -> tuple[Weight, list[
     return "likely", [_ev("motor_control", "video", None, seen, rule, src, 2)]
 
 
+BUILD_PROGRAM_STEP = "Build the corrective program from this assessment."
+
+
 def _next_steps(status: str, not_measured: dict[DriverId, list[str]]) -> list[str]:
     steps: list[str] = []
     if status == "absent":
@@ -551,7 +554,7 @@ def _next_steps(status: str, not_measured: dict[DriverId, list[str]]) -> list[st
             else:
                 steps.append(f"Optional: do the {test} (the self-test guide says how).")
     if status != "absent":
-        steps.append("Build the corrective program from this assessment.")
+        steps.append(BUILD_PROGRAM_STEP)
     steps.append("Re-assess every 2-4 weeks with the same camera set-up (Dolak 2011; Bell 2013).")
     return steps
 

@@ -90,8 +90,8 @@ def build_report(
         )
     if not blur_faces:
         notes.append("Faces were NOT blurred in these pictures (--no-blur).")
-    extra = assessment_html(assessment) if assessment is not None else ""
     shown = program is not None and (assessment is None or assessment.red_flags.status == "clear")
+    extra = assessment_html(assessment, with_program=shown) if assessment is not None else ""
     if program is not None and shown:
         extra += program_html(program, load_catalogue())
     trend = trend_pictures(history) if history is not None else []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from valgus.assessment.drivers import Assessment
+from valgus.assessment.drivers import BUILD_PROGRAM_STEP, Assessment
 from valgus.program.catalogue import Catalogue
 from valgus.program.prescription import Program
 from valgus.report.exercise_pictures import exercise_caption, exercise_picture
@@ -21,8 +21,9 @@ def _li(items: list[str]) -> str:
     return "".join(f"<li>{html.escape(i)}</li>" for i in items)
 
 
-def assessment_html(assessment: Assessment) -> str:
-    """Red-flag outcome first; the drivers with their evidence when the screen is clear."""
+def assessment_html(assessment: Assessment, *, with_program: bool = False) -> str:
+    """Red-flag outcome first; the drivers with their evidence when the screen is clear
+    (without the step "build the program" when the report carries the program)."""
     rf = assessment.red_flags
     if rf.status != "clear" or assessment.drivers is None:
         flags = _li([f"{f.reason}: {f.advice} ({f.source})" for f in rf.flags] + rf.unanswered)
@@ -57,12 +58,12 @@ def assessment_html(assessment: Assessment) -> str:
             else ""
         )
         parts.append(
-            f'<h3>{html.escape(d.label)}: <span class="{WEIGHT_CLASS[d.weight]}">'
-            f"{html.escape(d.weight)}</span></h3><p>{html.escape(d.summary)}</p>"
-            f"{table}{missing}"
+            f'<h3>{html.escape(d.label.capitalize())}: <span class="{WEIGHT_CLASS[d.weight]}">'
+            f"{html.escape(d.weight)}</span></h3>{table}{missing}"
         )
-    if report.next_steps:
-        parts.append(f"<p>Next steps:</p><ul>{_li(report.next_steps)}</ul>")
+    steps = [s for s in report.next_steps if not (with_program and s == BUILD_PROGRAM_STEP)]
+    if steps:
+        parts.append(f"<p>Next steps:</p><ul>{_li(steps)}</ul>")
     return "".join(parts)
 
 
@@ -130,7 +131,7 @@ def plan_text(
                 )
             ]
         out.append(("Safety screen", [rf.message]))
-        lines = [f"{d.label}: {d.weight}. {d.summary}" for d in assessment.drivers.drivers]
+        lines = [f"{d.summary} (weight: {d.weight})" for d in assessment.drivers.drivers]
         out.append(("What may contribute (observations, not a diagnosis)", lines))
     if program is not None:
         reassess = ", ".join(f"{r:%d %b %Y}" for r in program.reassess)
