@@ -11,11 +11,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from valgus import api
 from valgus.cli import common
 from valgus.cli.errors import handled
-from valgus.cli.render import render_text
-from valgus.services import analyses
+from valgus.cli.movement_names import MOVEMENT_HELP
 
 
 def analyze(
@@ -27,8 +25,7 @@ def analyze(
         "squat",
         "--movement",
         "-m",
-        help="Movement filmed: " + ", ".join(api.movement_choices()[:-1]) + ", or auto "
-        "(recognise it, or say it cannot).",
+        help=MOVEMENT_HELP,
     ),
     side: str = typer.Option(
         "auto",
@@ -70,6 +67,10 @@ def analyze(
 ) -> None:
     """Analyze a movement test filmed from the front: per leg, whether and how much the knee
     caves in (squat, heel-raised squat, single-leg squat, drop jump)."""
+    from valgus import api
+    from valgus.cli.render import render_text
+    from valgus.services import analyses
+
     err = common.err()
     with (
         handled(as_json=as_json, interrupted="interrupted; nothing was written."),

@@ -11,20 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from valgus.assessment.drivers import Assessment
 from valgus.assessment.redflags import QUESTIONS, needed_questions
 from valgus.assessment.selftests import BAND_ORDER, GUIDES, RedFlagAnswers
 from valgus.cli import common
 from valgus.cli.errors import handled
 from valgus.errors import AnswersError, RedFlagError
 from valgus.services import answers as answers_service
-from valgus.services import assessments
+
+if TYPE_CHECKING:
+    from valgus.assessment.drivers import Assessment
 
 RED_FLAG_HELP = "A red flag that applies (repeat): " + ", ".join(QUESTIONS) + "."
 
@@ -193,6 +194,8 @@ def assess_command(
         "preferences.equipment.step_or_board": step,
         "preferences.minutes_per_session": minutes,
     }
+    from valgus.services import assessments
+
     interactive = not no_input and not as_json and sys.stdin.isatty()
     with handled(as_json=as_json):
         day = common.parse_date(date)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from valgus.errors import InputError
-from valgus.storage import Database
+
+if TYPE_CHECKING:
+    from valgus.storage import Database
 
 
 @contextmanager
@@ -17,6 +20,8 @@ def database() -> Iterator[Database]:
     """The history database (VALGUS_DATABASE_URL, else the default SQLite file). When the
     work succeeded on a database made just now, say which one (a mistyped path would
     otherwise start an empty history in silence)."""
+    from valgus.storage import Database
+
     with Database() as db:
         yield db
         if db.created:

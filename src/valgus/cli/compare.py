@@ -9,7 +9,6 @@ import typer
 
 from valgus.cli import common
 from valgus.cli.errors import handled
-from valgus.services import comparisons
 
 
 def compare_command(
@@ -19,6 +18,8 @@ def compare_command(
 ) -> None:
     """Say per leg whether valgus clearly changed between two analyses (e.g. flat vs
     heel-raised squat, or two dates), beyond the measurement's smallest detectable change."""
+    from valgus.services import comparisons
+
     with handled(as_json=as_json):
         result = comparisons.compare_files(first, second)
     if as_json:

@@ -9,8 +9,6 @@ import typer
 from valgus.cli import common
 from valgus.cli.analyze import _Progress
 from valgus.cli.errors import handled
-from valgus.cli.render import render_text
-from valgus.services import demo as demo_service
 
 
 def demo(
@@ -23,6 +21,9 @@ def demo(
 ) -> None:
     """Render a synthetic squat (left knee caving in, right knee nearly straight), analyze it
     with the real pose model and compare with the known truth."""
+    from valgus.cli.render import render_text
+    from valgus.services import demo as demo_service
+
     console, err = common.out(), common.err()
     console.print(
         f"Rendering a 3-rep squat with known knee valgus to {demo_service.video_path(out)} ..."

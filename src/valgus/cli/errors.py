@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,6 @@ import typer
 from rich.console import Console
 
 from valgus.errors import ValgusError
-from valgus.results import ErrorInfo, ErrorResult
 
 INTERRUPTED = 130
 
@@ -20,8 +20,8 @@ def report_error(code: str, message: str, *, as_json: bool) -> None:
     """One line on stderr; with --json also {"error": {...}} on stdout."""
     Console(stderr=True).print(f"valgus: {message}", highlight=False, soft_wrap=True, markup=False)
     if as_json:
-        payload = ErrorResult(error=ErrorInfo(code=code, message=message))
-        sys.stdout.write(payload.model_dump_json() + "\n")
+        error = {"error": {"code": code, "message": message}}  # results.ErrorResult
+        sys.stdout.write(json.dumps(error, separators=(",", ":"), ensure_ascii=False) + "\n")
 
 
 @contextmanager

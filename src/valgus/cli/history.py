@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -16,8 +17,9 @@ from valgus.cli import common
 from valgus.cli.errors import handled
 from valgus.present import MeasureName
 from valgus.results import Stat
-from valgus.services import history, people
-from valgus.storage.store import History, LegProgressOut
+
+if TYPE_CHECKING:
+    from valgus.storage.store import History, LegProgressOut
 
 
 def history_command(
@@ -37,6 +39,8 @@ def history_command(
 ) -> None:
     """A person's history: measures across assessments with their uncertainty, whether each
     leg changed by more than the smallest detectable change, adherence and the workouts."""
+    from valgus.services import history
+
     if list_records:
         _list(name, as_json=as_json)
         return
@@ -54,6 +58,8 @@ def history_command(
 
 
 def _list(name: str, *, as_json: bool) -> None:
+    from valgus.services import people
+
     with handled(as_json=as_json), common.database() as db:
         rows = people.records(db, name)
     if as_json:

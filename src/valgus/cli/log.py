@@ -11,8 +11,6 @@ from pydantic import ValidationError
 from valgus.cli import common
 from valgus.cli.errors import handled
 from valgus.errors import AnswersError
-from valgus.services import workouts
-from valgus.storage.store import WorkoutEntry
 
 
 def log_command(
@@ -35,6 +33,9 @@ def log_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Log a workout; applies the program's progression and stop rules and says the next dose."""
+    from valgus.services import workouts
+    from valgus.storage.store import WorkoutEntry
+
     with handled(as_json=as_json):
         date = common.parse_date(day)
         try:

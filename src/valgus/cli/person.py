@@ -11,7 +11,6 @@ from rich.table import Table
 
 from valgus.cli import common
 from valgus.cli.errors import handled
-from valgus.services import people
 
 person_app = typer.Typer(
     help="People in the history database (VALGUS_DATABASE_URL, default: an SQLite file in "
@@ -30,6 +29,8 @@ def add(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Add a person."""
+    from valgus.services import people
+
     with handled(as_json=as_json):
         info = people.new_person(name, sex=sex, age_band=age_band, height_cm=height_cm, notes=notes)
         with common.database() as db:
@@ -43,6 +44,8 @@ def add(
 @person_app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout.")) -> None:
     """List the people in the history."""
+    from valgus.services import people
+
     with handled(as_json=as_json), common.database() as db:
         everyone = people.list_all(db)
     if as_json:
@@ -60,6 +63,8 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON on stdo
 @person_app.command("note")
 def note(name: str = typer.Argument(...), text: str = typer.Argument(...)) -> None:
     """Add a dated note to a person's history."""
+    from valgus.services import people
+
     with handled(), common.database() as db:
         people.note(db, name, text)
 
@@ -75,6 +80,8 @@ def attach(
     ),
 ) -> None:
     """Store assessments (self-tests, drivers), programs or analyses from their JSON files."""
+    from valgus.services import people
+
     with handled(), common.database() as db:
         for f in files:
             stored = people.attach(db, name, f, force=force)
@@ -88,6 +95,8 @@ def export(
     out: Path = typer.Option(..., "--out", "-o", help="The JSON file to write."),
 ) -> None:
     """Export everything stored for one person (pose data included) as one JSON file."""
+    from valgus.services import people
+
     with handled(), common.database() as db:
         data = people.export(db, name, out)
     common.out().print(
@@ -102,6 +111,8 @@ def import_(
     new_name: str | None = typer.Option(None, "--as", help="Store under another name."),
 ) -> None:
     """Import one person exported on another machine (all or nothing)."""
+    from valgus.services import people
+
     with handled(), common.database() as db:
         info = people.import_file(db, path, name=new_name)
     common.out().print(f"imported {info.name}")
@@ -115,6 +126,8 @@ def clear(
     note: str | None = typer.Option(None, "--note", help="What the clinician said, if useful."),
 ) -> None:
     """Record a clinician's clearance: a stop rule from a workout log no longer holds."""
+    from valgus.services import people
+
     with handled(), common.database() as db:
         people.clear(db, name, by=by, date=common.parse_date(day), note=note)
     common.out().print(f"recorded: {name} cleared to resume by {by}")
@@ -130,6 +143,8 @@ def detach(
 ) -> None:
     """Remove one stored record (a wrong analysis, a duplicate log...); progress is
     recomputed from what remains."""
+    from valgus.services import people
+
     with handled(), common.database() as db:
         gone = people.detach(db, name, kind, record_id)
     common.out().print(f"removed {gone.kind} {gone.id} ({gone.date}): {gone.what}")
@@ -142,6 +157,8 @@ def redate(
     day: str = typer.Option(..., "--date", help="The day it was filmed, YYYY-MM-DD."),
 ) -> None:
     """Correct the day an analysis was filmed (progress is ordered by it)."""
+    from valgus.services import people
+
     with handled(), common.database() as db:
         people.redate(db, name, analysis_id, common.parse_date(day))
     common.out().print(f"analysis {analysis_id} of {name}: filmed {day}")

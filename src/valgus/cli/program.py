@@ -6,18 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from valgus.assessment.drivers import Assessment
 from valgus.cli import common
 from valgus.cli.errors import handled
 from valgus.errors import InputError
-from valgus.program.prescription import Program
-from valgus.services import answers as answers_service
-from valgus.services import assessments, documents, programs
+
+if TYPE_CHECKING:
+    from valgus.assessment.drivers import Assessment
+    from valgus.program.prescription import Program
 
 
 def program_command(
@@ -55,6 +56,8 @@ def program_command(
 ) -> None:
     """Build the corrective program: drills for the drivers found, dated sessions, re-assessment
     dates and stop rules. Refuses (exit 8) when the assessment reported a red flag."""
+    from valgus.services import programs
+
     with handled(as_json=as_json):
         first_day = common.parse_date(start, option="--start")
         schedule = programs.Schedule(
@@ -103,6 +106,8 @@ def _print(program: Program, saved: Path, ics: Path | None, person: str | None) 
 
 def show_program(assessment: Assessment, *, person: str | None, start: dt.date) -> None:
     """Build, save and show the program for a fresh assessment (from `valgus assess`)."""
+    from valgus.services import programs
+
     with handled():
         schedule = programs.Schedule(start=start)
         if person is not None:
@@ -117,6 +122,9 @@ def show_program(assessment: Assessment, *, person: str | None, start: dt.date) 
 def _assessment(
     assessment_file: Path | None, answers_file: Path | None, analyses: list[Path], day: dt.date
 ) -> Assessment:
+    from valgus.services import answers as answers_service
+    from valgus.services import assessments, documents
+
     if (assessment_file is None) == (answers_file is None):
         raise InputError(
             "give an assessment file, --answers FILE, or --person NAME (their latest assessment)"

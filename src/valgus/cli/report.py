@@ -9,7 +9,6 @@ import typer
 
 from valgus.cli import common
 from valgus.cli.errors import handled
-from valgus.services import reports
 
 
 def report(
@@ -45,6 +44,8 @@ def report(
 ) -> None:
     """Write NAME.report.html (self-contained, opens offline) and the pictures: key frame of
     each rep with the legs drawn, best/worst rep per leg, measures over time."""
+    from valgus.services import reports
+
     request = reports.ReportRequest(
         results=result,
         video=video,

@@ -11,17 +11,10 @@ from typing import Annotated
 
 import typer
 
-from valgus.synth import (
-    CameraParams,
-    RenderParams,
-    render_movement,
-    truth_path,
-)
-from valgus.synth.camera import SIZES
-from valgus.synth.options import MOVEMENTS, movement_params, option_problems
-
 
 def _size(value: str) -> tuple[int, int]:
+    from valgus.synth.camera import SIZES
+
     if value not in SIZES:
         raise typer.BadParameter(
             f"expected one of {', '.join(SIZES)}, got {value!r}", param_hint="--size"
@@ -169,6 +162,9 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed (sway, noise).")] = 0,
 ) -> None:
     """Render a movement with known knee valgus, and write its ground truth next to it."""
+    from valgus.synth import CameraParams, RenderParams, render_movement, truth_path
+    from valgus.synth.options import MOVEMENTS, movement_params, option_problems
+
     if movement not in MOVEMENTS:
         raise typer.BadParameter(f"expected one of {', '.join(MOVEMENTS)}", param_hint="--movement")
     if pattern is not None and pattern not in ("bottom_only", "throughout"):
