@@ -37,7 +37,7 @@ UNITS: dict[MeasureName, str] = {"mkd": "% of leg length", "fppa_deg": "°"}
 SCALES: dict[MeasureName, float] = {"mkd": 100.0, "fppa_deg": 1.0}
 SDC_MEANING = (
     "the least change a later session must show to count as a real change: the larger of "
-    "the method's own error and this session's rep-to-rep spread (docs/method.md)"
+    "the method's own error and this session's rep-to-rep spread"
 )
 NOT_USED = "not used: squat too deep"
 

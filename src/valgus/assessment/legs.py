@@ -153,7 +153,7 @@ def describe_leg(
     assert mkd.mean is not None
     where = "inside" if mkd.mean > 0 else "outside"
     text = (
-        f"At the bottom of the {task} the {side.value} knee was {abs(mkd.mean) * 100:.0f}% of "
+        f"At the bottom of the {task} the {side.value} knee was {abs(mkd.mean) * 100:.1f}% of "
         f"leg length {where} the line over the toes"
     )
     if fppa_ok and fppa.mean is not None:

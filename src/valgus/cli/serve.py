@@ -48,7 +48,7 @@ def serve(
     data_dir: Path | None = typer.Option(
         None,
         "--data-dir",
-        help="Folder for uploads and results [default: VALGUS_DATA_DIR, else your data folder].",
+        help="Folder for uploads and results (default: VALGUS_DATA_DIR, else your data folder).",
     ),
     workers: int = typer.Option(1, "--workers", help="Analyses at once (one per core at most)."),
     max_upload_gb: float = typer.Option(

@@ -288,7 +288,7 @@ def prescribe(
     notes.append(
         "Re-assess with the same camera set-up. If the knee shows no measurable change after "
         "6-8 weeks (a change smaller than the smallest detectable change of the measure the "
-        "verdict rests on; `valgus history` says it per leg), consider a professional "
+        "verdict rests on; the history says it per leg), consider a professional "
         "assessment (Dolak 2011; Bell 2013)."
     )
     return Program(

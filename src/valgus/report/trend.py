@@ -13,13 +13,13 @@ import datetime as dt
 import html
 import io
 import math
+import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only; never a window
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
@@ -51,6 +51,7 @@ class TrendPoint:
     """One assessment of one measure, in display units (MKD: % of leg length; FPPA: deg)."""
 
     when: dt.datetime
+    session: int  # 1 = the first analysis, as numbered in `valgus history`
     value: float
     half_width: float  # uncertainty drawn as an error bar
     used: bool  # part of the verdict (FPPA only in shallow enough squats)
@@ -85,13 +86,13 @@ def _half_width(sd: float | None, n: int, error: float) -> float:
 
 def _points(sessions: list[PointOut], measure: MeasureName) -> list[TrendPoint]:
     out = []
-    for s in sessions:
+    for n, s in enumerate(sessions, start=1):
         if measure == "mkd" and s.mkd is not None:
             hw = _half_width(s.mkd_sd, s.n_reps, bands.MKD_MEASUREMENT_ERROR)
-            out.append(TrendPoint(s.when, 100 * s.mkd, 100 * hw, True))
+            out.append(TrendPoint(s.when, n, 100 * s.mkd, 100 * hw, True))
         elif measure == "fppa_deg" and s.fppa_deg is not None:
             hw = _half_width(s.fppa_sd_deg, s.n_reps, bands.FPPA_MEASUREMENT_ERROR_DEG)
-            out.append(TrendPoint(s.when, s.fppa_deg, hw, s.fppa_used))
+            out.append(TrendPoint(s.when, n, s.fppa_deg, hw, s.fppa_used))
     return out
 
 
@@ -133,16 +134,20 @@ def leg_trends(history: History, /) -> list[LegTrend]:
 def _title(m: MeasureTrend) -> str:
     if m.change is None or m.threshold is None or m.first is None:
         why = (
-            "not used in every assessment (squat too deep)"
+            "a squat was too deep for FPPA, so the verdict did not use it"
             if any(not p.used for p in m.points)
-            else "fewer than two assessments"
+            else "fewer than two analyses"
         )
-        return f"{m.label}: not compared, {why}"
+        return _wrap(f"{m.label}: not compared ({why})")
     unit = "%" if m.measure == "mkd" else "°"
-    return (
+    return _wrap(
         f"{m.label}: {m.change:+.1f}{unit} since the first (smallest detectable change "
         f"{m.threshold:.1f}{unit}): {m.verdict}"
     )
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, width=72))
 
 
 def _panel(ax: Axes, m: MeasureTrend) -> None:
@@ -170,10 +175,10 @@ def _panel(ax: Axes, m: MeasureTrend) -> None:
     unused = [p for p in m.points if not p.used]
     if len(values) > 1:
         colour = "#1d2733" if not unused else "#9e9e9e"
-        ax.plot([p.when for p in m.points], values, color=colour, lw=1, zorder=2)
+        ax.plot([p.session for p in m.points], values, color=colour, lw=1, zorder=2)
     if used:
         ax.errorbar(
-            [p.when for p in used],
+            [p.session for p in used],
             [p.value for p in used],
             yerr=[p.half_width for p in used],
             fmt="o",
@@ -181,10 +186,10 @@ def _panel(ax: Axes, m: MeasureTrend) -> None:
             capsize=4,
             zorder=3,
         )
-    for number, p in enumerate(m.points, start=1):  # the session numbers of `valgus history`
+    for p in m.points:  # the session numbers of `valgus history`
         ax.annotate(
-            f"#{number}",
-            (mdates.date2num(p.when), p.value + p.half_width),
+            f"#{p.session}",
+            (p.session, p.value + p.half_width),
             textcoords="offset points",
             xytext=(0, 4),
             ha="center",
@@ -193,7 +198,7 @@ def _panel(ax: Axes, m: MeasureTrend) -> None:
         )
     if unused:
         ax.errorbar(
-            [p.when for p in unused],
+            [p.session for p in unused],
             [p.value for p in unused],
             yerr=[p.half_width for p in unused],
             fmt="o",
@@ -208,8 +213,10 @@ def _panel(ax: Axes, m: MeasureTrend) -> None:
     ax.set_ylim(lo, hi)
     ax.set_ylabel(m.unit)
     ax.set_title(_title(m), fontsize=9, loc="left")
-    ax.set_xticks([mdates.date2num(p.when) for p in m.points])  # one tick per assessment
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+    ax.set_xticks(
+        [p.session for p in m.points],
+        [f"#{p.session}\n{p.when:%d %b %Y}" for p in m.points],  # one tick per analysis
+    )
 
 
 def adherence_lines(history: History, /) -> list[str]:
@@ -233,14 +240,9 @@ def trend_png(trend: LegTrend, /, *, adherence: list[str] | None = None) -> byte
         _panel(ax, m)
     word = VERDICT_WORDS.get(trend.verdict, trend.verdict)
     fig.suptitle(f"{trend.side.capitalize()} knee: {word}", fontsize=11, x=0.02, ha="left")
-    dates = [p.when for m in trend.measures for p in m.points]
-    if dates:  # a margin either side (and a width when there is one date)
-        pad = max(dt.timedelta(days=3), (max(dates) - min(dates)) / 12)
-        axes[1].set_xlim(min(dates) - pad, max(dates) + pad)
-    if len({d.date() for d in dates}) > 4:
-        for label in axes[1].get_xticklabels():
-            label.set_rotation(30)
-            label.set_horizontalalignment("right")
+    sessions = [p.session for m in trend.measures for p in m.points]
+    if sessions:  # evenly spaced analyses, numbered as in the history, dated below
+        axes[1].set_xlim(min(sessions) - 0.5, max(sessions) + 0.5)
     if adherence:
         fig.supxlabel("\n".join(adherence), fontsize=8, x=0.02, ha="left", color="#37474f")
     buf = io.BytesIO()

@@ -99,8 +99,10 @@ def submit(
         if person is not None:
             store.check_person(db, person)
         check_upload(stored)
-    except ValgusError:
+    except ValgusError as e:
         stored.unlink(missing_ok=True)
+        if str(stored) in str(e):  # name the person's file, never the server's path
+            raise type(e)(str(e).replace(str(stored), upload_name or "the file")) from e
         raise
     return jobs.enqueue(
         db,
@@ -178,6 +180,8 @@ def _attempt(db: Database, workspace: Workspace, job: Job, report: ProgressRepor
         if report(0.85, "drawing the key frames and the video"):
             raise JobCancelledError
         _artifacts(db, job, a, out)
+        if report(0.99, "finishing"):
+            raise JobCancelledError
     except JobCancelledError:
         return Outcome("cancelled")
     except ValgusError as e:

@@ -263,8 +263,12 @@ def manual_points(job_id: JobId, rep: Rep, side: Literal["left", "right"], s: St
 
     points = manual.auto_points(analysis, rep, Side(side))
     checks = manual.load_checks(s.workspace.results(job_id))
+    leg = getattr(analysis.result.reps[rep - 1], side)
+    kept = next((c for c in checks if (c.rep, c.side) == (rep, side)), None)
     return {
         "points": points.model_dump(),
+        "auto": {"auto_fppa_deg": leg.fppa_deg, "auto_mkd": leg.mkd},
+        "kept": None if kept is None else kept.model_dump(mode="json"),
         "checks": [c.model_dump(mode="json") for c in checks],
         "image": f"/analyses/{job_id}/frame/{rep}.png",
     }

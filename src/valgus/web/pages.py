@@ -256,6 +256,9 @@ def job_page(request: Request, job_id: str, s: State) -> HTMLResponse:
             "sdc_meaning": present.SDC_MEANING,
             "findings": findings_text(result),
             "video": f"/api/analyses/{job_id}/files/video" if "video" in files else None,
+            "poster": f"/analyses/{job_id}/frame/1.png"
+            if manual.frame_path(s.workspace.results(job_id), 1).exists()
+            else None,
             "keyframes": [
                 {"url": f"/analyses/{job_id}/picture/{p.name}", "caption": _caption(p.name)}
                 for p in frames
@@ -413,28 +416,29 @@ def exercise_picture(exercise_id: str, band: str | None = Query(default=None)) -
 
 
 @router.get("/people/{pid}/log", response_class=HTMLResponse)
-def log_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
-    return _log_view(request, pid, s, None, None)
-
-
-def _log_view(request: Request, pid: int, s: Any, decision: Any, note: str | None) -> HTMLResponse:
+def log_page(request: Request, pid: Pid, s: State, note: str | None = None) -> HTMLResponse:
+    """The form, and the decision after the latest logged workout (a form post redirects
+    here, so reloading the page never logs twice)."""
     name = store.person_name(s.db, pid)
+    h = history.of(s.db, name)
+    program = store.latest_program(s.db, name)
     return render(
         request,
         "log.html",
         name=name,
         pid=pid,
-        program=store.latest_program(s.db, name),
-        history=history.of(s.db, name),
+        program=program,
+        history=h,
+        drill_names={d.id: d.name for d in program.drills} if program else {},
+        latest=h.workouts[-1] if h.workouts else None,
         bands=BAND_ORDER,
         today=dt.date.today(),
-        decision=decision,
-        note=note,
+        note=note == "kept",
     )
 
 
-@router.post("/people/{pid}/log", response_class=HTMLResponse)
-async def log_submit(request: Request, pid: Pid, s: State) -> HTMLResponse:
+@router.post("/people/{pid}/log")
+async def log_submit(request: Request, pid: Pid, s: State) -> Response:
     f = await form_of(request)
     entry = WorkoutEntry(
         date=dt.date.fromisoformat(f["date"]) if f.get("date") else dt.date.today(),
@@ -447,7 +451,7 @@ async def log_submit(request: Request, pid: Pid, s: State) -> HTMLResponse:
         form_ok=f.get("form_poor") != "yes",
     )
     logged = workouts.log(s.db, store.person_name(s.db, pid), entry)
-    return _log_view(request, pid, s, logged.decision, logged.band_note)
+    return see(f"/people/{pid}/log" + ("?note=kept" if logged.band_note else ""))
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -504,14 +508,14 @@ def compare_page(request: Request, pid: Pid, s: State, a: str, b: str) -> HTMLRe
     comparison = compare(
         read_analysis(first.result),
         read_analysis(second.result),
-        first=f"{first.created_at:%Y-%m-%d}",
-        second=f"{second.created_at:%Y-%m-%d}",
+        first=f"{first.created_at:%Y-%m-%d %H:%M} {first.upload_name}",
+        second=f"{second.created_at:%Y-%m-%d %H:%M} {second.upload_name}",
     )
     videos = [
         {
             "url": f"/api/analyses/{j.id}/files/video",
             "bottom": j.result["reps"][0]["bottom_s"] if j.result and j.result["reps"] else 0,
-            "caption": f"{j.created_at:%Y-%m-%d} {j.movement}",
+            "caption": f"{j.created_at:%Y-%m-%d %H:%M} {j.movement} ({j.upload_name})",
         }
         for j in (first, second)
         if "video" in job_service.result_files(s.workspace, j.id)

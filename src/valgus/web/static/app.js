@@ -118,14 +118,17 @@ $all("form[data-confirm]").forEach(function (f) {
   svg.addEventListener("pointerup", function () { if (drag) { drag = null; send(); } });
   function load() {
     fetch("/api/analyses/" + id + "/manual/" + repSel.value + "/" + sideSel.value).then(function (r) { return r.json(); }).then(function (d) {
-      points = d.points;
+      // A check kept earlier shows its own points; otherwise the automatic ones, and nothing
+      // is stored until a point is moved.
+      points = d.kept ? d.kept.points : d.points;
       var img = new Image();
       img.onload = function () {
         svg.setAttribute("viewBox", zoom(img.naturalWidth, img.naturalHeight));
         $all("image", svg).forEach(function (n) { n.remove(); });
         var im = document.createElementNS(NS, "image");
         im.setAttribute("href", d.image); im.setAttribute("width", img.naturalWidth); im.setAttribute("height", img.naturalHeight);
-        svg.insertBefore(im, svg.firstChild); draw(); send();
+        svg.insertBefore(im, svg.firstChild); draw();
+        values(d.kept || Object.assign({ fppa_deg: null, mkd: null, fppa_difference_deg: null, mkd_difference: null }, d.auto));
       };
       img.src = d.image;
     });
@@ -164,3 +167,13 @@ $all("form[data-confirm]").forEach(function (f) {
 if (new URLSearchParams(window.location.search).get("print") === "1") {
   window.addEventListener("load", function () { window.print(); });
 }
+
+// The menu shows where you are.
+(function () {
+  var path = window.location.pathname, best = null;
+  $all("nav a").forEach(function (a) {
+    var href = a.getAttribute("href");
+    if ((href === "/" && (path === "/" || path.indexOf("/people") === 0)) || (href !== "/" && path.indexOf(href) === 0)) best = a;
+  });
+  if (best) best.setAttribute("aria-current", "page");
+})();
