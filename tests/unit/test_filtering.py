@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -202,3 +207,86 @@ class TestVariableFrameRate:
     def test_ramping_rate_is_variable(self) -> None:
         dt = np.linspace(1 / 60, 1 / 20, 300)
         assert filtering.variable_frame_rate(np.cumsum(dt))
+
+
+def _with_break(n: int = 600, at: int = 300, gap_s: float = 1e8) -> np.ndarray:
+    t = uniform_time(n)
+    t[at:] += gap_s
+    return t
+
+
+# Filters a 1e8 s break under a 1 GiB address-space limit, in a fresh interpreter: the
+# grid over the whole span (3e9 points, 22 GiB) cannot be allocated there, so the old
+# filter failed with MemoryError, and its peak traced memory tells the grid's size.
+_GAP_SCRIPT = """
+import json, resource, sys, time, tracemalloc
+import numpy as np
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from valgus.kinematics.filtering import lowpass
+t = np.arange(600) / 30.0
+t[300:] += 1e8
+x = np.sin(2 * np.pi * 0.5 * (t % 1e8))[:, None] * np.ones((1, 66))
+tracemalloc.start()
+t0 = time.perf_counter()
+y = lowpass(x, t)
+seconds = time.perf_counter() - t0
+peak = tracemalloc.get_traced_memory()[1]
+print(json.dumps({"seconds": seconds, "peak_mb": peak / 1e6, "finite": bool(np.isfinite(y).all())}))
+"""
+
+
+class TestTimeBreaks:
+    def test_a_jump_in_time_is_a_break(self) -> None:
+        t = _with_break()
+        assert filtering.time_breaks(t).tolist() == [300]
+        assert filtering.time_segments(t) == [(0, 300), (300, 600)]
+
+    def test_dropped_frames_and_variable_rate_are_not_breaks(self) -> None:
+        rng = np.random.default_rng(5)
+        dt = rng.choice([1 / 40, 1 / 30, 1 / 24], size=599)
+        dt[[100, 200]] = 0.2  # a few dropped frames (< 0.25 s)
+        t = np.concatenate([[0.0], np.cumsum(dt)])
+        assert filtering.time_breaks(t).size == 0
+        assert filtering.time_segments(t) == [(0, 600)]
+
+    def test_interval_over_max_gap_is_a_break(self) -> None:
+        t = uniform_time(100)
+        t[50:] += 0.3  # 0.33 s without frames: longer than any gap bridged
+        assert filtering.time_breaks(t).tolist() == [50]
+
+    def test_many_median_intervals_is_a_break_at_high_frame_rate(self) -> None:
+        t = uniform_time(400, fps=240.0)
+        t[200:] += 0.1  # 0.104 s = 25 frame intervals at 240 fps
+        assert filtering.time_breaks(t).tolist() == [200]
+
+
+class TestLowpassAcrossBreaks:
+    def test_1e8_s_gap_fast_and_in_bounded_memory(self) -> None:
+        res = subprocess.run(
+            [sys.executable, "-c", _GAP_SCRIPT],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+        )
+        assert res.returncode == 0, res.stderr[-2000:]
+        out = json.loads(res.stdout.strip().splitlines()[-1])
+        assert out["finite"]
+        assert out["seconds"] < 2.0, out
+        assert out["peak_mb"] < 20.0, out  # the landmark-sized arrays, not the span
+
+    def test_each_part_filtered_as_if_alone(self) -> None:
+        t = _with_break(gap_s=1e4)
+        x = np.sin(2 * np.pi * 0.5 * t) + np.cos(t)
+        out = filtering.lowpass(x, t)
+        np.testing.assert_array_equal(out[:300], filtering.lowpass(x[:300], t[:300]))
+        np.testing.assert_allclose(
+            out[300:], filtering.lowpass(x[300:], t[300:]), rtol=0, atol=1e-9
+        )
+
+    def test_nothing_is_smeared_across_a_break(self) -> None:
+        t = _with_break(gap_s=5.0)
+        x = np.where(np.arange(600) < 300, 0.0, 100.0)  # a step exactly at the break
+        out = filtering.lowpass(x, t)
+        np.testing.assert_allclose(out[:300], 0.0, atol=1e-9)
+        np.testing.assert_allclose(out[300:], 100.0, atol=1e-9)

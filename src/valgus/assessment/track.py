@@ -14,8 +14,10 @@ from valgus.kinematics.filtering import (
     interpolate_gaps,
     lowpass,
     mask_low_confidence,
+    time_breaks,
 )
 from valgus.kinematics.swaps import LOWER_LEG, SwapReport, apply_swaps, detect_swaps
+from valgus.results import QualityWarning
 
 FloatArray = NDArray[np.float64]
 
@@ -49,7 +51,8 @@ class Track:
 
 
 def _scale_px(xy: FloatArray, names: list[str]) -> float:
-    """Median leg length in px over frames where a leg is found (for thresholds)."""
+    """Median leg length (px, or m for world landmarks) over frames where a leg is found
+    (for thresholds)."""
     i = names.index
     legs = [
         leg_length_px(xy[:, :, i(f"{s}_hip")], xy[:, :, i(f"{s}_knee")], xy[:, :, i(f"{s}_ankle")])
@@ -94,4 +97,29 @@ def build_track(ds: xr.Dataset, /, *, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> T
         int(ds.attrs["height"]),
         detected,
         swaps,
+    )
+
+
+def time_gap_warning(time_s: FloatArray, /) -> QualityWarning | None:
+    """A warning when the timestamps have breaks (filtering.time_breaks), else None.
+
+    A break is an interval with no frames (a PTS jump in a damaged or joined file, a
+    paused recording): build_track filters the stretches on either side separately and
+    bridges nothing across it. The reported duration still counts the gap.
+    """
+    t = np.asarray(time_s, dtype=np.float64)
+    breaks = time_breaks(t)
+    if breaks.size == 0:
+        return None
+    gaps = t[breaks] - t[breaks - 1]
+    worst = int(np.argmax(gaps))
+    footage = float((t[-1] - t[0]) - gaps.sum())
+    n = int(breaks.size)
+    return QualityWarning(
+        code="time_gap",
+        message=f"the video's timestamps jump by {gaps[worst]:.3g} s after "
+        f"{t[breaks[worst] - 1] - t[0]:.2f} s ({n} gap(s) with no frames: a damaged, cut or "
+        f"joined file); the {n + 1} parts were filtered separately and nothing was "
+        f"interpolated across a gap. The duration reported includes the gap(s); the "
+        f"footage itself lasts {footage:.1f} s.",
     )

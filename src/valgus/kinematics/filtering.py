@@ -3,10 +3,15 @@
 Series are arrays with time on axis 0. Functions return new arrays; inputs are
 never modified. Timestamps are real (possibly variable frame rate): filtering
 happens on a uniform grid at the median rate and is sampled back at the
-original times.
+original times. A break in the timestamps (an interval far longer than a frame,
+e.g. a PTS jump in a damaged or spliced file) splits the series into stretches
+that are filtered separately, so the grid never spans a break: its size stays
+within a few times the number of frames whatever the timestamps say.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +25,11 @@ FloatArray = NDArray[np.float64]
 DEFAULT_CUTOFF_HZ = 6.0
 # Gaps up to this long are bridged by interpolation; longer ones stay missing.
 MAX_GAP_S = 0.25
+# A frame interval longer than MAX_GAP_S, or than this many median intervals, is a break
+# in the recording (no frame exists there): the stretches on either side are filtered
+# separately and nothing is interpolated across it. The second bound keeps the filter's
+# uniform grid within BREAK_INTERVALS points per frame.
+BREAK_INTERVALS = 8.0
 
 
 def mask_low_confidence(
@@ -64,6 +74,21 @@ def interpolate_gaps(
     return flat.reshape(series.shape)
 
 
+def time_breaks(time_s: FloatArray, /) -> NDArray[np.intp]:
+    """Indices i where the interval time_s[i] - time_s[i-1] is a break (see BREAK_INTERVALS)."""
+    dt = np.diff(np.asarray(time_s, dtype=np.float64))
+    if dt.size == 0:
+        return np.empty(0, dtype=np.intp)
+    limit = min(MAX_GAP_S, BREAK_INTERVALS * float(np.median(dt)))
+    return np.flatnonzero(dt > limit + 1e-9).astype(np.intp) + 1
+
+
+def time_segments(time_s: FloatArray, /) -> list[tuple[int, int]]:
+    """(start, stop) index ranges of the stretches between breaks, in order."""
+    edges = [0, *time_breaks(time_s).tolist(), len(time_s)]
+    return [(a, b) for a, b in itertools.pairwise(edges) if b > a]
+
+
 def lowpass(
     series: FloatArray,
     time_s: FloatArray,
@@ -74,27 +99,46 @@ def lowpass(
 ) -> FloatArray:
     """Zero-phase Butterworth low-pass (filtfilt, effective order 2*order) per column.
 
-    Works on each finite stretch separately; NaNs stay NaN. Stretches too short
-    to filter are returned as they are.
+    Works on each finite stretch between breaks in time (time_breaks) separately; NaNs
+    stay NaN. Stretches too short to filter are returned as they are. Memory and time
+    grow with the number of frames, not with the span of the timestamps.
     """
     fs = 1.0 / float(np.median(np.diff(time_s)))
     if cutoff_hz >= fs / 2:
         return series.copy()
     b, a = butter(order, cutoff_hz / (fs / 2))
     pad = 3 * max(len(a), len(b))
-    grid = time_s[0] + np.arange(round(float(time_s[-1] - time_s[0]) * fs) + 1) / fs
     flat = series.reshape(len(time_s), -1)
     out = np.full_like(flat, np.nan)
-    for j in range(flat.shape[1]):
-        col = flat[:, j]
-        for start, stop in _gap_runs(~np.isnan(col)):
-            t, y = time_s[start:stop], col[start:stop]
-            g = grid[(grid >= t[0]) & (grid <= t[-1])]
-            if len(g) <= pad:
-                out[start:stop, j] = y
-                continue
-            out[start:stop, j] = np.interp(t, g, filtfilt(b, a, np.interp(g, t, y)))
+    for seg_start, seg_stop in time_segments(time_s):
+        origin = float(time_s[seg_start])
+        for j in range(flat.shape[1]):
+            col = flat[seg_start:seg_stop, j]
+            for start, stop in _gap_runs(~np.isnan(col)):
+                rows = slice(seg_start + start, seg_start + stop)
+                out[rows, j] = _lowpass_run(time_s[rows], col[start:stop], origin, fs, b, a, pad)
     return out.reshape(series.shape)
+
+
+def _lowpass_run(
+    t: FloatArray,
+    y: FloatArray,
+    origin: float,
+    fs: float,
+    b: FloatArray,
+    a: FloatArray,
+    pad: int,
+) -> FloatArray:
+    """filtfilt of one finite stretch on the uniform grid origin + k/fs (the part of it
+    within [t[0], t[-1]]), sampled back at t; the stretch as it is when too short to filter."""
+    first = max(int(np.floor((t[0] - origin) * fs)) - 1, 0)
+    last = int(np.floor((t[-1] - origin) * fs)) + 1
+    grid = origin + np.arange(first, last + 1) / fs
+    grid = grid[(grid >= t[0]) & (grid <= t[-1])]
+    if len(grid) <= pad:
+        return y.copy()
+    out: FloatArray = np.interp(t, grid, filtfilt(b, a, np.interp(grid, t, y)))
+    return out
 
 
 def variable_frame_rate(time_s: FloatArray, /, *, tolerance: float = 0.1) -> bool:
