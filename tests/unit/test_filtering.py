@@ -290,3 +290,53 @@ class TestLowpassAcrossBreaks:
         out = filtering.lowpass(x, t)
         np.testing.assert_allclose(out[:300], 0.0, atol=1e-9)
         np.testing.assert_allclose(out[300:], 100.0, atol=1e-9)
+
+
+class TestSpikes:
+    def test_single_frame_spike_is_found(self) -> None:
+        t = uniform_time(90)
+        rng = np.random.default_rng(6)
+        xy = 500.0 + rng.normal(0, 2.0, (90, 2, 3))  # still, 2 px of jitter
+        xy[40, 0, 1] += 80.0
+        xy[70, 1, 2] -= 60.0
+        mask = filtering.spike_mask(xy, t, min_jump=40.0)
+        assert sorted(zip(*np.nonzero(mask), strict=True)) == [(40, 1), (70, 2)]
+
+    def test_spike_replaced_by_its_neighbours(self) -> None:
+        t = uniform_time(90)
+        truth = np.stack([100 + 50 * np.sin(t), 300 + 20 * t], axis=1)[:, :, None]
+        spiky = truth.copy()
+        spiky[45, 0, 0] += 150.0
+        cleaned, n = filtering.reject_spikes(spiky, t, min_jump=40.0)
+        assert n == 1 and np.isnan(cleaned[45]).all()
+        bridged = filtering.interpolate_gaps(cleaned, t)
+        np.testing.assert_allclose(bridged, truth, atol=0.5)
+
+    def test_smooth_fast_motion_is_not_a_spike(self) -> None:
+        # A deep squat's turning point (2 g at 30 fps), a fast ramp and a landing: the foot
+        # falls at 3 m/s (0.1 m a frame) and stops dead. 1 px = 1 mm; floor 5 mm.
+        t = uniform_time(120)
+        turn = 0.5 * 20.0 * (t - 2.0) ** 2 * 1000
+        ramp = 3000.0 * t
+        landing = np.minimum(3000.0 * t, 3000.0 * 2.0)
+        xy = np.stack([turn, ramp, landing], axis=1)[:, None, :]
+        assert not filtering.spike_mask(xy, t, min_jump=5.0).any()
+
+    def test_nan_is_never_a_spike_and_windows_skip_it(self) -> None:
+        t = uniform_time(60)
+        xy = np.full((60, 2, 1), 10.0)
+        xy[20:23] = np.nan
+        xy[30, 0, 0] = 90.0
+        mask = filtering.spike_mask(xy, t, min_jump=40.0)
+        assert np.nonzero(mask[:, 0])[0].tolist() == [30]
+
+    def test_windows_do_not_reach_across_a_break(self) -> None:
+        # 3 frames between two breaks, at another place than the frames around them: in a
+        # window across the breaks they would be outvoted and dropped as spikes.
+        t = uniform_time(60)
+        t[27:] += 5.0
+        t[30:] += 5.0
+        xy = np.full((60, 2, 1), 500.0)
+        xy[27:30] = 0.0
+        assert filtering.time_segments(t) == [(0, 27), (27, 30), (30, 60)]
+        assert not filtering.spike_mask(xy, t, min_jump=40.0).any()

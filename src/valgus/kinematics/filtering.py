@@ -12,8 +12,10 @@ within a few times the number of frames whatever the timestamps say.
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 from scipy.signal import butter, filtfilt
 
@@ -139,6 +141,73 @@ def _lowpass_run(
         return y.copy()
     out: FloatArray = np.interp(t, grid, filtfilt(b, a, np.interp(grid, t, y)))
     return out
+
+
+# Single-frame spikes (a landmark that jumps for a frame and comes back; the pose model
+# makes them): a Hampel filter over SPIKE_HALF_WINDOW frames each side. A landmark is an
+# outlier when it lies further from its window's median than SPIKE_SIGMAS robust standard
+# deviations (1.4826 MAD) of the window and than a floor given by the caller (a fraction of
+# leg length). Smooth motion never triggers it: on a straight stretch the centre value is
+# the window's median, and at a turning point (constant acceleration) the distance to the
+# median, 2 a dt^2, stays below 3 * 1.4826 * MAD = 6.7 a dt^2.
+SPIKE_HALF_WINDOW = 3
+SPIKE_SIGMAS = 3.0
+_MAD_TO_SD = 1.4826
+
+
+def spike_mask(series: FloatArray, time_s: FloatArray, /, *, min_jump: float) -> NDArray[np.bool_]:
+    """(time, keypoint) True where a keypoint is a single-frame outlier in any coordinate.
+
+    series (time, coordinate, keypoint), NaN where missing (NaNs are never outliers and are
+    left out of the windows). Windows do not reach across breaks in time (time_breaks).
+    """
+    out = np.zeros((series.shape[0], series.shape[2]), dtype=bool)
+    for start, stop in time_segments(time_s):
+        for c in range(series.shape[1]):
+            for k in range(series.shape[2]):  # one column at a time: small temporaries
+                out[start:stop, k] |= _hampel_outliers(series[start:stop, c, k], min_jump)
+    return out
+
+
+def _hampel_outliers(values: FloatArray, min_jump: float) -> NDArray[np.bool_]:
+    """values (time,): True where a value is a Hampel outlier."""
+    h = SPIKE_HALF_WINDOW
+    if values.shape[0] < 2 * h + 1 or not np.isfinite(min_jump):
+        return np.zeros(values.shape, dtype=bool)
+    padded = np.pad(values, h, constant_values=np.nan)
+    windows = sliding_window_view(padded, 2 * h + 1)  # (time, window)
+    med = _window_median(windows)
+    mad = _window_median(np.abs(windows - med[:, None]))
+    dev = np.abs(values - med)
+    with np.errstate(invalid="ignore"):
+        out: NDArray[np.bool_] = (dev > SPIKE_SIGMAS * _MAD_TO_SD * mad) & (dev > min_jump)
+    return out
+
+
+def _window_median(windows: FloatArray) -> FloatArray:
+    """Median of each row, NaNs left out (NaN for an all-NaN row); fast where no NaN."""
+    whole = ~np.isnan(windows).any(axis=1)
+    out = np.empty(windows.shape[0])
+    out[whole] = np.median(windows[whole], axis=1)
+    if not whole.all():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: NaN, no verdict
+            out[~whole] = np.nanmedian(windows[~whole], axis=1)
+    return out
+
+
+def reject_spikes(
+    series: FloatArray, time_s: FloatArray, /, *, min_jump: float
+) -> tuple[FloatArray, int]:
+    """The series with single-frame outliers (spike_mask) set to NaN, and their count.
+
+    NaN frames of at most MAX_GAP_S are then bridged from the neighbours by
+    interpolate_gaps, so a spike is replaced by the line between the frames around it.
+    """
+    spikes = spike_mask(series, time_s, min_jump=min_jump)
+    out = series.copy()
+    out[np.broadcast_to(spikes[:, None, :], series.shape)] = np.nan
+    return out, int(spikes.sum())
 
 
 def variable_frame_rate(time_s: FloatArray, /, *, tolerance: float = 0.1) -> bool:
