@@ -21,6 +21,19 @@ from valgus.errors import VideoReadError
 
 RGBFrame = NDArray[np.uint8]
 
+# Frames with more pixels than this are scaled down to the decode size (keeping their pixel
+# format) as soon as they are decoded, so that nothing after the decoder (the hand-over
+# queue, the ring buffer of frames skipped while the body is still, a second model's
+# stretch) holds a full-size frame: an 8192x8192 frame is 100 MB, the same frame at 1280 px
+# 2.5 MB. Up to 1080p the frame is kept as decoded and scaled only if and when it is
+# converted to RGB (one sws_scale call, and none for the frames skipped while still): that
+# path is faster and its pixels are the ones every benchmark was measured on.
+EAGER_SCALE_MIN_PIXELS = 1920 * 1088
+# Beyond 4K the decoder runs one thread: FFmpeg's frame threads each hold a full-size frame
+# (measured on 8192x8192: 700 MB with the default threads, 330 MB with one; decoding ~20 %
+# slower, which scaling such frames dwarfs anyway).
+ONE_THREAD_MIN_PIXELS = 4096 * 2304
+
 
 @dataclass(frozen=True)
 class VideoInfo:
@@ -134,12 +147,17 @@ class DecodedFrame:
         self._rotation = rotation_deg
         self._rgb: RGBFrame | None = None
 
+    @property
+    def held_size(self) -> tuple[int, int] | None:
+        """(width, height) of the decoded picture still held, None once converted."""
+        return None if self._frame is None else (self._frame.width, self._frame.height)
+
     def rgb(self) -> RGBFrame:
         """The upright RGB frame (h, w, 3) uint8, converted once and cached."""
         if self._rgb is None:
             assert self._frame is not None
             img = self._frame.to_ndarray(format="rgb24", width=self._size[0], height=self._size[1])
-            self._rgb = _upright(img, self._rotation)
+            self._rgb = _upright(np.asarray(img, dtype=np.uint8), self._rotation)  # no copy
             self._frame = None  # the decoder's YUV buffer is no longer needed
         return self._rgb
 
@@ -161,6 +179,9 @@ def iter_decoded(
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        ctx = stream.codec_context
+        if (ctx.width or 0) * (ctx.height or 0) > ONE_THREAD_MIN_PIXELS:
+            ctx.thread_count = 1
         base = stream.start_time or 0
         tb = stream.time_base
         if start_s > 0 and tb:
@@ -186,7 +207,7 @@ def iter_decoded(
                 if t >= end_s:
                     return
                 assert size is not None
-                yield DecodedFrame(t, frame, size, rotation)
+                yield DecodedFrame(t, _shrunk(frame, size), size, rotation)
         except av.error.FFmpegError as err:
             raise VideoReadError(
                 f"{path}: decoding stopped at {max(last_t, 0):.2f} s ({err.__class__.__name__}); "
@@ -208,6 +229,13 @@ def iter_frames(
     """
     for decoded in iter_decoded(path, max_side_px=max_side_px):
         yield decoded.time_s, decoded.rgb()
+
+
+def _shrunk(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
+    """The frame scaled to size now if it is larger than EAGER_SCALE_MIN_PIXELS, else as is."""
+    if (frame.width, frame.height) == size or frame.width * frame.height <= EAGER_SCALE_MIN_PIXELS:
+        return frame
+    return frame.reformat(width=size[0], height=size[1])
 
 
 def _decode_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:
