@@ -392,3 +392,30 @@ def test_read_mot_errors(tmp_path: Path) -> None:
     (tmp_path / "b.mot").write_text("endheader\ntime\tx\n0\t1\n0.01\n")
     with pytest.raises(MocapFileError, match="line 4: 1 values for 2 columns"):
         read_mot(tmp_path / "b.mot")
+
+
+def test_trc_infinite_or_absurd_values_are_missing_markers(tmp_path: Path) -> None:
+    # Found by `valgus bench fuzz`: a cell reading 1e309 (inf) ended in an OverflowError.
+    lines = DJ1.read_text().splitlines()
+    row = lines[8].split("\t")
+    row[2 + 3 * 4] = "1e309"  # L_HJC x in frame 3
+    row[2 + 3 * 6 + 1] = "-7e12"  # another marker 7e9 km away
+    lines[8] = "\t".join(row)
+    path = tmp_path / "inf.trc"
+    path.write_text("\n".join(lines) + "\n")
+    m = read_trc(path)
+    assert np.isnan(m.xyz[2, 4]).all() and np.isnan(m.xyz[2, 6]).all()
+    ds = load_mocap(path)
+    assert ds.confidence.sel(keypoint="left_hip").values[2] == 0.0
+
+
+@pytest.mark.parametrize("rate", ["nan", "inf", "0", "-100"])
+def test_trc_impossible_frame_rate_is_a_mocap_error(tmp_path: Path, rate: str) -> None:
+    lines = DJ1.read_text().splitlines()
+    keys, values = lines[1].split("\t"), lines[2].split("\t")
+    values[keys.index("DataRate")] = rate
+    lines[2] = "\t".join(values)
+    path = tmp_path / "rate.trc"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(MocapFileError, match="frame rate"):
+        read_trc(path)
