@@ -419,3 +419,18 @@ def test_trc_impossible_frame_rate_is_a_mocap_error(tmp_path: Path, rate: str) -
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(MocapFileError, match="frame rate"):
         read_trc(path)
+
+
+def test_pelvis_pointing_both_ways_is_a_mocap_error() -> None:
+    # Found by `valgus bench fuzz`: per-frame forward directions that cancel out divided by
+    # a zero norm (a RuntimeWarning on stderr, then NaN everywhere).
+    m = read_trc(DJ1)
+    asis = [i for i, n in enumerate(m.names) if "ASIS" in n.upper()]
+    psis = [i for i, n in enumerate(m.names) if "PSIS" in n.upper()]
+    assert len(asis) == 2 and len(psis) == 2
+    xyz = m.xyz.copy()
+    half = len(xyz) // 2
+    xyz[half:, asis + psis] = m.xyz[half:, psis + asis]  # labels swapped in the second half
+    flipped = Markers(m.names, xyz, m.time_s, m.rate_hz, m.source, m.file_format)
+    with pytest.raises(MocapFileError, match="no steady forward direction"):
+        markers_to_poses(flipped)

@@ -405,6 +405,11 @@ def facing_direction(
     if not ok.any():
         raise MocapFileError(f"{markers.source}: the pelvis markers are never all seen.")
     mean = np.mean(v[ok] / np.linalg.norm(v[ok], axis=1, keepdims=True), axis=0)
+    if not float(np.linalg.norm(mean)) > 0.1:  # per-frame directions cancel out
+        raise MocapFileError(
+            f"{markers.source}: the pelvis markers point in no steady forward direction; "
+            "check their labels (ASIS in front, PSIS behind)."
+        )
     return _unit(mean), how
 
 
