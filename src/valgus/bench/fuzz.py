@@ -7,7 +7,8 @@ the byte level (bit flips, random bytes, interesting values, deleted, repeated o
 chunks, a cut tail; 1-4 of them stacked) and runs the parser on it in a worker process:
 
 - a ValgusError (the package's own, one-line errors) or a clean parse is a pass;
-- any other exception is a failure, by its type (a traceback for the user);
+- any other exception is a failure, by its type (a traceback for the user), and so is a
+  NumPy RuntimeWarning (noise on stderr, a NaN on its way);
 - a case running past the per-case limit is a failure ("hang"), and so is a worker that
   dies ("crash": a segfault in a C library).
 
@@ -25,6 +26,7 @@ import random
 import tempfile
 import time
 import traceback
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,7 +122,11 @@ PARSERS: dict[str, tuple[str, Callable[[Path], None]]] = {
 
 
 def _worker(conn: Connection, workdir: str) -> None:
-    """Serve cases until told to stop: (parser, suffix, bytes) -> (outcome, kind, message)."""
+    """Serve cases until told to stop: (parser, suffix, bytes) -> (outcome, kind, message).
+
+    NumPy's RuntimeWarnings (invalid value, divide by zero...) are raised as errors, as in
+    the tests: printed on stderr they would be noise, and they flag a NaN on its way."""
+    warnings.simplefilter("error", RuntimeWarning)
     while True:
         job = conn.recv()
         if job is None:
