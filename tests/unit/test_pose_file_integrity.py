@@ -235,3 +235,17 @@ class TestAttributes:
         folder.mkdir()
         with pytest.raises(PoseFileError, match="folder"):
             load_poses(folder)
+
+
+def test_cli_says_damaged_pose_file_in_one_line(pose_bytes: bytes, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from valgus.cli.main import app
+
+    damaged = bytearray(pose_bytes)
+    damaged[len(damaged) // 2] ^= 0x01
+    path = _write(tmp_path / "squat.poses.nc", bytes(damaged))
+    res = CliRunner().invoke(app, ["analyze", str(path), "--no-save"])
+    assert res.exit_code == 2
+    assert res.stderr.startswith("valgus: ") and "damaged pose file" in res.stderr
+    assert "Traceback" not in res.stderr and res.stderr.count("\n") == 1
