@@ -251,6 +251,6 @@ def _damaged(what: str, conf: NDArray[Any], bad: NDArray[np.bool_]) -> None:
     frames = np.flatnonzero(bad.any(axis=-1) if bad.ndim > 1 else bad)
     raise PoseFileError(
         f"damaged pose data: {what} in {frames.size} of {conf.shape[0]} frames (first at "
-        f"frame {int(frames[0]) if frames.size else 0}); the file was changed or corrupted. "
-        "Make it again with `valgus analyze VIDEO`."
+        f"frame {int(frames[0]) if frames.size else 0}); no pose model gives such values, so "
+        "the data were changed or corrupted."
     )
