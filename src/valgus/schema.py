@@ -126,24 +126,133 @@ def make_poses(
     return validate_poses(ds)
 
 
+# Frame sizes beyond this (px) are not a video's (nor a motion-capture projection's).
+MAX_FRAME_SIDE_PX = 100_000
+# Landmarks further outside the frame than this many frame sizes, or world landmarks further
+# than MAX_WORLD_M from the hips, cannot come from a pose model: the data are damaged.
+# (MediaPipe places cut-off feet a fraction of a frame outside it.)
+MAX_OUTSIDE_FRAMES = 2.0
+MAX_WORLD_M = 10.0
+_VARIABLES = (
+    ("position", ("time", "space", "keypoint")),
+    ("world", ("time", "space3", "keypoint")),
+    ("confidence", ("time", "keypoint")),
+)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _is_real(value: object) -> bool:
+    return (_is_int(value) or isinstance(value, float | np.floating)) and bool(
+        np.isfinite(float(value))  # type: ignore[arg-type]
+    )
+
+
 def validate_poses(ds: xr.Dataset, /) -> xr.Dataset:
-    """Check that a Dataset follows the pose data model; return it unchanged."""
-    if ds.attrs.get("schema") != POSES_SCHEMA:
+    """Check that a Dataset follows the pose data model and holds possible landmark values;
+    return it unchanged. Raises PoseFileError saying what is wrong."""
+    schema = ds.attrs.get("schema")
+    if not isinstance(schema, str) or schema != POSES_SCHEMA:
         raise PoseFileError("this file is not a valgus pose file (missing schema attribute)")
-    for var, dims in (
-        ("position", ("time", "space", "keypoint")),
-        ("world", ("time", "space3", "keypoint")),
-        ("confidence", ("time", "keypoint")),
-    ):
-        if var not in ds or ds[var].dims != dims:
+    _check_structure(ds)
+    _check_attrs(ds)
+    check_landmark_values(ds)
+    return ds
+
+
+def _check_structure(ds: xr.Dataset) -> None:
+    for var, dims in _VARIABLES:
+        if var not in ds.data_vars or ds[var].dims != dims:
             raise PoseFileError(f"pose file: variable {var!r} with dims {dims} is missing")
-    missing = [k for k in KEYPOINTS if k not in ds.keypoint.values]
+        if not np.issubdtype(ds[var].dtype, np.floating):
+            raise PoseFileError(
+                f"pose file: variable {var!r} holds {ds[var].dtype} values, not numbers"
+            )
+    for dim, names in (("space", ["x", "y"]), ("space3", ["x", "y", "z"])):
+        if dim not in ds.coords or [str(v) for v in ds[dim].values] != names:
+            raise PoseFileError(f"pose file: coordinate {dim!r} should be {names}")
+    if "keypoint" not in ds.coords or ds.keypoint.dtype.kind not in "UO":
+        raise PoseFileError("pose file: the keypoint names are missing")
+    names = [str(k) for k in ds.keypoint.values]
+    missing = [k for k in KEYPOINTS if k not in names]
     if missing:
         raise PoseFileError(f"pose file lacks keypoints: {', '.join(missing[:5])}")
-    t = ds.time.values
-    if t.size < 2 or not np.all(np.diff(t) > 0):
-        raise PoseFileError("pose file: time must hold at least 2 strictly increasing values")
+    if len(set(names)) != len(names):
+        raise PoseFileError("pose file: a keypoint name appears twice")
+    if "time" not in ds.coords or not np.issubdtype(ds.time.dtype, np.number):
+        raise PoseFileError("pose file: the time coordinate (s) is missing")
+    t = ds.time.values.astype(np.float64)
+    if t.size < 2 or not np.all(np.isfinite(t)) or not np.all(np.diff(t) > 0):
+        raise PoseFileError(
+            "pose file: time must hold at least 2 finite, strictly increasing values"
+        )
+
+
+def _check_attrs(ds: xr.Dataset) -> None:
     for key in ("width", "height"):
         if key not in ds.attrs:
             raise PoseFileError(f"pose file: attribute {key!r} (frame size in px) is missing")
-    return ds
+        value = ds.attrs[key]
+        if not _is_int(value) or not 0 < int(value) <= MAX_FRAME_SIDE_PX:
+            raise PoseFileError(
+                f"pose file: attribute {key!r} should be a frame size in px, not {value!r}"
+            )
+    rotation = ds.attrs.get("rotation", 0)
+    if not _is_int(rotation) or int(rotation) not in (0, 90, 180, 270):
+        raise PoseFileError(
+            f"pose file: attribute 'rotation' should be 0/90/180/270, not {rotation!r}"
+        )
+    for key in ("fps", "truncated_at_s"):
+        if key in ds.attrs and not _is_real(ds.attrs[key]):
+            raise PoseFileError(
+                f"pose file: attribute {key!r} should be a number, not {ds.attrs[key]!r}"
+            )
+    if MIRROR_SWAPPED_ATTR in ds.attrs and not _is_int(ds.attrs[MIRROR_SWAPPED_ATTR]):
+        raise PoseFileError(f"pose file: attribute {MIRROR_SWAPPED_ATTR!r} should be 0 or 1")
+
+
+def check_landmark_values(ds: xr.Dataset, /) -> None:
+    """Raise PoseFileError ("damaged pose data") when the landmark values cannot be real.
+
+    Impossible: a confidence outside [0, 1] or not a number; infinity anywhere; a position
+    missing (NaN) where its confidence says it was seen (> 0); a position
+    more than MAX_OUTSIDE_FRAMES frame sizes outside the frame; a world landmark more than
+    MAX_WORLD_M from the hips. Such values come from a damaged or edited file (or a bug),
+    and analyzed they would read as a person out of frame, a side view or no squat.
+    """
+    conf = ds.confidence.transpose("time", "keypoint").values
+    if not np.all((conf >= 0) & (conf <= 1)):
+        _damaged("confidence values outside 0-1", conf, ~((conf >= 0) & (conf <= 1)))
+    size = np.array([int(ds.attrs["width"]), int(ds.attrs["height"])], dtype=np.float64)
+    pos = ds.position.transpose("time", "space", "keypoint").values
+    world = ds.world.transpose("time", "space3", "keypoint").values
+    for what, values, limit_lo, limit_hi in (
+        ("position", pos, -MAX_OUTSIDE_FRAMES * size, (1 + MAX_OUTSIDE_FRAMES) * size),
+        ("world", world, np.full(3, -MAX_WORLD_M), np.full(3, MAX_WORLD_M)),
+    ):
+        seen = np.broadcast_to((conf > 0)[:, None, :], values.shape)
+        if np.isinf(values).any():
+            _damaged(f"infinite {what} values", conf, np.isinf(values).any(axis=1))
+        # (world landmarks may be missing where seen: motion capture has no world origin in
+        # frames without a hip marker)
+        if what == "position" and (np.isnan(values) & seen).any():
+            _damaged(
+                f"{what} missing where its confidence says it was seen",
+                conf,
+                (np.isnan(values) & seen).any(axis=1),
+            )
+        with np.errstate(invalid="ignore"):
+            bad = (values < limit_lo[None, :, None]) | (values > limit_hi[None, :, None])
+        if bad.any():
+            _damaged(f"{what} values far outside the frame or body", conf, bad.any(axis=1))
+
+
+def _damaged(what: str, conf: NDArray[Any], bad: NDArray[np.bool_]) -> None:
+    frames = np.flatnonzero(bad.any(axis=-1) if bad.ndim > 1 else bad)
+    raise PoseFileError(
+        f"damaged pose data: {what} in {frames.size} of {conf.shape[0]} frames (first at "
+        f"frame {int(frames[0]) if frames.size else 0}); no pose model gives such values, so "
+        "the data were changed or corrupted."
+    )

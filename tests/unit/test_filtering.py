@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -202,3 +207,136 @@ class TestVariableFrameRate:
     def test_ramping_rate_is_variable(self) -> None:
         dt = np.linspace(1 / 60, 1 / 20, 300)
         assert filtering.variable_frame_rate(np.cumsum(dt))
+
+
+def _with_break(n: int = 600, at: int = 300, gap_s: float = 1e8) -> np.ndarray:
+    t = uniform_time(n)
+    t[at:] += gap_s
+    return t
+
+
+# Filters a 1e8 s break under a 1 GiB address-space limit, in a fresh interpreter: the
+# grid over the whole span (3e9 points, 22 GiB) cannot be allocated there, so the old
+# filter failed with MemoryError, and its peak traced memory tells the grid's size.
+_GAP_SCRIPT = """
+import json, resource, sys, time, tracemalloc
+import numpy as np
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from valgus.kinematics.filtering import lowpass
+t = np.arange(600) / 30.0
+t[300:] += 1e8
+x = np.sin(2 * np.pi * 0.5 * (t % 1e8))[:, None] * np.ones((1, 66))
+tracemalloc.start()
+t0 = time.perf_counter()
+y = lowpass(x, t)
+seconds = time.perf_counter() - t0
+peak = tracemalloc.get_traced_memory()[1]
+print(json.dumps({"seconds": seconds, "peak_mb": peak / 1e6, "finite": bool(np.isfinite(y).all())}))
+"""
+
+
+class TestTimeBreaks:
+    def test_a_jump_in_time_is_a_break(self) -> None:
+        t = _with_break()
+        assert filtering.time_breaks(t).tolist() == [300]
+        assert filtering.time_segments(t) == [(0, 300), (300, 600)]
+
+    def test_dropped_frames_and_variable_rate_are_not_breaks(self) -> None:
+        rng = np.random.default_rng(5)
+        dt = rng.choice([1 / 40, 1 / 30, 1 / 24], size=599)
+        dt[[100, 200]] = 0.2  # a few dropped frames (< 0.25 s)
+        t = np.concatenate([[0.0], np.cumsum(dt)])
+        assert filtering.time_breaks(t).size == 0
+        assert filtering.time_segments(t) == [(0, 600)]
+
+    def test_interval_over_max_gap_is_a_break(self) -> None:
+        t = uniform_time(100)
+        t[50:] += 0.3  # 0.33 s without frames: longer than any gap bridged
+        assert filtering.time_breaks(t).tolist() == [50]
+
+    def test_many_median_intervals_is_a_break_at_high_frame_rate(self) -> None:
+        t = uniform_time(400, fps=240.0)
+        t[200:] += 0.1  # 0.104 s = 25 frame intervals at 240 fps
+        assert filtering.time_breaks(t).tolist() == [200]
+
+
+class TestLowpassAcrossBreaks:
+    def test_1e8_s_gap_fast_and_in_bounded_memory(self) -> None:
+        res = subprocess.run(
+            [sys.executable, "-c", _GAP_SCRIPT],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+        )
+        assert res.returncode == 0, res.stderr[-2000:]
+        out = json.loads(res.stdout.strip().splitlines()[-1])
+        assert out["finite"]
+        assert out["seconds"] < 2.0, out
+        assert out["peak_mb"] < 20.0, out  # the landmark-sized arrays, not the span
+
+    def test_each_part_filtered_as_if_alone(self) -> None:
+        t = _with_break(gap_s=1e4)
+        x = np.sin(2 * np.pi * 0.5 * t) + np.cos(t)
+        out = filtering.lowpass(x, t)
+        np.testing.assert_array_equal(out[:300], filtering.lowpass(x[:300], t[:300]))
+        np.testing.assert_allclose(
+            out[300:], filtering.lowpass(x[300:], t[300:]), rtol=0, atol=1e-9
+        )
+
+    def test_nothing_is_smeared_across_a_break(self) -> None:
+        t = _with_break(gap_s=5.0)
+        x = np.where(np.arange(600) < 300, 0.0, 100.0)  # a step exactly at the break
+        out = filtering.lowpass(x, t)
+        np.testing.assert_allclose(out[:300], 0.0, atol=1e-9)
+        np.testing.assert_allclose(out[300:], 100.0, atol=1e-9)
+
+
+class TestSpikes:
+    def test_single_frame_spike_is_found(self) -> None:
+        t = uniform_time(90)
+        rng = np.random.default_rng(6)
+        xy = 500.0 + rng.normal(0, 2.0, (90, 2, 3))  # still, 2 px of jitter
+        xy[40, 0, 1] += 80.0
+        xy[70, 1, 2] -= 60.0
+        mask = filtering.spike_mask(xy, t, min_jump=40.0)
+        assert sorted(zip(*np.nonzero(mask), strict=True)) == [(40, 1), (70, 2)]
+
+    def test_spike_replaced_by_its_neighbours(self) -> None:
+        t = uniform_time(90)
+        truth = np.stack([100 + 50 * np.sin(t), 300 + 20 * t], axis=1)[:, :, None]
+        spiky = truth.copy()
+        spiky[45, 0, 0] += 150.0
+        cleaned, n = filtering.reject_spikes(spiky, t, min_jump=40.0)
+        assert n == 1 and np.isnan(cleaned[45]).all()
+        bridged = filtering.interpolate_gaps(cleaned, t)
+        np.testing.assert_allclose(bridged, truth, atol=0.5)
+
+    def test_smooth_fast_motion_is_not_a_spike(self) -> None:
+        # A deep squat's turning point (2 g at 30 fps), a fast ramp and a landing: the foot
+        # falls at 3 m/s (0.1 m a frame) and stops dead. 1 px = 1 mm; floor 5 mm.
+        t = uniform_time(120)
+        turn = 0.5 * 20.0 * (t - 2.0) ** 2 * 1000
+        ramp = 3000.0 * t
+        landing = np.minimum(3000.0 * t, 3000.0 * 2.0)
+        xy = np.stack([turn, ramp, landing], axis=1)[:, None, :]
+        assert not filtering.spike_mask(xy, t, min_jump=5.0).any()
+
+    def test_nan_is_never_a_spike_and_windows_skip_it(self) -> None:
+        t = uniform_time(60)
+        xy = np.full((60, 2, 1), 10.0)
+        xy[20:23] = np.nan
+        xy[30, 0, 0] = 90.0
+        mask = filtering.spike_mask(xy, t, min_jump=40.0)
+        assert np.nonzero(mask[:, 0])[0].tolist() == [30]
+
+    def test_windows_do_not_reach_across_a_break(self) -> None:
+        # 3 frames between two breaks, at another place than the frames around them: in a
+        # window across the breaks they would be outvoted and dropped as spikes.
+        t = uniform_time(60)
+        t[27:] += 5.0
+        t[30:] += 5.0
+        xy = np.full((60, 2, 1), 500.0)
+        xy[27:30] = 0.0
+        assert filtering.time_segments(t) == [(0, 27), (27, 30), (30, 60)]
+        assert not filtering.spike_mask(xy, t, min_jump=40.0).any()

@@ -392,3 +392,45 @@ def test_read_mot_errors(tmp_path: Path) -> None:
     (tmp_path / "b.mot").write_text("endheader\ntime\tx\n0\t1\n0.01\n")
     with pytest.raises(MocapFileError, match="line 4: 1 values for 2 columns"):
         read_mot(tmp_path / "b.mot")
+
+
+def test_trc_infinite_or_absurd_values_are_missing_markers(tmp_path: Path) -> None:
+    # Found by `valgus bench fuzz`: a cell reading 1e309 (inf) ended in an OverflowError.
+    lines = DJ1.read_text().splitlines()
+    row = lines[8].split("\t")
+    row[2 + 3 * 4] = "1e309"  # L_HJC x in frame 3
+    row[2 + 3 * 6 + 1] = "-7e12"  # another marker 7e9 km away
+    lines[8] = "\t".join(row)
+    path = tmp_path / "inf.trc"
+    path.write_text("\n".join(lines) + "\n")
+    m = read_trc(path)
+    assert np.isnan(m.xyz[2, 4]).all() and np.isnan(m.xyz[2, 6]).all()
+    ds = load_mocap(path)
+    assert ds.confidence.sel(keypoint="left_hip").values[2] == 0.0
+
+
+@pytest.mark.parametrize("rate", ["nan", "inf", "0", "-100"])
+def test_trc_impossible_frame_rate_is_a_mocap_error(tmp_path: Path, rate: str) -> None:
+    lines = DJ1.read_text().splitlines()
+    keys, values = lines[1].split("\t"), lines[2].split("\t")
+    values[keys.index("DataRate")] = rate
+    lines[2] = "\t".join(values)
+    path = tmp_path / "rate.trc"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(MocapFileError, match="frame rate"):
+        read_trc(path)
+
+
+def test_pelvis_pointing_both_ways_is_a_mocap_error() -> None:
+    # Found by `valgus bench fuzz`: per-frame forward directions that cancel out divided by
+    # a zero norm (a RuntimeWarning on stderr, then NaN everywhere).
+    m = read_trc(DJ1)
+    asis = [i for i, n in enumerate(m.names) if "ASIS" in n.upper()]
+    psis = [i for i, n in enumerate(m.names) if "PSIS" in n.upper()]
+    assert len(asis) == 2 and len(psis) == 2
+    xyz = m.xyz.copy()
+    half = len(xyz) // 2
+    xyz[half:, asis + psis] = m.xyz[half:, psis + asis]  # labels swapped in the second half
+    flipped = Markers(m.names, xyz, m.time_s, m.rate_hz, m.source, m.file_format)
+    with pytest.raises(MocapFileError, match="no steady forward direction"):
+        markers_to_poses(flipped)

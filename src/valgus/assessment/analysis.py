@@ -15,7 +15,12 @@ from valgus.assessment import quality_warnings as qw
 from valgus.assessment.series import FrameSeries
 from valgus.assessment.track import MIN_VISIBILITY, Track
 from valgus.errors import NoRepsFoundError
-from valgus.kinematics.filtering import DEFAULT_CUTOFF_HZ, MAX_GAP_S, variable_frame_rate
+from valgus.kinematics.filtering import (
+    DEFAULT_CUTOFF_HZ,
+    MAX_GAP_S,
+    time_breaks,
+    variable_frame_rate,
+)
 from valgus.kinematics.reps import MIN_REP_DEPTH
 from valgus.kinematics.reps import Rep as RepIdx
 from valgus.results import (
@@ -125,6 +130,9 @@ def input_warnings(poses: xr.Dataset, n_swapped: int) -> list[QualityWarning]:
         out.append(qw.mocap_markers(str(poses.attrs.get("markers", "see the pose file"))))
     if variable_frame_rate(poses.time.values):
         out.append(qw.variable_frame_rate())
+    gap = time_gap_warning(poses.time.values.astype(np.float64))
+    if gap is not None:
+        out.append(gap)
     if poses.attrs.get(MIRROR_SWAPPED_ATTR):
         out.append(qw.mirrored())
     xy = poses.position.transpose("time", "space", "keypoint").values.astype(np.float64)
@@ -136,6 +144,20 @@ def input_warnings(poses: xr.Dataset, n_swapped: int) -> list[QualityWarning]:
     if n_swapped:
         out.append(qw.left_right_swaps(n_swapped))
     return out
+
+
+def time_gap_warning(t: NDArray[np.float64]) -> QualityWarning | None:
+    """Breaks in the timestamps (filtering.time_breaks): build_track filters the stretches
+    on either side separately and bridges nothing across them; the warning says so."""
+    breaks = time_breaks(t)
+    if breaks.size == 0:
+        return None
+    gaps = t[breaks] - t[breaks - 1]
+    worst = int(np.argmax(gaps))
+    footage = float((t[-1] - t[0]) - gaps.sum())
+    return qw.time_gap(
+        float(gaps[worst]), float(t[breaks[worst] - 1] - t[0]), int(breaks.size), footage
+    )
 
 
 def source_of(poses: xr.Dataset, kind: str) -> Source:

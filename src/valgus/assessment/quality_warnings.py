@@ -159,3 +159,13 @@ def sex_not_given() -> QualityWarning:
         message="landing norms differ for women (7-13 deg) and men (3-8 deg; Herrington & "
         "Munro 2010); without --sex the women's range was used.",
     )
+
+
+def time_gap(gap_s: float, after_s: float, n_gaps: int, footage_s: float) -> QualityWarning:
+    return QualityWarning(
+        code="time_gap",
+        message=f"the video's timestamps jump by {gap_s:.3g} s after {after_s:.2f} s "
+        f"({n_gaps} gap(s) with no frames: a damaged, cut or joined file); the {n_gaps + 1} "
+        "parts were filtered separately and nothing was interpolated across a gap. The "
+        f"duration reported includes the gap(s); the footage itself lasts {footage_s:.1f} s.",
+    )

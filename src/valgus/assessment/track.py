@@ -14,6 +14,7 @@ from valgus.kinematics.filtering import (
     interpolate_gaps,
     lowpass,
     mask_low_confidence,
+    reject_spikes,
 )
 from valgus.kinematics.swaps import LOWER_LEG, SwapReport, apply_swaps, detect_swaps
 
@@ -21,6 +22,12 @@ FloatArray = NDArray[np.float64]
 
 # Landmarks below this visibility are treated as missing before interpolation.
 MIN_VISIBILITY = 0.3
+# A landmark further than this (leg lengths) from the median of the 3 frames each side,
+# and far outside the window's own spread, is a single-frame spike: dropped and bridged
+# from its neighbours (filtering.reject_spikes). MediaPipe's jitter on a still person is
+# 0.5-1 % of leg length; 5 % is about 4 cm. A spike of this size left in would move the
+# filtered knee by about a third of it (the 6 Hz filter at 30 fps).
+SPIKE_LEG_FRACTION = 0.05
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class Track:
     height: int
     detected: NDArray[np.bool_]  # (T,) a person was found
     swaps: SwapReport
+    spikes: int = 0  # landmark positions dropped as single-frame spikes
 
     def point(self, name: str) -> FloatArray:
         """(T, 2) pixel series of one keypoint."""
@@ -49,7 +57,8 @@ class Track:
 
 
 def _scale_px(xy: FloatArray, names: list[str]) -> float:
-    """Median leg length in px over frames where a leg is found (for thresholds)."""
+    """Median leg length (px, or m for world landmarks) over frames where a leg is found
+    (for thresholds)."""
     i = names.index
     legs = [
         leg_length_px(xy[:, :, i(f"{s}_hip")], xy[:, :, i(f"{s}_knee")], xy[:, :, i(f"{s}_ankle")])
@@ -74,16 +83,18 @@ def build_track(ds: xr.Dataset, /, *, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> T
     arrays = [apply_swaps(a, names, swaps.body_frames, parts=None) for a in arrays]
     arrays = [apply_swaps(a, names, swaps.leg_frames, parts=LOWER_LEG) for a in arrays]
     xy, world, conf = arrays[0], arrays[1], arrays[2][:, 0, :]
-    clean_xy = lowpass(
-        interpolate_gaps(mask_low_confidence(xy, conf, min_conf=MIN_VISIBILITY), t),
+    seen_xy, spikes = reject_spikes(
+        mask_low_confidence(xy, conf, min_conf=MIN_VISIBILITY),
         t,
-        cutoff_hz=cutoff_hz,
+        min_jump=SPIKE_LEG_FRACTION * scale,
     )
-    clean_w = lowpass(
-        interpolate_gaps(mask_low_confidence(world, conf, min_conf=MIN_VISIBILITY), t),
+    seen_w, _ = reject_spikes(
+        mask_low_confidence(world, conf, min_conf=MIN_VISIBILITY),
         t,
-        cutoff_hz=cutoff_hz,
+        min_jump=SPIKE_LEG_FRACTION * _scale_px(world, names),
     )
+    clean_xy = lowpass(interpolate_gaps(seen_xy, t), t, cutoff_hz=cutoff_hz)
+    clean_w = lowpass(interpolate_gaps(seen_w, t), t, cutoff_hz=cutoff_hz)
     return Track(
         t,
         clean_xy,
@@ -94,4 +105,5 @@ def build_track(ds: xr.Dataset, /, *, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> T
         int(ds.attrs["height"]),
         detected,
         swaps,
+        spikes,
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from valgus.bench.fuzz import command as fuzz_command
+
 bench_app = typer.Typer(
     help="Benchmarks: accuracy against rendered ground truth, drop-jump landing detection "
     "against a force plate, speed of the pose pipeline, MediaPipe's tracking memory.",
@@ -72,3 +74,6 @@ def tracking(
 
     err = Console(stderr=True)
     typer.echo(main(video, lambda msg: err.print(msg, highlight=False)))
+
+
+bench_app.command("fuzz")(fuzz_command)

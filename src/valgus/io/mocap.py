@@ -180,6 +180,28 @@ def _check_exists(p: Path) -> None:
         raise MocapFileError(f"{p}: no such file. Check the path.")
 
 
+# A marker coordinate further than this from the lab origin is no marker (a damaged value):
+# it is treated as missing, like a blank cell.
+MAX_MARKER_M = 1000.0
+
+
+def _plausible(xyz: FloatArray) -> FloatArray:
+    """xyz (m) with infinite and absurdly far coordinates set missing (NaN), per marker."""
+    out = xyz.copy()
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.abs(out) <= MAX_MARKER_M) & ~np.isnan(out)
+    out[np.broadcast_to(bad.any(axis=-1, keepdims=True), out.shape)] = np.nan
+    return out
+
+
+def _check_rate(p: Path, rate: float) -> float:
+    if not (math.isfinite(rate) and rate > 0):
+        raise MocapFileError(
+            f"{p}: the frame rate {rate} is not a positive number; the file is damaged."
+        )
+    return rate
+
+
 def _float_cell(cell: str) -> float:
     cell = cell.strip()
     if not cell:
@@ -210,6 +232,7 @@ def read_trc(path: Path | str, /) -> Markers:
         raise MocapFileError(
             f"{p}: the TRC header has no valid DataRate ({err}); the file is damaged."
         ) from err
+    _check_rate(p, rate)
     if units not in UNITS_TO_M:
         raise MocapFileError(f"{p}: unknown TRC units {units!r}; expected m, cm or mm.")
     names = tuple(n.strip() for n in lines[3].split("\t")[2:] if n.strip())
@@ -234,7 +257,7 @@ def read_trc(path: Path | str, /) -> Markers:
     time_s = table[:, 1]
     if not (np.all(np.isfinite(time_s)) and np.all(np.diff(time_s) > 0)):
         time_s = np.arange(len(rows)) / rate  # no usable Time column: frame count / rate
-    xyz = table[:, 2:].reshape(len(rows), len(names), 3) * UNITS_TO_M[units]
+    xyz = _plausible(table[:, 2:].reshape(len(rows), len(names), 3) * UNITS_TO_M[units])
     try:
         truncated = len(rows) < int(header.get("NumFrames", "0"))
     except ValueError:
@@ -276,7 +299,8 @@ def read_c3d(path: Path | str, /) -> Markers:
     pts = np.stack(frames).astype(np.float64)  # (time, marker, 5): x, y, z, residual, cameras
     names = names[: pts.shape[1]]  # LABELS may list more names than POINT:USED
     pts = pts[:, : len(names)]
-    xyz = pts[:, :, :3] * UNITS_TO_M[units]
+    _check_rate(p, rate)
+    xyz = _plausible(pts[:, :, :3] * UNITS_TO_M[units])
     xyz[pts[:, :, 3] < 0] = np.nan  # residual -1: marker not seen
     time_s = (first - 1 + np.arange(len(frames))) / rate
     return Markers(names, xyz, time_s, rate, str(p), "C3D", truncated)
@@ -381,6 +405,11 @@ def facing_direction(
     if not ok.any():
         raise MocapFileError(f"{markers.source}: the pelvis markers are never all seen.")
     mean = np.mean(v[ok] / np.linalg.norm(v[ok], axis=1, keepdims=True), axis=0)
+    if not float(np.linalg.norm(mean)) > 0.1:  # per-frame directions cancel out
+        raise MocapFileError(
+            f"{markers.source}: the pelvis markers point in no steady forward direction; "
+            "check their labels (ASIS in front, PSIS behind)."
+        )
     return _unit(mean), how
 
 

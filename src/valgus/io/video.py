@@ -9,6 +9,7 @@ some (converting costs more than decoding).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,19 @@ from numpy.typing import NDArray
 from valgus.errors import VideoReadError
 
 RGBFrame = NDArray[np.uint8]
+
+# Frames with more pixels than this are scaled down to the decode size (keeping their pixel
+# format) as soon as they are decoded, so that nothing after the decoder (the hand-over
+# queue, the ring buffer of frames skipped while the body is still, a second model's
+# stretch) holds a full-size frame: an 8192x8192 frame is 100 MB, the same frame at 1280 px
+# 2.5 MB. Up to 1080p the frame is kept as decoded and scaled only if and when it is
+# converted to RGB (one sws_scale call, and none for the frames skipped while still): that
+# path is faster and its pixels are the ones every benchmark was measured on.
+EAGER_SCALE_MIN_PIXELS = 1920 * 1088
+# Beyond 4K the decoder runs one thread: FFmpeg's frame threads each hold a full-size frame
+# (measured on 8192x8192: 700 MB with the default threads, 330 MB with one; decoding ~20 %
+# slower, which scaling such frames dwarfs anyway).
+ONE_THREAD_MIN_PIXELS = 4096 * 2304
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ class VideoInfo:
     frames_estimate: int
     duration_s: float
     codec: str
+    created_at: dt.datetime | None = None  # the recording's creation time (UTC), if tagged
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -64,6 +79,21 @@ def _display_rotation(stream: av.video.stream.VideoStream) -> int:
     return int(tag) % 360 if tag and tag.lstrip("-").isdigit() else 0
 
 
+def created_at(*tags: dict[str, str]) -> dt.datetime | None:
+    """The `creation_time` tag phones write (ISO 8601, UTC), from the first tags that hold
+    a readable one; None when no tag says (or says 1970/1904, an unset clock)."""
+    for t in tags:
+        text = str(t.get("creation_time", "")).strip().replace("Z", "+00:00")
+        try:
+            stamp = dt.datetime.fromisoformat(text)
+        except ValueError:
+            continue
+        stamp = stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+        if stamp.year > 1971:
+            return stamp.replace(microsecond=0)
+    return None
+
+
 def probe(path: Path, /) -> VideoInfo:
     """Read the stream header and the first frame's rotation; raises VideoReadError."""
     container = _open(path)
@@ -81,7 +111,15 @@ def probe(path: Path, /) -> VideoInfo:
         )
         frames = stream.frames or (round(duration * fps) if fps else 0)
         return VideoInfo(
-            str(path), w, h, rotation, fps, int(frames), duration, stream.codec_context.name
+            str(path),
+            w,
+            h,
+            rotation,
+            fps,
+            int(frames),
+            duration,
+            stream.codec_context.name,
+            created_at(container.metadata, stream.metadata),
         )
     finally:
         container.close()
@@ -134,12 +172,17 @@ class DecodedFrame:
         self._rotation = rotation_deg
         self._rgb: RGBFrame | None = None
 
+    @property
+    def held_size(self) -> tuple[int, int] | None:
+        """(width, height) of the decoded picture still held, None once converted."""
+        return None if self._frame is None else (self._frame.width, self._frame.height)
+
     def rgb(self) -> RGBFrame:
         """The upright RGB frame (h, w, 3) uint8, converted once and cached."""
         if self._rgb is None:
             assert self._frame is not None
             img = self._frame.to_ndarray(format="rgb24", width=self._size[0], height=self._size[1])
-            self._rgb = _upright(img, self._rotation)
+            self._rgb = _upright(np.asarray(img, dtype=np.uint8), self._rotation)  # no copy
             self._frame = None  # the decoder's YUV buffer is no longer needed
         return self._rgb
 
@@ -161,6 +204,9 @@ def iter_decoded(
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        ctx = stream.codec_context
+        if (ctx.width or 0) * (ctx.height or 0) > ONE_THREAD_MIN_PIXELS:
+            ctx.thread_count = 1
         base = stream.start_time or 0
         tb = stream.time_base
         if start_s > 0 and tb:
@@ -186,7 +232,7 @@ def iter_decoded(
                 if t >= end_s:
                     return
                 assert size is not None
-                yield DecodedFrame(t, frame, size, rotation)
+                yield DecodedFrame(t, _shrunk(frame, size), size, rotation)
         except av.error.FFmpegError as err:
             raise VideoReadError(
                 f"{path}: decoding stopped at {max(last_t, 0):.2f} s ({err.__class__.__name__}); "
@@ -208,6 +254,13 @@ def iter_frames(
     """
     for decoded in iter_decoded(path, max_side_px=max_side_px):
         yield decoded.time_s, decoded.rgb()
+
+
+def _shrunk(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
+    """The frame scaled to size now if it is larger than EAGER_SCALE_MIN_PIXELS, else as is."""
+    if (frame.width, frame.height) == size or frame.width * frame.height <= EAGER_SCALE_MIN_PIXELS:
+        return frame
+    return frame.reformat(width=size[0], height=size[1])
 
 
 def _decode_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from valgus.errors import VideoReadError
 from valgus.io.video import probe
 from valgus.pose.base import PoseEstimator
 from valgus.pose.pipeline import LandmarkBuffer, naive_samples, pipeline_samples
-from valgus.schema import make_poses
+from valgus.schema import RECORDED_AT_ATTR, make_poses
 
 # MediaPipe resizes to 256x256 internally; decoding at most this size keeps
 # the landmark precision and avoids converting 4K frames for nothing.
@@ -103,6 +103,8 @@ def estimate_poses(
     }
     if truncated_at is not None:
         attrs["truncated_at_s"] = truncated_at
+    if info.created_at is not None:
+        attrs[RECORDED_AT_ATTR] = info.created_at.isoformat()
     return make_poses(
         position,
         world.transpose(0, 2, 1),
