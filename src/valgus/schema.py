@@ -53,6 +53,9 @@ class Side(StrEnum):
         return Side.RIGHT if self is Side.LEFT else Side.LEFT
 
 
+SIDE_NAMES: tuple[str, ...] = tuple(s.value for s in Side)  # "left", "right"
+
+
 def kp(side: Side, part: str) -> str:
     """Keypoint name of a body part on one side, e.g. kp(Side.LEFT, "knee")."""
     return f"{side.value}_{part}"

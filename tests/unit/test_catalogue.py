@@ -38,7 +38,7 @@ def test_catalogue_loads_with_every_seed_drill() -> None:
 def test_every_entry_is_complete() -> None:
     for e in load_catalogue().exercise:
         assert e.purpose and e.steps and e.cues and e.mistakes and e.evidence, e.id
-        assert e.dosage.sets == (2, 3) and e.dosage.reps == (10, 15), e.id  # rule 13
+        assert e.dosage.sets == (2, 3) and e.dosage.reps == (10, 15), e.id  # docs/evidence.md §8
 
 
 def test_equipment_and_caution() -> None:

@@ -1,4 +1,4 @@
-"""Driver triage (PRODUCT.md "Finding the drivers"; reference rules 8-12), hand-worked."""
+"""Driver triage (docs/evidence.md §5, §6), hand-worked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Progression and stop rules (reference rule 13, rule 18, 4.1 traffic light), hand-worked."""
+"""Progression and stop rules (docs/evidence.md §7, §8), hand-worked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Red-flag screen (reference 4.1, rule 18): every flag stops the program."""
+"""Red-flag screen (docs/evidence.md §7): every flag stops the program."""
 
 from __future__ import annotations
 

@@ -43,6 +43,7 @@ from valgus.errors import ValgusError
 from valgus.kinematics import angles
 from valgus.pose.extract import estimate_poses
 from valgus.results import AnalysisResult
+from valgus.schema import SIDE_NAMES
 from valgus.synth import (
     CameraParams,
     DropJumpParams,
@@ -56,7 +57,7 @@ from valgus.synth.camera import SIZES
 from valgus.synth.truth import MovementParams, build_truth
 from valgus.synth.truth_poses import truth_poses
 
-SIDES = ("left", "right")
+SIDES = SIDE_NAMES
 LEVELS = {"none": 0, "mild": 1, "marked": 2}
 MOVEMENT_NAMES = ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump")
 # (side, verdict from video, reference verdict, either flagged borderline)

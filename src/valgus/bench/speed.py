@@ -29,10 +29,11 @@ from valgus import api
 from valgus.bench.landing import shared_dir
 from valgus.errors import ValgusError
 from valgus.io.poses import load_poses
+from valgus.schema import SIDE_NAMES
 
 CEILING_FRAMES = 120  # frames pre-decoded to time the model alone
 FPPA_AGREE_DEG = 0.5
-SIDES = ("left", "right")
+SIDES = SIDE_NAMES
 
 
 @dataclass(frozen=True)

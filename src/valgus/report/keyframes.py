@@ -23,9 +23,9 @@ from valgus.report.draw import (
     side_by_side,
 )
 from valgus.results import AnalysisResult, LegRep, Rep
-from valgus.schema import Side
+from valgus.schema import SIDE_NAMES
 
-SIDES = tuple(s.value for s in Side)
+SIDES = SIDE_NAMES
 # Key frames are drawn at least this tall (px): a coach zooms in to see the knee over the
 # toes, and a person filmed small in a 720p frame is only ~500 px tall.
 MIN_HEIGHT_PX = 1000

@@ -33,13 +33,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from valgus.schema import SIDE_NAMES
 from valgus.synth.body import BodyDims, head_points, unit
 
 FloatArray = NDArray[np.float64]
 Points = dict[str, FloatArray]
 Vec = tuple[float, float, float]
 
-SIDES = ("left", "right")
+SIDES = SIDE_NAMES
 SIDE_SIGN = {"left": 1.0, "right": -1.0}
 HEEL_SOLE_M = 0.022  # heel point above the sole at reference height (body.foot_points)
 TOE_SOLE_M = 0.018

@@ -38,6 +38,7 @@ from scipy.optimize import brentq
 
 from valgus.errors import InputError
 from valgus.kinematics.angles import fppa_deg
+from valgus.schema import SIDE_NAMES
 from valgus.synth.body import (
     BodyDims,
     body_dims,
@@ -55,7 +56,7 @@ FloatArray = NDArray[np.float64]
 Pattern = Literal["bottom_only", "throughout"]
 Arms = Literal["forward", "overhead", "hips"]
 
-SIDES = ("left", "right")
+SIDES = SIDE_NAMES
 SIDE_SIGN = {"left": 1.0, "right": -1.0}
 
 # Share of knee flexion taken by the shank's forward tilt (ankle dorsiflexion);
