@@ -11,10 +11,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from valgus.assessment import movements
-from valgus.assessment.analysis import Options
 from valgus.assessment.redflags import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import GUIDES, Answers
-from valgus.errors import InputError, NotFoundError
+from valgus.errors import NotFoundError
 from valgus.program.ics import program_to_ics
 from valgus.services import answers as answers_service
 from valgus.services import assessments, history, manual, people, programs, workouts
@@ -141,10 +140,6 @@ def _name(s: Any, person_id: int) -> str:
     return str(store.person_name(s.db, person_id))
 
 
-def _flag(text: str | None) -> bool:
-    return (text or "").strip().lower() in ("1", "true", "yes", "on")
-
-
 # --- analyses --------------------------------------------------------------------------------
 
 
@@ -153,40 +148,7 @@ async def upload_analysis(request: Request, s: State) -> Accepted:
     """Upload a recording (multipart: `file`, `movement`, optional `person` (a name or an
     id), `side`, `sex`, `mirrored`, `keep_video`, `filmed` (YYYY-MM-DD)). It is checked,
     queued and analyzed by a worker: follow it at the returned url."""
-    job_id = jobs.new_id()
-    got = await uploads.receive(
-        request,
-        file_field="file",
-        destination=lambda name: s.workspace.upload_path(job_id, name),
-        limit=s.settings.max_upload_bytes,
-    )
-    if got.path is None:
-        raise InputError("no file in the form: send the video in a field named 'file'")
-    f = got.fields
-    person = f.get("person") or None
-    if person is not None and person.isdigit():
-        person = _name(s, int(person))
-    try:
-        filmed = dt.date.fromisoformat(f["filmed"]) if f.get("filmed") else None
-    except ValueError:
-        got.path.unlink(missing_ok=True)
-        raise InputError(f"filmed must be YYYY-MM-DD, got {f['filmed']!r}") from None
-    job = job_service.submit(
-        s.db,
-        s.workspace,
-        job_id,
-        got.path,
-        upload_name=got.client_name,
-        movement=f.get("movement") or "squat",
-        options=Options(
-            side=f.get("side") or "auto",
-            sex=f.get("sex") or None,
-            mirrored=_flag(f.get("mirrored")),
-        ),
-        person=person,
-        keep_video=_flag(f.get("keep_video")),
-        filmed=filmed,
-    )
+    job = await uploads.accept(request, s)
     return Accepted(id=job.id, status=job.status, url=f"/api/analyses/{job.id}")
 
 

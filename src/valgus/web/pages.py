@@ -14,7 +14,6 @@ from fastapi.templating import Jinja2Templates
 
 from valgus import __version__, present
 from valgus.assessment import movements
-from valgus.assessment.analysis import Options
 from valgus.assessment.drivers import read_analysis
 from valgus.assessment.redflags import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import BAND_ORDER, GUIDES
@@ -150,36 +149,7 @@ def guide_picture(movement: str) -> Response:
 async def upload(request: Request, s: State) -> Response:
     """The upload form without JavaScript: the same as POST /api/analyses, then the job's
     page (the page's script posts to the API instead, with a progress bar)."""
-    job_id = jobs.new_id()
-    got = await uploads.receive(
-        request,
-        file_field="file",
-        destination=lambda name: s.workspace.upload_path(job_id, name),
-        limit=s.settings.max_upload_bytes,
-    )
-    if got.path is None:
-        raise InputError("choose a video to upload")
-    f = got.fields
-    if not check_csrf(request, f.get("csrf")):
-        got.path.unlink(missing_ok=True)
-        raise InputError("the form expired; reload the page and send it again")
-    person = store.person_name(s.db, int(f["person"])) if f.get("person", "").isdigit() else None
-    job = job_service.submit(
-        s.db,
-        s.workspace,
-        job_id,
-        got.path,
-        upload_name=got.client_name,
-        movement=f.get("movement") or "squat",
-        options=Options(
-            side=f.get("side") or "auto",
-            sex=f.get("sex") or None,
-            mirrored=f.get("mirrored") == "yes",
-        ),
-        person=person,
-        keep_video=f.get("keep_video") == "yes",
-        filmed=dt.date.fromisoformat(f["filmed"]) if f.get("filmed") else None,
-    )
+    job = await uploads.accept(request, s, form=True)
     return see(f"/analyses/{job.id}")
 
 

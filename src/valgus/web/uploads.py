@@ -8,16 +8,22 @@ end the upload with UploadTooLargeError and no file left behind.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from valgus.errors import InputError
+from valgus.assessment.analysis import Options
+from valgus.errors import InputError, ValgusError
+from valgus.services import jobs as job_service
+from valgus.storage import jobs, store
+from valgus.storage.jobs import Job
+from valgus.web.security import check_csrf
 
 FIELD_LIMIT = 4096
 
@@ -144,3 +150,53 @@ def _discard(upload: Upload, out: IO[bytes] | None) -> None:
         out.close()
     if upload.path is not None:
         upload.path.unlink(missing_ok=True)
+
+
+def _flag(text: str | None) -> bool:
+    return (text or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+async def accept(request: Request, s: Any, /, *, form: bool = False) -> Job:
+    """An upload (multipart: `file`, `movement`, optional `person` (a name or an id),
+    `side`, `sex`, `mirrored`, `keep_video`, `filmed`), streamed to a generated name,
+    checked and queued (services/jobs.submit). form=True: the app's own form, whose CSRF
+    field must match."""
+    job_id = jobs.new_id()
+    got = await receive(
+        request,
+        file_field="file",
+        destination=lambda name: s.workspace.upload_path(job_id, name),
+        limit=s.settings.max_upload_bytes,
+    )
+    if got.path is None:
+        raise InputError("no file in the form: choose a video (the field named 'file')")
+    f = got.fields
+    try:
+        if form and not check_csrf(request, f.get("csrf")):
+            raise InputError("the form expired; reload the page and send it again")
+        person = f.get("person") or None
+        if person is not None and person.isdigit():
+            person = store.person_name(s.db, int(person))
+        try:
+            filmed = dt.date.fromisoformat(f["filmed"]) if f.get("filmed") else None
+        except ValueError:
+            raise InputError(f"filmed must be YYYY-MM-DD, got {f['filmed']!r}") from None
+    except ValgusError:
+        got.path.unlink(missing_ok=True)
+        raise
+    return job_service.submit(
+        s.db,
+        s.workspace,
+        job_id,
+        got.path,
+        upload_name=got.client_name,
+        movement=f.get("movement") or "squat",
+        options=Options(
+            side=f.get("side") or "auto",
+            sex=f.get("sex") or None,
+            mirrored=_flag(f.get("mirrored")),
+        ),
+        person=person,
+        keep_video=_flag(f.get("keep_video")),
+        filmed=filmed,
+    )
