@@ -53,7 +53,9 @@ class Job(BaseModel):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    """UTC to the microsecond: jobs run oldest first, and two uploads in one second keep
+    their order."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _job(row: JobRow, person: str | None) -> Job:
