@@ -60,6 +60,11 @@ def _open(path: Path) -> av.container.InputContainer:
         raise VideoReadError(f"{path} is empty (0 bytes). Copy the video again from the phone.")
     try:
         container = av.open(str(path), mode="r")
+    except PermissionError as err:  # av.error.PermissionError is one too
+        raise VideoReadError(
+            f"{path} cannot be read: permission denied. Copy the video somewhere you can "
+            "read, or ask whoever owns it to share it."
+        ) from err
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as err:
         raise VideoReadError(
             f"{path} is not a video FFmpeg can read ({err.__class__.__name__}). "
