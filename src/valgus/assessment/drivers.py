@@ -451,8 +451,12 @@ def weigh(evidence: Iterable[Evidence], /) -> Weight:
     return "possible" if scored else "none"
 
 
-def _summary(driver: DriverId, weight: Weight, evidence: Sequence[Evidence]) -> str:
+def _summary(
+    driver: DriverId, weight: Weight, evidence: Sequence[Evidence], not_measured: Sequence[str]
+) -> str:
     label = LABELS[driver]
+    if not evidence and not_measured:
+        return f"Not measured: {label} ({', '.join(not_measured)} would show it)."
     if weight == "none":
         return f"No sign that {label} contributes among the tests done."
     signs = "; ".join(
@@ -596,7 +600,7 @@ def find_drivers(analyses: Sequence[MovementResult], tests: SelfTests, /) -> Dri
                 id=d,
                 label=LABELS[d],
                 weight=w,
-                summary=_summary(d, w, items),
+                summary=_summary(d, w, items, not_measured[d]),
                 evidence=items,
                 not_measured=not_measured[d],
             )
@@ -607,7 +611,7 @@ def find_drivers(analyses: Sequence[MovementResult], tests: SelfTests, /) -> Dri
             id="motor_control",
             label=LABELS["motor_control"],
             weight=mc_weight,
-            summary=_summary("motor_control", mc_weight, mc_items),
+            summary=_summary("motor_control", mc_weight, mc_items, []),
             evidence=mc_items,
             not_measured=[],
         )

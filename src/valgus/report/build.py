@@ -68,6 +68,8 @@ def build_report(
         png = png_bytes(k.image)
         pictures.append(atomic.write_bytes(out_dir / f"{stem}.rep{k.rep_index}.png", png))
         key_pngs.append((f"Rep {k.rep_index}, deepest point, {k.time_s:.1f} s into the video", png))
+    for stale in out_dir.glob(f"{stem}.*-best-worst.png"):  # an earlier report's pair
+        stale.unlink()
     for side in ("left", "right"):
         bw = best_worst(keys, result, side)
         if bw is not None:

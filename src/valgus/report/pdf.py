@@ -60,7 +60,7 @@ def _heading(doc: FPDF, text: str) -> None:
 
 
 def _summary_table(doc: FPDF, legs: list[tuple[str, LegSummary]]) -> None:
-    widths = (20, 36, 34, 28, 62)
+    widths = (18, 30, 40, 26, 66)
     head = ("", "result", "knee moved in", "inside toe line", "frontal-plane angle")
     doc.set_font("dejavu", "B", 9)
     doc.set_fill_color(238, 241, 244)

@@ -131,7 +131,10 @@ def plan_text(
                 )
             ]
         out.append(("Safety screen", [rf.message]))
-        lines = [f"{d.summary} (weight: {d.weight})" for d in assessment.drivers.drivers]
+        lines = [
+            d.summary + (f" (weight: {d.weight})" if d.evidence else "")
+            for d in assessment.drivers.drivers
+        ]
         out.append(("What may contribute (observations, not a diagnosis)", lines))
     if program is not None:
         reassess = ", ".join(f"{r:%d %b %Y}" for r in program.reassess)
