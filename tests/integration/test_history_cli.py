@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.synthetic_poses import Squat, make_squat_poses
-from valgus.assessment.redflags import QUESTIONS
+from valgus.assessment.questions import QUESTIONS
 from valgus.cli.main import app
 from valgus.io.poses import save_poses
 

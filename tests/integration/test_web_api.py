@@ -179,7 +179,7 @@ def test_errors_are_json_and_never_500(client: TestClient) -> None:
 
 def test_the_safety_gate_answers_409(client: TestClient) -> None:
     pid = client.post("/api/people", json={"name": "bob"}).json()["id"]
-    from valgus.assessment.redflags import QUESTIONS
+    from valgus.assessment.questions import QUESTIONS
 
     answers = {
         "red_flags": dict.fromkeys(QUESTIONS, False) | {"locking": True},

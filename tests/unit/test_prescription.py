@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from valgus.assessment.drivers import Assessment, assess, read_analysis
-from valgus.assessment.redflags import QUESTIONS
+from valgus.assessment.questions import QUESTIONS
 from valgus.assessment.selftests import Answers, Preferences
 from valgus.errors import InputError
 from valgus.program.catalogue import load_catalogue

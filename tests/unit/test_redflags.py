@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from valgus.assessment.drivers import assess
-from valgus.assessment.redflags import QUESTIONS, screen
+from valgus.assessment.questions import QUESTIONS
+from valgus.assessment.redflags import screen
 from valgus.assessment.selftests import Answers, RedFlagAnswers
 from valgus.errors import AnswersError, RedFlagError
 from valgus.program.catalogue import load_catalogue

@@ -20,7 +20,7 @@ from tests.synthetic_poses import Squat, make_squat_poses
 from valgus.api import analyze_poses
 from valgus.assessment import safety
 from valgus.assessment.drivers import Assessment, assess, read_analysis
-from valgus.assessment.redflags import QUESTIONS
+from valgus.assessment.questions import QUESTIONS
 from valgus.assessment.selftests import Answers
 from valgus.cli.main import app
 from valgus.errors import RedFlagError

@@ -16,7 +16,7 @@ from tests.storage_urls import PG_ENV, database_url, postgres_url
 from tests.synthetic_poses import Squat, make_squat_poses
 from valgus.api import analyze_poses
 from valgus.assessment.drivers import assess, read_analysis
-from valgus.assessment.redflags import QUESTIONS
+from valgus.assessment.questions import QUESTIONS
 from valgus.assessment.safety import Clearance
 from valgus.assessment.selftests import Answers
 from valgus.errors import (

@@ -96,23 +96,6 @@ class Preferences(_Model):
     minutes_per_session: int = Field(default=20, ge=5, le=120)
 
 
-RedFlagKey = Literal[
-    "recent_injury",
-    "injury_cannot_bear_weight",
-    "injury_cannot_bend_90",
-    "injury_kneecap_tender",
-    "injury_fibular_head_tender",
-    "swelling_within_2h",
-    "locking",
-    "giving_way",
-    "hot_red_fever",
-    "calf_swelling_breathless",
-    "night_or_rest_pain",
-    "neurovascular",
-    "recent_surgery_or_acl",
-]
-
-
 class RedFlagAnswers(_Model):
     """Yes/no answers; null = not answered. Keys and questions: redflags.QUESTIONS."""
 

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import typer
 
 from valgus.errors import ValgusError
 
@@ -401,22 +400,3 @@ def main(
     if out is not None:
         out.write_text(text, encoding="utf-8")
     return text, sum(sum(r.failures.values()) for r in reports.values())
-
-
-def command(
-    seconds: float = typer.Option(
-        70.0, "--seconds", help="Time budget, shared equally by the parsers (plus set-up)."
-    ),
-    seed: int = typer.Option(0, "--seed", help="Random seed of the mutations."),
-    out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
-) -> None:
-    """Mutated files (real seeds) through every file parser: video probe and decoding, pose
-    files, TRC, C3D, OpenSim .mot, answers TOML/JSON; failures are tracebacks, hangs and
-    crashes (exit status 1 when there is one)."""
-    from rich.console import Console
-
-    err = Console(stderr=True)
-    text, failures = main(out, seconds, seed, lambda msg: err.print(msg, highlight=False))
-    typer.echo(text)
-    if failures:
-        raise typer.Exit(1)

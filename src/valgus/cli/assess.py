@@ -17,12 +17,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from valgus.assessment.redflags import QUESTIONS, needed_questions
-from valgus.assessment.selftests import BAND_ORDER, GUIDES, RedFlagAnswers
+from valgus.assessment.questions import QUESTIONS
 from valgus.cli import common
 from valgus.cli.errors import handled
 from valgus.errors import AnswersError, RedFlagError
-from valgus.services import answers as answers_service
 
 if TYPE_CHECKING:
     from valgus.assessment.drivers import Assessment
@@ -32,6 +30,8 @@ RED_FLAG_HELP = "A red flag that applies (repeat): " + ", ".join(QUESTIONS) + ".
 
 def _valid(data: dict[str, Any], path: str) -> str | None:
     """The problem with the answer at `path` (dotted), or None when it is acceptable."""
+    from valgus.services import answers as answers_service
+
     probe = answers_service.merge_values(data, {})
     probe.setdefault("self_tests", {}).setdefault("pain_0_10", 0)
     try:
@@ -44,6 +44,8 @@ def _valid(data: dict[str, Any], path: str) -> str | None:
 
 def _ask(data: dict[str, Any], path: str, ask: Any, console: Console) -> None:
     """Prompt until the answer at `path` is acceptable."""
+    from valgus.services import answers as answers_service
+
     while True:
         answers_service.set_path(data, path, ask())
         problem = _valid(data, path)
@@ -54,6 +56,10 @@ def _ask(data: dict[str, Any], path: str, ask: Any, console: Console) -> None:
 
 def _prompt_missing(data: dict[str, Any], console: Console) -> None:
     """Ask, in plain words, whatever is still missing (interactive terminals only)."""
+    from valgus.assessment.redflags import needed_questions
+    from valgus.assessment.selftests import BAND_ORDER, GUIDES, RedFlagAnswers
+    from valgus.services import answers as answers_service
+
     console.print(
         "[bold]Safety questions first[/] (yes/no). A 'yes' to any of them (after an injury: "
         "to any of its follow-up questions) means: see a clinician."
@@ -167,6 +173,10 @@ def assess_command(
 
     Exit status 8 when a red flag is reported (see a clinician; no program).
     """
+    from valgus.assessment.selftests import GUIDES
+    from valgus.services import answers as answers_service
+    from valgus.services import assessments
+
     if guide:
         for key, text in GUIDES.items():
             typer.echo(f"{key}:\n  {text}\n")
@@ -194,7 +204,6 @@ def assess_command(
         "preferences.equipment.step_or_board": step,
         "preferences.minutes_per_session": minutes,
     }
-    from valgus.services import assessments
 
     interactive = not no_input and not as_json and sys.stdin.isatty()
     with handled(as_json=as_json):

@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from valgus.bench.fuzz import command as fuzz_command
-
 bench_app = typer.Typer(
     help="Benchmarks: accuracy against rendered ground truth, drop-jump landing detection "
     "against a force plate, speed of the pose pipeline, MediaPipe's tracking memory.",
@@ -76,4 +74,21 @@ def tracking(
     typer.echo(main(video, lambda msg: err.print(msg, highlight=False)))
 
 
-bench_app.command("fuzz")(fuzz_command)
+@bench_app.command("fuzz")
+def fuzz(
+    seconds: float = typer.Option(
+        70.0, "--seconds", help="Time budget, shared equally by the parsers (plus set-up)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the mutations."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
+) -> None:
+    """Mutated files (real seeds) through every file parser: video probe and decoding, pose
+    files, TRC, C3D, OpenSim .mot, answers TOML/JSON; failures are tracebacks, hangs and
+    crashes (exit status 1 when there is one)."""
+    from valgus.bench.fuzz import main
+
+    err = Console(stderr=True)
+    text, failures = main(out, seconds, seed, lambda msg: err.print(msg, highlight=False))
+    typer.echo(text)
+    if failures:
+        raise typer.Exit(1)

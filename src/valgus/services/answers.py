@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from valgus.assessment.redflags import OTTAWA_KEYS, QUESTIONS
+from valgus.assessment.questions import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import Answers
 from valgus.errors import AnswersError
 

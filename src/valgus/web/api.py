@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from valgus.assessment import movements
-from valgus.assessment.redflags import OTTAWA_KEYS, QUESTIONS
+from valgus.assessment.questions import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import GUIDES, Answers
 from valgus.errors import NotFoundError
 from valgus.program.ics import program_to_ics

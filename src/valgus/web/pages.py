@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from valgus import __version__, present
 from valgus.assessment import movements
 from valgus.assessment.drivers import read_analysis
-from valgus.assessment.redflags import OTTAWA_KEYS, QUESTIONS
+from valgus.assessment.questions import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import BAND_ORDER, GUIDES
 from valgus.errors import InputError, NotFoundError, ValgusError
 from valgus.program.catalogue import load_catalogue
