@@ -43,11 +43,14 @@ def analyze_video(
     movement: str = "squat",
     options: Options = Options(),
     progress: ProgressFn | None = None,
+    naive: bool = False,
 ) -> Analysis:
     """Run the pose model on a video and analyze it. Raises a ValgusError subclass when
-    the footage cannot support a result (see valgus.errors)."""
+    the footage cannot support a result (see valgus.errors). naive=True: one model instance
+    on every frame in order (deterministic, the reference loop; batch jobs run videos side
+    by side instead of splitting one)."""
     pipeline.check_options(movement, options)  # before minutes of pose model, not after
-    poses = estimate_poses(Path(path), progress=progress)
+    poses = estimate_poses(Path(path), progress=progress, naive=naive)
     return analyze_poses(poses, movement=movement, options=options, source_kind="video")
 
 
@@ -58,6 +61,7 @@ def analyze_file(
     movement: str = "squat",
     options: Options = Options(),
     progress: ProgressFn | None = None,
+    naive: bool = False,
 ) -> Analysis:
     """Analyze a video, a saved pose file (*.poses.nc) or marker motion capture (.trc, .c3d)."""
     p = Path(path)
@@ -66,7 +70,7 @@ def analyze_file(
     if is_mocap_file(p):
         pipeline.check_options(movement, options)
         return analyze_poses(load_mocap(p), movement=movement, options=options, source_kind="mocap")
-    return analyze_video(p, movement=movement, options=options, progress=progress)
+    return analyze_video(p, movement=movement, options=options, progress=progress, naive=naive)
 
 
 def analyze_poses(

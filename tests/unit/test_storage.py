@@ -59,7 +59,7 @@ def test_postgres_url_is_given_under_ci() -> None:
 
 
 def test_new_database_is_at_head_with_every_table(db: Database) -> None:
-    assert current_revision(db.engine) == head_revision() == "0005"
+    assert current_revision(db.engine) == head_revision() == "0006"
     tables = set(inspect(db.engine).get_table_names())
     expected = {
         "people",
@@ -70,6 +70,7 @@ def test_new_database_is_at_head_with_every_table(db: Database) -> None:
         "notes",
         "clearances",
         "jobs",
+        "batch_items",
     }
     assert expected <= tables
 

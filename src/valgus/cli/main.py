@@ -9,6 +9,7 @@ import typer
 from valgus import __version__
 from valgus.cli.analyze import analyze
 from valgus.cli.assess import assess_command
+from valgus.cli.batch import batch
 from valgus.cli.bench import bench_app
 from valgus.cli.compare import compare_command
 from valgus.cli.demo import demo
@@ -77,6 +78,12 @@ app.command(
     epilog="Examples:\n\n  valgus serve --open\n\n"
     "  valgus serve --host 0.0.0.0   (a phone on the same Wi-Fi uploads; a token is required)",
 )(serve)
+app.command(
+    "batch",
+    epilog="Examples:\n\n  valgus batch team.csv --out screening/\n\n"
+    "  valgus batch videos/   (every video in the folder, person from the file name)\n\n"
+    "  valgus batch team.csv --scheduler tcp://10.0.0.5:8786   (a Dask cluster)",
+)(batch)
 app.add_typer(bench_app, name="bench")
 app.add_typer(person_app, name="person")
 app.command(

@@ -168,3 +168,14 @@ class JobRow(Base):  # revision 0005
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class BatchItemRow(Base):  # revision 0006
+    """A recording screened by `valgus batch`, done: its key, where its analysis is stored."""
+
+    __tablename__ = "batch_items"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    analysis_id: Mapped[int] = mapped_column(Integer)
+    result_json: Mapped[str] = mapped_column(Text)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime)

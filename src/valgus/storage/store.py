@@ -34,6 +34,7 @@ from valgus.storage.db import ENV_URL, Database, head_revision
 from valgus.storage.models import (
     AnalysisRow,
     AssessmentRow,
+    BatchItemRow,
     ClearanceRow,
     JobRow,
     NoteRow,
@@ -998,10 +999,11 @@ def rename_person(db: Database, name: str, new_name: str, /) -> PersonInfo:
 
 def delete_person(db: Database, name: str, /) -> None:
     """Remove a person and every record of theirs (analyses with their pose data,
-    assessments, programs, workouts, notes, clearances, jobs), in one transaction."""
+    assessments, programs, workouts, notes, clearances, jobs, batch items), in one
+    transaction."""
     with db.transaction() as s:
         person = _person(s, name)
-        for model in (*_ROWS.values(), JobRow):
+        for model in (*_ROWS.values(), JobRow, BatchItemRow):
             s.execute(sa_delete(model).where(model.person_id == person.id))
         s.delete(person)
 
