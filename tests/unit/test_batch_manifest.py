@@ -30,7 +30,12 @@ def test_manifest_rows_paths_relative_to_it_and_bad_rows_kept_with_their_problem
     )
     ann, bob, cy, nobody = batch.read_manifest(m)
     assert ann.file == (tmp_path / "clips" / "a.mp4").resolve()
-    assert (ann.side, ann.mirrored, str(ann.filmed), ann.problem) == ("left", True, "2026-11-02", None)
+    assert (ann.side, ann.mirrored, str(ann.filmed), ann.problem) == (
+        "left",
+        True,
+        "2026-11-02",
+        None,
+    )
     assert bob.movement == "squat" and bob.file == (tmp_path / "clips" / "sub" / "b.mp4").resolve()
     assert cy.problem is not None and "YYYY-MM-DD" in cy.problem
     assert nobody.problem == "the row needs a person and a file"
