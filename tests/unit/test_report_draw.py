@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+import pytest
 
 from valgus.report.draw import (
     GREEN,
@@ -28,6 +30,24 @@ def test_blur_face_smooths_only_the_face_and_keeps_the_input() -> None:
     assert out[40, 60].std() >= 0  # same shape, valid pixel
     assert out[30:50, 50:70].std() < 0.5 * img[30:50, 50:70].std()  # face smoothed
     assert np.array_equal(out[150:, :], img[150:, :])  # legs untouched
+
+
+@pytest.mark.parametrize("centre", [(300.0, 200.0), (20.0, 15.0), (590.0, 790.0)])
+def test_blur_face_window_equals_a_whole_picture_blur(centre: tuple[float, float]) -> None:
+    """Blurring a window around the face gives the pixels a whole-picture blur gives, also
+    where the face touches the picture's edge."""
+    img = _noise(800, 600, seed=3)
+    cx, cy = centre
+    face = [(cx - 20, cy), (cx + 20, cy), (cx, cy + 10)]
+    out = blur_face(img, face, scale_px=400)
+    r = max(40.0, 0.08 * 400) * 1.1
+    mask = np.zeros(img.shape[:2], dtype=np.uint8)
+    cv2.ellipse(mask, (round(cx), round(cy + 10 / 3)), (int(r), int(r * 1.35)), 0, 0, 360, 255, -1)
+    k = max(15, int(r) | 1)
+    whole = cv2.GaussianBlur(img, (k, k), 0)
+    expected = img.copy()
+    expected[mask > 0] = whole[mask > 0]
+    assert np.array_equal(out, expected)
 
 
 def test_blur_face_without_face_points_changes_nothing() -> None:

@@ -517,22 +517,22 @@ def main(
     rows, memory = run(quick=quick, long_loops=long_loops, repeats=repeats, progress=progress)
     text = report(rows, memory, command)
     if out is not None:
-        out.write_text(_into_page(out.read_text() if out.exists() else "", text))
+        out.write_text(into_page(out.read_text() if out.exists() else "", text))
     return text
 
 
-REPORT_START = "<!-- valgus bench speed: report start -->"
-REPORT_END = "<!-- valgus bench speed: report end -->"
-
-
-def _into_page(page: str, text: str) -> str:
-    """The report between the page's REPORT_START/REPORT_END markers (the prose around them
-    kept), or the report alone when the page has no markers."""
-    start, end = page.find(REPORT_START), page.find(REPORT_END)
+def into_page(page: str, text: str, /, *, bench: str = "speed") -> str:
+    """The report between the page's `<!-- valgus bench BENCH: report start/end -->` markers
+    (the prose around them kept); a page without them gets them, with the report, at its
+    end."""
+    start_mark = f"<!-- valgus bench {bench}: report start -->"
+    end_mark = f"<!-- valgus bench {bench}: report end -->"
+    body = text.split("\n", 2)[2] if text.startswith("# ") and page else text  # page has a title
+    start, end = page.find(start_mark), page.find(end_mark)
     if start < 0 or end < start:
-        return text
-    body = text.split("\n", 2)[2] if text.startswith("# ") else text  # the page has a title
-    return page[: start + len(REPORT_START)] + "\n\n" + body.strip() + "\n\n" + page[end:]
+        head = page.rstrip() + "\n\n" if page.strip() else ""
+        return f"{head}{start_mark}\n\n{body.strip()}\n\n{end_mark}\n"
+    return page[: start + len(start_mark)] + "\n\n" + body.strip() + "\n\n" + page[end:]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ from rich.console import Console
 
 bench_app = typer.Typer(
     help="Benchmarks: accuracy against rendered ground truth, drop-jump landing detection "
-    "against a force plate, speed of the pose pipeline, MediaPipe's tracking memory.",
+    "against a force plate, speed of the pose pipeline and of whole commands (batch), MediaPipe's tracking memory.",
     no_args_is_help=True,
 )
 
@@ -46,6 +46,24 @@ def speed(
     err = Console(stderr=True)
     text = main(out, quick, long_loops, repeats, lambda msg: err.print(msg, highlight=False))
     typer.echo(text)
+
+
+@bench_app.command("batch")
+def batch(
+    out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
+    videos: int = typer.Option(8, "--videos", min=2, help="Videos in the batch."),
+    reps: int = typer.Option(4, "--reps", min=1, help="Squat reps in each batch video."),
+    repeats: int = typer.Option(
+        2, "--repeats", min=1, help="Runs of the one-video comparison; the best is kept."
+    ),
+) -> None:
+    """Speed as a user sees it, whole processes: `valgus --help`; one 1080p video, the
+    naive MediaPipe loop against `valgus analyze`; a batch, the naive loop one video after
+    the other against `valgus batch` with 1 and 2 workers and on a Dask LocalCluster."""
+    from valgus.bench.batch import main
+
+    err = Console(stderr=True)
+    typer.echo(main(out, videos, reps, repeats, lambda msg: err.print(msg, highlight=False)))
 
 
 @bench_app.command("landing")

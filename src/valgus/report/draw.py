@@ -63,9 +63,19 @@ def blur_face(img: RGB, face: list[Point], /, *, scale_px: float) -> RGB:
     mask = np.zeros(img.shape[:2], dtype=np.uint8)
     cv2.ellipse(mask, _pt((cx, cy)), (int(r), int(r * 1.35)), 0, 0, 360, 255, -1)
     k = max(15, int(r) | 1)
-    blurred = cv2.GaussianBlur(img, (k, k), 0)
     out = img.copy()
-    out[mask > 0] = blurred[mask > 0]
+    ys, xs = np.nonzero(mask)
+    if len(ys) == 0:
+        return out
+    # Blur only a window around the ellipse, padded by the kernel's radius: the pixels inside
+    # the ellipse get the values a whole-picture blur gives (8 faces at 1080x1920: 0.53 -> 0.05 s).
+    pad = k // 2 + 1
+    y0, y1 = max(0, ys.min() - pad), min(img.shape[0], ys.max() + 1 + pad)
+    x0, x1 = max(0, xs.min() - pad), min(img.shape[1], xs.max() + 1 + pad)
+    window = np.ascontiguousarray(img[y0:y1, x0:x1])
+    blurred = cv2.GaussianBlur(window, (k, k), 0)
+    inside = mask[y0:y1, x0:x1] > 0
+    out[y0:y1, x0:x1][inside] = blurred[inside]
     return out
 
 
