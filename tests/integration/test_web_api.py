@@ -3,6 +3,7 @@ the real pose model on rendered squats, and the guards every request passes."""
 
 from __future__ import annotations
 
+import csv
 import json
 import time
 from collections.abc import Iterator
@@ -89,6 +90,15 @@ def test_upload_to_result_matches_valgus_analyze(client: TestClient, squat: Path
         "above typical",
         "well above typical",
     )
+    # The Team page: the same sheet as `valgus batch` writes, from the history.
+    page = client.get("/team")
+    assert page.status_code == 200 and 'data-testid="team-table"' in page.text
+    sheet = list(csv.reader(client.get("/team.csv").text.splitlines()))
+    assert sheet[0][:5] == ["person", "movement", "file", "leg", "result"]
+    left, right = sheet[1:]
+    assert (left[0], left[3], right[3]) == ("ann", "left", "right")
+    assert left[4] in ("above typical", "well above typical") and right[4] == "typical"
+    assert left[-1] == f"/people/{pid}"
 
 
 def test_manual_check_uses_the_product_definitions(client: TestClient, squat: Path) -> None:

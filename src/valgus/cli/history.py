@@ -11,14 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from valgus import present
-from valgus.assessment import movements
 from valgus.cli import common
 from valgus.cli.errors import handled
-from valgus.present import MeasureName
-from valgus.results import Stat
 
 if TYPE_CHECKING:
+    from valgus.present import MeasureName
     from valgus.storage.store import History, LegProgressOut
 
 
@@ -78,11 +75,16 @@ def _list(name: str, *, as_json: bool) -> None:
 
 
 def _value(mean: float | None, sd: float | None, measure: MeasureName) -> str:
+    from valgus import present
+    from valgus.results import Stat
+
     return present.mean_sd(Stat(mean=mean, sd=sd, n=2), measure)
 
 
 def _sessions_table(title: str, legs: list[LegProgressOut]) -> Table:
     """One row per session and leg, numbered as in the trend charts (#1 = the first)."""
+    from valgus import present
+
     table = Table(title=f"{title} (mean ± SD over reps)")
     for col in ("#", "filmed", "leg", "result", "knee inside the toe line", "FPPA", "reps"):
         table.add_column(col)
@@ -104,10 +106,14 @@ def _sessions_table(title: str, legs: list[LegProgressOut]) -> Table:
 
 
 def _label(movement: str) -> str:
+    from valgus.assessment import movements
+
     return movements.get(movement).label if movement in movements.names() else movement
 
 
 def render_history(h: History, console: Console) -> None:
+    from valgus import present
+
     p = h.person
     facts = ", ".join(x for x in (p.sex, p.age_band, p.height_cm and f"{p.height_cm:g} cm") if x)
     console.print(f"[bold]{p.name}[/]" + (f" ({facts})" if facts else ""), highlight=False)

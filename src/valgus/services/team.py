@@ -7,14 +7,18 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from valgus import __version__, present
 from valgus.io import atomic
 from valgus.io.results import writing
 from valgus.results import AnalysisResult
+
+if TYPE_CHECKING:
+    from valgus.storage import Database
 
 # Attention, first to last (DERIVED: what a coach acts on first).
 FILM_AGAIN, WELL_ABOVE, ABOVE, NOT_JUDGED, TYPICAL = range(5)
@@ -107,6 +111,26 @@ def rows_of(entry: Entry, /) -> list[Row]:
             )
         )
     return out
+
+
+def from_history(db: Database, /, *, link: Callable[[str, int], str]) -> list[Entry]:
+    """Everyone's latest stored analysis of each movement, as team-sheet entries (the web
+    app's Team page); link(person, person_id) gives each row's link."""
+    from valgus.storage import store
+
+    entries = []
+    for person, person_id in store.person_ids(db).items():
+        for result in store.latest_results(db, person):
+            entries.append(
+                Entry(
+                    person,
+                    str(result.get("movement", "")),
+                    str(result.get("source", {}).get("path", "")),
+                    result,
+                    report=link(person, person_id),
+                )
+            )
+    return entries
 
 
 def sheet(entries: list[Entry], /) -> list[Row]:

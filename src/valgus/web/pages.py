@@ -21,7 +21,7 @@ from valgus.errors import InputError, NotFoundError, ValgusError
 from valgus.program.catalogue import load_catalogue
 from valgus.results import AnalysisResult
 from valgus.services import answers as answers_service
-from valgus.services import assessments, history, manual, people, programs, workouts
+from valgus.services import assessments, history, manual, people, programs, team, workouts
 from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
 from valgus.storage.store import WorkoutEntry
@@ -75,6 +75,29 @@ def _pid(s: Any, name: str) -> int:
 @router.get("/", response_class=HTMLResponse)
 def people_page(request: Request, s: State) -> HTMLResponse:
     return render(request, "people.html", cards=people.overview(s.db))
+
+
+@router.get("/team", response_class=HTMLResponse)
+def team_page(request: Request, s: State) -> HTMLResponse:
+    """The team sheet of `valgus batch`, from everyone's latest analysis of each movement."""
+    rows = team.sheet(team.from_history(s.db, link=lambda _name, pid: f"/people/{pid}"))
+    return render(
+        request,
+        "team.html",
+        rows=[r for r in rows if r.attention != team.FILM_AGAIN],
+        again=[r for r in rows if r.attention == team.FILM_AGAIN],
+        people=len({r.person for r in rows}),
+    )
+
+
+@router.get("/team.csv")
+def team_csv(s: State) -> Response:
+    rows = team.sheet(team.from_history(s.db, link=lambda _name, pid: f"/people/{pid}"))
+    return Response(
+        team.csv_text(rows),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="team.csv"'},
+    )
 
 
 @router.post("/people")
