@@ -97,7 +97,8 @@ def test_upload_to_result_matches_valgus_analyze(client: TestClient, squat: Path
     assert sheet[0][:5] == ["person", "movement", "file", "leg", "result"]
     left, right = sheet[1:]
     assert (left[0], left[3], right[3]) == ("ann", "left", "right")
-    assert left[4] in ("above typical", "well above typical") and right[4] == "typical"
+    assert left[4].startswith(("above typical", "well above typical"))
+    assert right[4].startswith("typical")
     assert left[-1] == f"/people/{pid}"
 
 

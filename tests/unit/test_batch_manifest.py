@@ -3,6 +3,8 @@ history counts as done."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,23 @@ def test_an_item_is_done_until_its_analysis_is_deleted(tmp_path: Path) -> None:
         assert done_items.done(db, "k1") == {"x": 2}
         store.delete_person(db, "ann")
         assert done_items.done(db, "k1") is None
+
+
+def _die(_job: object) -> None:
+    os._exit(3)  # a worker killed mid-item (out of memory, kill -9)
+
+
+def _answer(job: object) -> object:
+    return job
+
+
+def test_a_worker_that_dies_fails_its_item_and_the_pool_goes_on() -> None:
+    runner = batch.LocalRunner(1)
+    try:
+        dead = runner.submit(_die, "first")  # type: ignore[arg-type]
+        with pytest.raises(BrokenProcessPool):
+            dead.result(timeout=60)
+        alive = runner.submit(_answer, "second")  # type: ignore[arg-type]
+        assert alive.result(timeout=60) == "second"
+    finally:
+        runner.close()

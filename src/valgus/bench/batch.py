@@ -136,7 +136,7 @@ def batch(manifest: Path, work: Path, label: str, *extra: str) -> Timed:
 def on_dask(manifest: Path, work: Path, workers: int) -> Timed:
     from distributed import LocalCluster
 
-    with LocalCluster(
+    with LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
@@ -219,8 +219,6 @@ def report(r: Results, command: str) -> str:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     n_naive, v_one = r.single
     lines = [
-        "# Batch speed",
-        "",
         f"Made by `{command}` on {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {when}.",
         "",

@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import as_completed as local_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -235,10 +236,21 @@ class LocalRunner:
     """Worker processes on this machine (spawned: nothing shared with the caller)."""
 
     def __init__(self, workers: int) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        self.workers = workers
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
 
     def submit(self, fn: Callable[[Job], ItemResult], job: Job, /) -> Future[ItemResult]:
-        return self.pool.submit(fn, job)
+        """A worker that died (killed, out of memory) breaks the pool and fails the items it
+        held; the next submission starts a new pool, so the retry and the rest go on."""
+        try:
+            return self.pool.submit(fn, job)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            return self.pool.submit(fn, job)
 
     def completed(self, futures: Iterable[Any], /) -> Iterator[Any]:
         return local_completed(list(futures))
