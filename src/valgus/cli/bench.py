@@ -66,6 +66,22 @@ def batch(
     typer.echo(main(out, videos, reps, repeats, lambda msg: err.print(msg, highlight=False)))
 
 
+@bench_app.command("live")
+def live(
+    out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
+    video: Path | None = typer.Option(
+        None, "--video", help="A frontal squat video to send [default: one rendered]."
+    ),
+) -> None:
+    """Live feedback on loopback: a `valgus serve` process, frames sent in real time over
+    the Live page's WebSocket; latency, frames processed, live reps and verdicts against
+    the saved analysis of the same frames."""
+    from valgus.bench.live import main
+
+    err = Console(stderr=True)
+    typer.echo(main(out, video, lambda msg: err.print(msg, highlight=False)))
+
+
 @bench_app.command("landing")
 def landing(
     out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),

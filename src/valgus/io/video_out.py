@@ -51,3 +51,23 @@ def video_writer(
             container.mux(packet)
     finally:
         container.close()
+
+
+def write_y4m(video: Path, out: Path, /, *, fps: int = 30, max_side_px: int | None = None) -> Path:
+    """A video's frames as raw YUV4MPEG2 (4:2:0), e.g. for Chromium's fake camera
+    (`--use-file-for-fake-video-capture=FILE.y4m`). Decoded and converted with PyAV; the
+    frames are written at `fps` in order (the source's timing is not kept)."""
+    from valgus.io.video import iter_frames
+
+    with out.open("wb") as fh:
+        header = False
+        for _, rgb in iter_frames(video, max_side_px=max_side_px):
+            h, w = rgb.shape[:2]
+            h, w = h - h % 2, w - w % 2
+            if not header:
+                fh.write(f"YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+                header = True
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24")
+            fh.write(b"FRAME\n")
+            fh.write(frame.reformat(format="yuv420p").to_ndarray().tobytes())
+    return out

@@ -27,7 +27,7 @@ from valgus.errors import (
 )
 from valgus.services.jobs import Workspace
 from valgus.storage import Database, jobs
-from valgus.web import api, pages
+from valgus.web import api, live, pages
 from valgus.web.security import Guard
 from valgus.web.settings import Settings
 from valgus.web.uploads import UploadTooLargeError
@@ -124,4 +124,5 @@ def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(live.router)
     return app

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -129,3 +129,24 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     return bool(cookie and submitted and hmac.compare_digest(cookie.encode(), submitted.encode()))
+
+
+def websocket_refusal(
+    settings: Settings, headers: Mapping[str, str], cookies: Mapping[str, str]
+) -> str | None:
+    """Why a WebSocket may not open, or None. The HTTP guard (a middleware) does not see
+    WebSockets, so they get the same checks here: this machine's name on loopback, the
+    access token when the server is open to the network, and the page's own origin (a
+    browser always sends Origin on a WebSocket; another site's page may not connect)."""
+    if not allowed_host(settings, headers.get("host", "")):
+        return "this server answers only to its own address"
+    token = settings.token
+    if token is not None:
+        auth = headers.get("authorization", "")
+        given = auth[7:] if auth.lower().startswith("bearer ") else cookies.get(SESSION_COOKIE)
+        if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+            return "open the page with the access token printed by `valgus serve`"
+    origin = headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != headers.get("host", "").lower():
+        return "connections from other sites are refused"
+    return None
