@@ -48,6 +48,8 @@ def test_reps_counted_live_and_each_judged_as_the_analysis_judges_the_set() -> N
     assert shown[0].setup == "ready" and shown[0].cue.startswith("Good: start")
     deep = [f for f in shown if f.depth is not None and f.depth > 0.25]
     assert deep and all(f.cue == "Left knee out: over your toes." for f in deep)
+    assert all(f.legs["left"].band == "mild" and f.legs["right"].band == "none" for f in deep)
+    assert shown[0].legs["left"].band == shown[0].legs["right"].band == "standing"
 
 
 def test_a_clean_squat_reads_typical_on_both_legs() -> None:
@@ -68,6 +70,7 @@ def test_the_set_up_asks_to_face_the_camera(yaw: float, setup: str) -> None:
     assert shown[15].setup == setup
     if setup == "turn":
         assert shown[15].cue == "Turn to face the camera." and shown[-1].reps == 0
+        assert all(f.legs["left"].band == "unknown" for f in shown)  # no band off the view
 
 
 def test_feet_out_of_the_picture_and_nobody_are_said() -> None:

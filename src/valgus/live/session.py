@@ -31,6 +31,7 @@ from valgus.schema import KEYPOINTS, make_poses
 
 Setup = Literal["no_person", "feet_out", "turn", "ready"]
 LegState = Literal["none", "mild", "marked", "unknown"]
+FrameBand = Literal["none", "mild", "marked", "unknown", "standing"]
 
 SETUP_CUES = {
     "no_person": "Step into the picture, whole body, facing the camera.",
@@ -61,7 +62,9 @@ MAX_SAMPLES = 20_000  # about 10 minutes at 30 fps; older frames are dropped
 
 @dataclass(frozen=True)
 class LegLive:
-    band: LegState  # this frame's MKD band (unknown: the leg is not seen well enough)
+    band: FrameBand  # this frame's MKD band; unknown: the leg is not seen well enough;
+    # standing: the hips are not down in a squat (the measure is read at the squat's bottom,
+    # and standing with the feet turned out puts the toes outside the knees)
     mkd: float | None
 
 
@@ -152,7 +155,13 @@ class LiveSession:
         self.yaws.append(_yaw_deg(pose))
         setup = self._setup(pose)
         depth = self._depth(sample)
-        legs = {side: self._leg(sample, side, pose) for side in ("left", "right")}
+        # Off the frontal view or with the feet cut off, the knee-over-foot state is not shown
+        # (the analysis would not judge such footage either).
+        legs = (
+            {side: self._leg(sample, side, pose, depth) for side in ("left", "right")}
+            if setup == "ready"
+            else {}
+        )
         ended = self._count(t_s, depth) if setup == "ready" or self.ready_once else None
         return self._frame(setup, legs, depth, ended=ended, still=self._still(t_s, depth))
 
@@ -186,7 +195,7 @@ class LiveSession:
             return None
         return (hip_y - float(np.median(ys[standing]))) / length
 
-    def _leg(self, s: _Sample, side: str, pose: FramePose) -> LegLive:
+    def _leg(self, s: _Sample, side: str, pose: FramePose, depth: float | None) -> LegLive:
         other = "right" if side == "left" else "left"
         names = [f"{side}_{p}" for p in ("hip", "knee", "ankle", "foot_index")]
         if min(float(pose.visibility[IDX[n]]) for n in names) < MIN_FOOT_VISIBILITY:
@@ -200,6 +209,8 @@ class LiveSession:
         )
         if not np.isfinite(mkd):
             return LegLive("unknown", None)
+        if depth is None or depth < MIN_REP_DEPTH:
+            return LegLive("standing", round(mkd, 4))
         return LegLive(VERDICTS[mkd_level(mkd)], round(mkd, 4))  # type: ignore[arg-type]
 
     def _standing_leg_length(self) -> float | None:

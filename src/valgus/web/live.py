@@ -56,8 +56,11 @@ def max_live_sessions() -> int:
 
 
 @router.get("/live", response_class=HTMLResponse)
-def live_page(request: Request, s: State, person: int | None = Query(default=None)) -> HTMLResponse:
-    return render(request, "live.html", people=people.list_all(s.db), person_id=person)
+def live_page(
+    request: Request, s: State, person: int | None = Query(default=None, ge=1, le=2**31 - 1)
+) -> HTMLResponse:
+    cards = sorted(people.overview(s.db), key=lambda c: c.name.lower())
+    return render(request, "live.html", people=cards, person_id=person)
 
 
 @router.websocket("/live/ws")

@@ -8,8 +8,8 @@
   var video = $("[data-live-video]"), overlay = $("[data-live-overlay]"), stage = $("[data-live-stage]");
   var cueEl = $("[data-live-cue]"), errEl = $("[data-live-error]"), startBtn = $("[data-live-start]");
   var saveBtn = $("[data-live-save]"), reasonEl = $("[data-live-reason]");
-  var WORDS = { none: "typical", mild: "above typical", marked: "well above typical", unknown: "not seen" };
-  var COLOURS = { none: "#43a047", mild: "#ffb300", marked: "#e53935", unknown: "#bbbbbb" };
+  var WORDS = { none: "typical", mild: "above typical", marked: "well above typical", unknown: "not seen", standing: "standing (read in the squat)" };
+  var COLOURS = { none: "#43a047", mild: "#ffb300", marked: "#e53935", unknown: "#bbbbbb", standing: "#ffffff" };
   var MAX_SIDE = 640, FRAME_MS = 33, MAX_BUFFERED = 512 * 1024;
   var ws = null, grab = document.createElement("canvas"), lastSent = 0, sending = false;
   var latencies = [], lastSpoken = "", lastSpokenAt = 0, saved = false, stream = null;
@@ -69,7 +69,7 @@
       var cell = $('[data-live-now="' + side + '"]');
       cell.textContent = WORDS[band]; cell.className = "lv-" + band;
     });
-    setState("reps", msg.reps); $("[data-live-reps]").textContent = msg.reps;
+    setState("reps", msg.reps); $("[data-live-reps]").textContent = msg.reps + (msg.reps === 1 ? " rep" : " reps");
     setState("fps", msg.fps); $("[data-live-fps]").textContent = msg.fps;
     setState("setup", msg.setup);
     setState("latency-ms", lat); $("[data-live-latency]").textContent = lat;
@@ -79,6 +79,7 @@
   }
 
   function onRep(msg) {
+    setState("judged", msg.number);
     ["left", "right"].forEach(function (side) {
       setState(side, msg[side]);
       var cell = $('[data-live-rep="' + side + '"]');
@@ -122,9 +123,20 @@
   }
 
   function loop() {
-    var now = performance.now();
-    if (now - lastSent >= FRAME_MS) { lastSent = now; send(); }
-    if (ws && ws.readyState === 1 && !saved) setTimeout(loop, 5);
+    // Each new camera picture once (requestVideoFrameCallback), at most 30 a second;
+    // a timer where the browser has no such callback.
+    var live = function () { return ws && ws.readyState === 1 && !saved; };
+    var maybeSend = function () {
+      var now = performance.now();
+      if (now - lastSent >= FRAME_MS - 3) { lastSent = now; send(); }
+    };
+    if (video.requestVideoFrameCallback) {
+      var onVideoFrame = function () { if (!live()) return; maybeSend(); video.requestVideoFrameCallback(onVideoFrame); };
+      video.requestVideoFrameCallback(onVideoFrame);
+    } else {
+      var tick = function () { if (!live()) return; maybeSend(); setTimeout(tick, 5); };
+      tick();
+    }
   }
 
   function save() {
