@@ -124,7 +124,9 @@ class Server:
             self.process.kill()
 
 
-def live_set(server: Server, frames: list[bytes], label: str, *, save: bool = True) -> LiveRun:
+def live_set(
+    server: Server, frames: list[bytes], label: str, *, save: bool = True, fps: float = SEND_FPS
+) -> LiveRun:
     """Send the frames in real time over /live/ws; time every answer; save the set."""
     from websockets.sync.client import connect
 
@@ -171,7 +173,7 @@ def live_set(server: Server, frames: list[bytes], label: str, *, save: bool = Tr
         reader.start()
         t0 = time.perf_counter()
         for k, jpeg in enumerate(frames):
-            wait = t0 + k / SEND_FPS - time.perf_counter()
+            wait = t0 + k / fps - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
             t_ms = time.perf_counter() * 1000
@@ -197,7 +199,9 @@ def live_set(server: Server, frames: list[bytes], label: str, *, save: bool = Tr
 
 
 def _verdicts(job: dict[str, Any] | None) -> str:
-    if not job or job.get("status") != "done":
+    if job is None:
+        return "- (not saved in this run)"
+    if job.get("status") != "done":
         return f"not saved ({(job or {}).get('status', 'none')})"
     s = job["result"]["summary"]
     return f"{s['left']['valgus']}, {s['right']['valgus']}; {len(job['result']['reps'])} reps"
@@ -209,7 +213,7 @@ def report(runs: list[LiveRun], command: str) -> str:
         f"Made by `{command}` on {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {when}.",
         "",
-        "| run | frames sent (30/s) | answered | dropped as stale | processed fps (median) | "
+        "| run | frames sent | answered | dropped as stale | processed fps (median) | "
         "latency ms median / p95 / max | live reps; last rep L, R | saved analysis L, R; reps |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -280,7 +284,13 @@ def main(out: Path | None, video: Path | None, progress: Callable[[str], None]) 
         server = Server(root)
         try:
             runs = [live_set(server, frames, f"{video.name}, 30 fps in")]
-            progress("again, with another process keeping one core busy")
+            progress("the same frames at 60 a second: more than the model can take")
+            runs.append(
+                live_set(
+                    server, frames, "the same at 60 fps in (back-pressure)", save=False, fps=60
+                )
+            )
+            progress("again at 30 a second, with another process keeping one core busy")
             burner = subprocess.Popen(
                 [sys.executable, "-c", "while True: pass"], stdout=subprocess.DEVNULL
             )
