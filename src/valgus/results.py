@@ -128,6 +128,11 @@ class Rep(_Model):
     stance_side: Literal["left", "right"] | None = Field(
         default=None, description="single-leg squat: the standing leg"
     )
+    stance_cues: str | None = Field(
+        default=None,
+        description="single-leg squat: the cues that found the standing leg (foot lift, leg "
+        "reach, planted foot), in words",
+    )
     pelvic_drop_deg: float | None = Field(
         default=None,
         description="single-leg squat: tilt of the hip-to-hip line at the deepest frame, + = "

@@ -149,3 +149,53 @@ def test_auto_will_not_guess_one_leg_or_two_from_a_strong_angle() -> None:
     poses = make_squat_poses(Squat(**(SLS | {"stance": "left", "yaw_deg": 40.0})))  # type: ignore[arg-type]
     with pytest.raises(UnsuitableViewError, match="cannot be told from perspective"):
         valgus.analyze_poses(poses, movement="auto")
+
+
+class TestStanceCues:
+    """The standing leg from three cues; disagreeing cues leave the rep unjudged."""
+
+    REP = single_leg.RepIdx(0, 10, 20, True)
+
+    @staticmethod
+    def cues(
+        lift: float, reach_l: float, reach_r: float, move_l: float, move_r: float
+    ) -> single_leg.FootCues:
+        n = 21
+        ramp = np.sin(np.linspace(0, np.pi, n))
+        return single_leg.FootCues(
+            np.full(n, lift),
+            np.full(n, reach_l),
+            np.full(n, reach_r),
+            1.0 + move_l * ramp,
+            1.0 + move_r * ramp,
+        )
+
+    def test_the_cues_agree_and_say_so(self) -> None:
+        call = single_leg.stance_in_rep(self.cues(0.3, 400, 200, 0.0, 0.2), self.REP)
+        assert call.side is single_leg.Side.LEFT and not call.unclear
+        assert "foot lift" in call.cues and "the left foot stayed put" in call.cues
+
+    def test_a_still_foot_held_behind_leaves_the_planted_cue_out(self) -> None:
+        call = single_leg.stance_in_rep(self.cues(-0.3, 200, 400, 0.0, 0.01), self.REP)
+        assert call.side is single_leg.Side.RIGHT and "planted foot: no cue" in call.cues
+
+    def test_the_planted_foot_disagreeing_leaves_the_rep_unjudged(self) -> None:
+        # The right foot reads higher, but the left foot moved with the body while the
+        # right stayed put (a pistol's free foot low in the picture, read as planted).
+        call = single_leg.stance_in_rep(self.cues(0.3, 400, 200, 0.25, 0.0), self.REP)
+        assert call.side is None
+        assert "the left foot moved while the right foot stayed put" in call.unclear
+
+    def test_the_reach_disagreeing_leaves_the_rep_unjudged(self) -> None:
+        call = single_leg.stance_in_rep(self.cues(0.3, 200, 400, 0.0, 0.2), self.REP)
+        assert call.side is None and "the left leg is the shorter" in call.unclear
+
+    def test_both_feet_down_is_a_two_leg_rep_not_an_unclear_one(self) -> None:
+        call = single_leg.stance_in_rep(self.cues(0.01, 400, 400, 0.0, 0.0), self.REP)
+        assert call.side is None and not call.unclear
+
+
+def test_each_rep_says_which_cues_found_its_standing_leg() -> None:
+    result = sls(stance="right").result
+    assert all(r.stance_side == "right" and r.stance_cues for r in result.reps)
+    assert "foot lift: the left foot" in (result.reps[0].stance_cues or "")

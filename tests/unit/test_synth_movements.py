@@ -399,3 +399,34 @@ def test_rendered_truth_layout_per_movement(
     _, heel = rendered["heel"]
     assert heel["blocks"][0]["kind"] == "board" and heel["params"]["squat"]["heel_raise_m"] == 0.05
     assert {"left", "right"} <= set(heel["reps"][0])
+
+
+def test_sls_alternate_changes_leg_after_every_rep() -> None:
+    p = SingleLegSquatParams(stance_side="alternate", reps=3)
+    m = generate_movement(p, FPS)
+    assert m.rep_sides == ("left", "right") * 3
+    assert m.t_s.size == round(p.duration_s * FPS)
+    for (_, bottom, _), side in zip(m.reps, m.rep_sides, strict=True):
+        i = int(np.argmin(np.abs(m.t_s - bottom)))
+        assert m.labels[i] == side and m.depth[i] == pytest.approx(1.0, abs=0.01)
+        assert np.all(_lowest_sole_y(m, side)[i] == pytest.approx(0.0, abs=1e-12))
+
+
+def test_sls_pistol_holds_the_free_leg_straight_out_in_front_off_the_floor() -> None:
+    p = SingleLegSquatParams(stance_side="left", reps=2, lifted_foot="pistol", depth_deg=90)
+    m = generate_movement(p, FPS)
+    one_leg = m.series["single_leg"] == 1.0
+    hip, knee, ankle = (m.point(f"right_{j}")[one_leg] for j in ("hip", "knee", "ankle"))
+    thigh, shank = knee - hip, ankle - knee
+    cos = (
+        np.sum(thigh * shank, axis=1)
+        / np.linalg.norm(thigh, axis=1)
+        / np.linalg.norm(shank, axis=1)
+    )
+    assert np.degrees(np.arccos(np.clip(cos, -1, 1))).max() < 10  # straight (5 deg bent)
+    leg = ankle - hip
+    forward = np.degrees(np.arctan2(leg[:, 2], -leg[:, 1]))
+    assert forward.min() > 70  # out in front, near horizontal
+    assert ankle[:, 1].min() > 0.15  # off the floor, also at the bottom of a deep pistol
+    with pytest.raises(InputError, match=r"lifted_knee_deg must be in 0\.\.20"):
+        SingleLegSquatParams(lifted_foot="pistol", lifted_knee_deg=60)

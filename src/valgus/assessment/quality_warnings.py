@@ -118,6 +118,15 @@ def two_leg_reps_ignored(n: int) -> QualityWarning:
     )
 
 
+def stance_unclear(reps: list[tuple[int, str]]) -> QualityWarning:
+    """Reps (1-based, in the order found) whose standing leg the cues could not agree on."""
+    said = "; ".join(f"rep {k}: {why}" for k, why in reps)
+    return QualityWarning(
+        code="stance_unclear",
+        message=f"{len(reps)} rep(s) not judged because which leg stood was unclear ({said}).",
+    )
+
+
 def other_side_reps_ignored(n: int, kept: Side) -> QualityWarning:
     return QualityWarning(
         code="other_side_reps_ignored",

@@ -82,6 +82,19 @@ def live(
     typer.echo(main(out, video, lambda msg: err.print(msg, highlight=False)))
 
 
+@bench_app.command("stance")
+def stance(
+    out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
+    quick: bool = typer.Option(False, "--quick", help="One case (a pistol, alternating legs)."),
+) -> None:
+    """The standing leg of rendered single-leg squats: free leg behind, in front, straight
+    out (pistol); one leg or alternating; the camera 0-15 deg off square."""
+    from valgus.bench.stance import main
+
+    err = Console(stderr=True)
+    typer.echo(main(out, quick, lambda msg: err.print(msg, highlight=False)))
+
+
 @bench_app.command("landing")
 def landing(
     out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),

@@ -64,7 +64,10 @@ def synth(
     ] = None,
     side: Annotated[
         str | None,
-        typer.Option(help="Single-leg squat stance leg: left (default), right or both."),
+        typer.Option(
+            help="Single-leg squat stance leg: left (default), right, both (left then right) "
+            "or alternate (left, right, left, ... one rep each)."
+        ),
     ] = None,
     pelvic_drop_deg: Annotated[
         float | None,
@@ -84,7 +87,10 @@ def synth(
     ] = None,
     lifted_foot: Annotated[
         str | None,
-        typer.Option(help="Single-leg squat: the lifted foot behind (default) or front."),
+        typer.Option(
+            help="Single-leg squat: the lifted foot behind (default), front (knee bent) or "
+            "pistol (the leg held straight out in front)."
+        ),
     ] = None,
     heel_raise_m: Annotated[
         float | None,

@@ -5,7 +5,8 @@ Timeline per stance side: two-leg stance (feet one hip width apart) -> weight sh
 the stance foot while the other foot lifts (``shift_s``) -> ``reps`` single-leg squats
 (``rep_s`` each, depth fraction d = sin^2 as in the squat) -> the foot comes back down
 (``shift_s``). ``stance_side='both'`` does the left side, ``switch_s`` of two-leg
-stance, then the right side.
+stance, then the right side; ``'alternate'`` changes leg after every rep (left, right,
+left, ...: ``reps`` on each leg, each a block of one rep).
 
 Stance leg: the foot stays flat on the floor. The stance hip moves SHIFT_SHARE of half a
 hip width lateral of the stance ankle (the pelvis moves over the stance foot; the stance
@@ -28,7 +29,11 @@ the squat its ankle keeps that height above the floor and that fore-aft offset f
 hip, so the knee bends further and comes forward as the body goes down (two-link IK,
 knee forward). During the shift its ankle moves from the floor to the held place along a
 straight line relative to the hip, ahead of the foot's rotation, so the toes never
-touch the floor.
+touch the floor. ``lifted_foot='pistol'``: the free leg is held straight out in front,
+the thigh LIFTED_HIP_DEG['pistol'] forward of vertical, the knee nearly straight
+(``lifted_knee_deg`` 0-20, default 5), and it moves with the pelvis through the squat (a
+pistol squat: the foot goes down with the hips, near the floor at the bottom, close to
+the camera).
 """
 
 from __future__ import annotations
@@ -60,18 +65,20 @@ from valgus.synth.motion import (
     valgus_profile,
 )
 
-StanceSide = Literal["left", "right", "both"]
-LiftedFoot = Literal["behind", "front"]
+StanceSide = Literal["left", "right", "both", "alternate"]
+LiftedFoot = Literal["behind", "front", "pistol"]
 
 # Stance hip's lateral offset from the stance ankle in single-leg stance, as a share of
 # half the hip-joint width (about 6 cm: a few degrees of femoral adduction).
 SHIFT_SHARE = 0.6
 # Lifted thigh: degrees forward of vertical when standing on one leg.
-LIFTED_HIP_DEG = {"behind": 5.0, "front": 65.0}
+LIFTED_HIP_DEG = {"behind": 5.0, "front": 65.0, "pistol": 80.0}
 # Knee flexion of the held lifted leg that keeps its foot clearly off the floor
 # (>= ~10 cm, see tests/unit/test_synth_movements.py): with the foot behind the shank is
 # near horizontal and the relaxed toes point down.
-LIFTED_KNEE_RANGE = {"behind": (75.0, 110.0), "front": (45.0, 100.0)}
+LIFTED_KNEE_RANGE = {"behind": (75.0, 110.0), "front": (45.0, 100.0), "pistol": (0.0, 20.0)}
+# lifted_knee_deg when not given
+LIFTED_KNEE_DEFAULT = {"behind": 80.0, "front": 80.0, "pistol": 5.0}
 # Relaxed plantar flexion of the lifted foot (from a right angle with the shank).
 LIFTED_ANKLE_PF_DEG = 20.0
 
@@ -92,7 +99,7 @@ class SingleLegSquatParams:
     pattern: Pattern = "bottom_only"
     pelvic_drop_deg: float = 0.0
     trunk_lean_deg: float = 0.0
-    lifted_knee_deg: float = 80.0
+    lifted_knee_deg: float | None = None  # default LIFTED_KNEE_DEFAULT[lifted_foot]
     lifted_foot: LiftedFoot = "behind"
     toe_out_deg: float = 5.0
     arms: Arms = "hips"
@@ -107,13 +114,27 @@ class SingleLegSquatParams:
 
     @property
     def sides(self) -> tuple[str, ...]:
-        """Stance sides in order."""
+        """Stance side of each block, in order."""
+        if self.stance_side == "alternate":
+            return SIDES * self.reps
         return SIDES if self.stance_side == "both" else (self.stance_side,)
 
     @property
+    def block_reps(self) -> int:
+        """Reps in one block (one stance): all of a side's, or one when alternating."""
+        return 1 if self.stance_side == "alternate" else self.reps
+
+    @property
+    def knee_deg(self) -> float:
+        """The lifted leg's knee flexion."""
+        if self.lifted_knee_deg is not None:
+            return self.lifted_knee_deg
+        return LIFTED_KNEE_DEFAULT.get(self.lifted_foot, 80.0)
+
+    @property
     def block_s(self) -> float:
-        """Duration of one side: shift, reps, shift back."""
-        return 2 * self.shift_s + self.reps * self.rep_s
+        """Duration of one block: shift, its reps, shift back."""
+        return 2 * self.shift_s + self.block_reps * self.rep_s
 
     @property
     def duration_s(self) -> float:
@@ -125,8 +146,10 @@ class SingleLegSquatParams:
 def single_leg_param_problems(p: SingleLegSquatParams) -> list[str]:
     """Human-readable problems with a parameter set (empty when valid)."""
     out = []
-    if p.stance_side not in ("left", "right", "both"):
-        out.append(f"stance_side must be 'left', 'right' or 'both', got {p.stance_side!r}")
+    if p.stance_side not in ("left", "right", "both", "alternate"):
+        out.append(
+            f"stance_side must be 'left', 'right', 'both' or 'alternate', got {p.stance_side!r}"
+        )
     if not 1 <= p.reps <= 50:
         out.append(f"reps must be in 1..50, got {p.reps}")
     if p.rep_s <= 0.5:
@@ -145,14 +168,14 @@ def single_leg_param_problems(p: SingleLegSquatParams) -> list[str]:
         out.append(f"pelvic_drop_deg must be in -15..25, got {p.pelvic_drop_deg}")
     if not -25.0 <= p.trunk_lean_deg <= 30.0:
         out.append(f"trunk_lean_deg must be in -25..30, got {p.trunk_lean_deg}")
-    if p.lifted_foot not in ("behind", "front"):
-        out.append(f"lifted_foot must be 'behind' or 'front', got {p.lifted_foot!r}")
+    if p.lifted_foot not in ("behind", "front", "pistol"):
+        out.append(f"lifted_foot must be 'behind', 'front' or 'pistol', got {p.lifted_foot!r}")
     else:
         lo, hi = LIFTED_KNEE_RANGE[p.lifted_foot]
-        if not lo <= p.lifted_knee_deg <= hi:
+        if not lo <= p.knee_deg <= hi:
             out.append(
                 f"lifted_knee_deg must be in {lo:g}..{hi:g} with the foot {p.lifted_foot}, "
-                f"got {p.lifted_knee_deg}"
+                f"got {p.knee_deg}"
             )
     if not -20.0 <= p.toe_out_deg <= 30.0:
         out.append(f"toe_out_deg must be in -20..30, got {p.toe_out_deg}")
@@ -185,7 +208,7 @@ def sls_timeline(
         inside = (tau >= 0) & (tau < p.block_s)
         w = np.where(inside, np.minimum(up, down), w)
         phase = (tau - p.shift_s) / p.rep_s
-        in_reps = (phase >= 0) & (phase < p.reps)
+        in_reps = (phase >= 0) & (phase < p.block_reps)
         depth = np.where(in_reps, np.sin(np.pi * np.mod(phase, 1.0)) ** 2, depth)
     return block, w, depth
 
@@ -195,7 +218,7 @@ def sls_rep_times(p: SingleLegSquatParams) -> tuple[list[tuple[float, float, flo
     reps, sides = [], []
     for k, side in enumerate(p.sides):
         first = p.pause_before_s + k * (p.block_s + p.switch_s) + p.shift_s
-        for j in range(p.reps):
+        for j in range(p.block_reps):
             start = first + j * p.rep_s
             reps.append((start, start + p.rep_s / 2, start + p.rep_s))
             sides.append(side)
@@ -205,7 +228,7 @@ def sls_rep_times(p: SingleLegSquatParams) -> tuple[list[tuple[float, float, flo
 def _lifted_offset(p: SingleLegSquatParams, thigh_m: float, shank_m: float) -> FloatArray:
     """Hip-to-ankle vector of the held lifted leg when standing on one leg."""
     phi = np.radians(LIFTED_HIP_DEG[p.lifted_foot])
-    shank = phi - np.radians(p.lifted_knee_deg)
+    shank = phi - np.radians(p.knee_deg)
     thigh_dir = np.array([0.0, -np.cos(phi), np.sin(phi)])
     shank_dir = np.array([0.0, -np.cos(shank), np.sin(shank)])
     return np.asarray(thigh_m * thigh_dir + shank_m * shank_dir, dtype=np.float64)
@@ -285,7 +308,10 @@ def single_leg_motion(p: SingleLegSquatParams, t: FloatArray) -> Motion:
         # The other leg: on the floor (w = 0) or lifted toward its held pose.
         s_ankle = float(_smoothstep(np.array(1.6 * w[i])))
         s_foot = float(_smoothstep(np.array(w[i])))
-        held = np.array([other_hip[0], held_y, other_hip[2] + held_rel[2]])
+        if p.lifted_foot == "pistol":  # the straight free leg moves with the pelvis
+            held = other_hip + held_rel
+        else:  # the foot keeps its height; the knee bends further as the body goes down
+            held = np.array([other_hip[0], held_y, other_hip[2] + held_rel[2]])
         floor = ankles[other]
         goal_ankle = floor + (held - floor) * s_ankle
         o_knee, o_ankle = bend_joint(

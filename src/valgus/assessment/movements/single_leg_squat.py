@@ -73,6 +73,14 @@ def hips_are_joint_centres(model: str) -> bool:
 # leg lengths in the image).
 MAX_LIFTED_REACH = 0.9
 
+# The planted foot stays put while the body goes down; a held foot moves with the body (a
+# pistol's straight leg with the hips, a foot behind with the swing of the thigh). Over one
+# rep, the image height range (5th-95th percentile) of each foot, / leg length: a foot that
+# moved this much more than the other is the lifted one (DERIVED from rendered single-leg
+# squats, docs/movements.md: a planted foot moves ~0.00-0.01 leg lengths in the image, a
+# pistol's free foot ~0.2; a foot held behind keeps its height, and there this cue abstains).
+PLANTED_MARGIN = 0.04
+
 # Qualitative signs (DERIVED; docs/evidence.md §6: no more than "seen / not seen").
 # Pelvic drop: "more than 2 cm" (Magee, via a low-quality source; docs/evidence.md §6) over a
 # hip-joint-centre width of about 19 cm is atan(2/19) = 6 deg.
@@ -84,10 +92,13 @@ TRUNK_LEAN_SIGN_DEG = 10.0
 
 @dataclass(frozen=True)
 class StanceCall:
-    """Which foot stood in one rep: side None when both feet were on the floor."""
+    """Which foot stood in one rep: side None when both feet were on the floor, or when
+    the cues disagree (unclear says why)."""
 
     side: Side | None
     lift: float  # median height of the lifted foot over the standing one, / leg length
+    cues: str = ""  # the cues that decided, in words
+    unclear: str = ""  # why the stance was not decided although a foot was off the floor
 
 
 def _mean_rows(rows: list[FloatArray]) -> FloatArray:
@@ -163,6 +174,8 @@ class FootCues:
     lift: FloatArray
     reach_left: FloatArray
     reach_right: FloatArray
+    foot_y_left: FloatArray | None = None  # image height of each foot, / leg length
+    foot_y_right: FloatArray | None = None
 
 
 def foot_cues(
@@ -178,13 +191,42 @@ def foot_cues(
     image = image_foot_lift(track, leg_length_px)
     lift = np.asarray(np.where(np.isfinite(lift), lift, image), dtype=np.float64)
     left, right = leg_reach(raw_xy if raw_xy is not None else track.xy, track.names)
-    return FootCues(lift, left, right)
+    return FootCues(
+        lift,
+        left,
+        right,
+        _foot_y(track, Side.LEFT) / leg_length_px,
+        _foot_y(track, Side.RIGHT) / leg_length_px,
+    )
+
+
+def _still_foot(cues: FootCues, seg: slice) -> Side | None:
+    """The foot that stayed put while the other moved (PLANTED_MARGIN), or None."""
+    if cues.foot_y_left is None or cues.foot_y_right is None:
+        return None
+    moved = []
+    for y in (cues.foot_y_left[seg], cues.foot_y_right[seg]):
+        y = y[np.isfinite(y)]
+        if y.size < 3:
+            return None
+        moved.append(float(np.percentile(y, 95) - np.percentile(y, 5)))
+    if abs(moved[0] - moved[1]) < PLANTED_MARGIN:
+        return None
+    return Side.LEFT if moved[0] < moved[1] else Side.RIGHT
 
 
 def stance_in_rep(cues: FootCues, rep: RepIdx) -> StanceCall:
-    """The standing leg of one rep: one foot held at least MIN_FOOT_LIFT higher (median
-    over the rep) and its leg clearly bent (projected hip-ankle distance at most
-    MAX_LIFTED_REACH of the standing leg's). Else both feet count as on the floor."""
+    """The standing leg of one rep, from three cues a person would use:
+
+    1. foot lift (decides that a foot is off the floor, and which): one foot held at least
+       MIN_FOOT_LIFT higher (median over the rep, 3D landmarks, else the image);
+    2. leg reach (must agree): the lifted leg clearly bent or pointing at the camera, its
+       projected hip-ankle distance at most MAX_LIFTED_REACH of the standing leg's;
+    3. planted foot (must not disagree): the standing foot stays put in the image while a
+       held foot moves with the body; it abstains when both stay put.
+
+    Both feet down: side None. A foot off the floor but the cues pointing at different legs:
+    side None with the reason in `unclear` (the rep is not judged)."""
     seg = slice(rep.start, rep.end + 1)
     lift = cues.lift[seg]
     lift = lift[np.isfinite(lift)]
@@ -202,9 +244,32 @@ def stance_in_rep(cues: FootCues, rep: RepIdx) -> StanceCall:
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = lifted[seg] / standing[seg]
     ratio = ratio[np.isfinite(ratio)]
-    if not ratio.size or float(np.median(ratio)) > MAX_LIFTED_REACH:
+    if not ratio.size:
         return StanceCall(None, abs(m))
-    return StanceCall(stance, abs(m))
+    said = f"the {stance.other.value} foot {abs(m):.2f} leg lengths higher"
+    reach = float(np.median(ratio))
+    if reach > MAX_LIFTED_REACH:
+        if 1 / max(reach, 1e-9) <= MAX_LIFTED_REACH:
+            return StanceCall(
+                None,
+                abs(m),
+                unclear=f"{said}, but the {stance.value} leg is the shorter in the picture "
+                "(bent or pointing at the camera)",
+            )
+        return StanceCall(None, abs(m))
+    still = _still_foot(cues, seg)
+    if still is not None and still is not stance:
+        return StanceCall(
+            None,
+            abs(m),
+            unclear=f"{said}, but the {stance.value} foot moved while the "
+            f"{stance.other.value} foot stayed put",
+        )
+    planted = (
+        f"; the {stance.value} foot stayed put" if still is stance else "; planted foot: no cue"
+    )
+    cue = f"foot lift: {said}; leg reach: {reach:.2f} of the standing leg's{planted}"
+    return StanceCall(stance, abs(m), cues=cue)
 
 
 def _at(track: Track, name: str, i: int) -> FloatArray:
@@ -234,6 +299,7 @@ def measure_rep(
     *,
     visible: bool,
     pelvis: bool = True,
+    cues: str = "",
 ) -> Rep:
     """One single-leg rep: the stance leg measured, the lifted leg marked as such."""
     mid = mid_descent_index(series.depth, rep)
@@ -260,6 +326,7 @@ def measure_rep(
         kasr=None,
         nksd=None,
         stance_side=stance.value,
+        stance_cues=cues or None,
         pelvic_drop_deg=drop,
         trunk_lean_deg=lean,
     )
@@ -336,17 +403,27 @@ def _keep_side(ctx: Context, reps: list[tuple[RepIdx, Side]]) -> list[tuple[RepI
     return kept
 
 
-def _stance_reps(ctx: Context, series: FrameSeries) -> list[tuple[RepIdx, Side]]:
-    """The single-leg reps and the leg each stood on; two-leg reps dropped (and said)."""
+def _stance_reps(ctx: Context, series: FrameSeries) -> list[tuple[RepIdx, Side, str]]:
+    """The single-leg reps, the leg each stood on and the cues that said so; two-leg reps
+    and reps whose cues disagree dropped (and said)."""
     found = detect_reps(series.depth, series.time_s, min_depth=MIN_SLS_DEPTH)
     cues = foot_cues(ctx.track, series.leg_length_px, ctx.raw("world"), ctx.raw("position"))
     calls = [stance_in_rep(cues, r) for r in found]
-    reps = [(r, c.side) for r, c in zip(found, calls, strict=True) if c.side is not None]
-    if found and not reps:
+    reps = [(r, c.side, c.cues) for r, c in zip(found, calls, strict=True) if c.side is not None]
+    unclear = [(k + 1, c.unclear) for k, c in enumerate(calls) if c.side is None and c.unclear]
+    if unclear:
+        ctx.warnings.append(qw.stance_unclear(unclear))
+    if found and not reps and not unclear:
         raise NoRepsFoundError(
             f"{len(found)} squat(s) found, but both feet stayed on the floor: this looks like "
             "a two-leg squat. Use --movement squat, or film the single-leg squat with the "
             "other foot held off the floor."
+        )
+    if found and not reps:
+        raise NoRepsFoundError(
+            f"{len(found)} single-leg squat(s) found, but which leg stood could not be told "
+            f"in any ({unclear[0][1]}). Film square to the body, the lifted foot clear of the "
+            "standing leg."
         )
     if not reps:
         raise no_reps(
@@ -355,19 +432,22 @@ def _stance_reps(ctx: Context, series: FrameSeries) -> list[tuple[RepIdx, Side]]
             MIN_SLS_DEPTH,
             "Film 5 single-leg squats per side, the whole body in frame.",
         )
-    if len(reps) < len(found):
-        ctx.warnings.append(qw.two_leg_reps_ignored(len(found) - len(reps)))
-    return _keep_side(ctx, reps)
+    two_leg = len(found) - len(reps) - len(unclear)
+    if two_leg:
+        ctx.warnings.append(qw.two_leg_reps_ignored(two_leg))
+    said = {id(r): c for r, _, c in reps}
+    kept = _keep_side(ctx, [(r, s) for r, s, _ in reps])
+    return [(r, s, said[id(r)]) for r, s in kept]
 
 
 def _stance_legs_judged(
-    ctx: Context, view: quality.ViewEstimate, reps: list[tuple[RepIdx, Side]]
+    ctx: Context, view: quality.ViewEstimate, reps: list[tuple[RepIdx, Side, str]]
 ) -> tuple[dict[Side, bool], dict[Side, str]]:
     """Per leg: judged (it stood in some rep and was seen there) or why not."""
     visible: dict[Side, bool] = {}
     why_not: dict[Side, str] = {}
     for s in Side:
-        stood = frames_of(ctx.track, [r for r, st in reps if st is s])
+        stood = frames_of(ctx.track, [r for r, st, _ in reps if st is s])
         visible[s] = bool(stood.any()) and quality.leg_visible(ctx.track, s.value, stood)
         if stood.any() and not visible[s]:
             why_not[s] = "its hip, knee or ankle is hidden or unclear in the reps"
@@ -383,18 +463,18 @@ def analyze(ctx: Context) -> Analysis:
     track = ctx.track
     series = compute_series(track, single_leg=True)
     reps = _stance_reps(ctx, series)
-    view = view_gates(ctx, frames_of(track, [r for r, _ in reps]))
+    view = view_gates(ctx, frames_of(track, [r for r, _, _ in reps]))
     visible, why_not = _stance_legs_judged(ctx, view, reps)
     for s in Side:
-        n = sum(st is s for _, st in reps)
+        n = sum(st is s for _, st, _ in reps)
         if 0 < n < MIN_REPS_RECOMMENDED:
             ctx.warnings.append(qw.few_reps(n, f"single-leg rep(s) on the {s.value} leg"))
     pelvis = hips_are_joint_centres(str(ctx.poses.attrs.get("model", "")))
     if not pelvis:
         ctx.warnings.append(qw.pelvic_drop_not_measured())
     rep_results = [
-        measure_rep(track, series, r, i + 1, st, visible=visible[st], pelvis=pelvis)
-        for i, (r, st) in enumerate(reps)
+        measure_rep(track, series, r, i + 1, st, visible=visible[st], pelvis=pelvis, cues=c)
+        for i, (r, st, c) in enumerate(reps)
     ]
     left = summarize_side(Side.LEFT, rep_results, why_not=why_not.get(Side.LEFT, ""))
     right = summarize_side(Side.RIGHT, rep_results, why_not=why_not.get(Side.RIGHT, ""))
@@ -413,6 +493,7 @@ def analyze(ctx: Context) -> Analysis:
         "min_rep_depth": MIN_SLS_DEPTH,
         "min_foot_lift": MIN_FOOT_LIFT,
         "max_lifted_reach": MAX_LIFTED_REACH,
+        "planted_margin": PLANTED_MARGIN,
         "pelvic_drop_sign_deg": PELVIC_DROP_SIGN_DEG,
         "trunk_lean_sign_deg": TRUNK_LEAN_SIGN_DEG,
     }
