@@ -125,11 +125,12 @@ class LiveSession:
     width: int = 0
     height: int = 0
     samples: deque[_Sample] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
-    hip_y: list[float] = field(default_factory=list)
-    leg_len: list[float] = field(default_factory=list)
+    hip_y: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
+    leg_len: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
     yaws: deque[float] = field(default_factory=lambda: deque(maxlen=VIEW_FRAMES))
     reps: int = 0
     ready_once: bool = False
+    _standing_len: float | None = None
     _down: bool = False
     _rep_start: float = 0.0
     _last_up_t: float = 0.0
@@ -175,24 +176,27 @@ class LiveSession:
 
     def _depth(self, s: _Sample) -> float | None:
         """Hip drop / standing leg length, with the standing pose from the frames so far
-        (series.standing_frames: the 20 % with the hips highest)."""
+        (series.standing_frames: the 20 % with the hips highest); keeps the standing leg
+        length for this frame's MKD."""
         hip_y = float((_point(s, "left_hip")[1] + _point(s, "right_hip")[1]) / 2)
-        lengths = [
-            float(
+        length_now = np.mean(
+            [
                 leg_length_px(
                     _point(s, f"{k}_hip"), _point(s, f"{k}_knee"), _point(s, f"{k}_ankle")
                 )
-            )
-            for k in ("left", "right")
-        ]
+                for k in ("left", "right")
+            ]
+        )
         self.hip_y.append(hip_y)
-        self.leg_len.append(float(np.mean(lengths)))
-        ys = np.asarray(self.hip_y[-MAX_SAMPLES:])
-        cut = np.percentile(ys, STANDING_PERCENTILE)
-        standing = ys <= cut
-        length = float(np.median(np.asarray(self.leg_len[-MAX_SAMPLES:])[standing]))
+        self.leg_len.append(float(length_now))
+        ys = np.fromiter(self.hip_y, dtype=np.float64, count=len(self.hip_y))
+        standing = ys <= np.percentile(ys, STANDING_PERCENTILE)
+        lengths = np.fromiter(self.leg_len, dtype=np.float64, count=len(self.leg_len))
+        length = float(np.median(lengths[standing]))
         if not np.isfinite(length) or length <= 0:
+            self._standing_len = None
             return None
+        self._standing_len = length
         return (hip_y - float(np.median(ys[standing]))) / length
 
     def _leg(self, s: _Sample, side: str, pose: FramePose, depth: float | None) -> LegLive:
@@ -201,7 +205,7 @@ class LiveSession:
         if min(float(pose.visibility[IDX[n]]) for n in names) < MIN_FOOT_VISIBILITY:
             return LegLive("unknown", None)
         hip, knee, ankle = (_point(s, f"{side}_{p}") for p in ("hip", "knee", "ankle"))
-        length = self._standing_leg_length() or float(leg_length_px(hip, knee, ankle))
+        length = self._standing_len or float(leg_length_px(hip, knee, ankle))
         mkd = float(
             medial_knee_displacement(
                 knee, _point(s, f"{side}_foot_index"), _point(s, f"{other}_hip"), hip, length
@@ -212,14 +216,6 @@ class LiveSession:
         if depth is None or depth < MIN_REP_DEPTH:
             return LegLive("standing", round(mkd, 4))
         return LegLive(VERDICTS[mkd_level(mkd)], round(mkd, 4))  # type: ignore[arg-type]
-
-    def _standing_leg_length(self) -> float | None:
-        if not self.hip_y:
-            return None
-        ys = np.asarray(self.hip_y[-MAX_SAMPLES:])
-        standing = ys <= np.percentile(ys, STANDING_PERCENTILE)
-        value = float(np.median(np.asarray(self.leg_len[-MAX_SAMPLES:])[standing]))
-        return value if np.isfinite(value) and value > 0 else None
 
     # --- reps --------------------------------------------------------------------------
 
