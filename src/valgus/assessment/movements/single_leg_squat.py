@@ -465,6 +465,13 @@ def analyze(ctx: Context) -> Analysis:
     reps = _stance_reps(ctx, series)
     view = view_gates(ctx, frames_of(track, [r for r, _, _ in reps]))
     visible, why_not = _stance_legs_judged(ctx, view, reps)
+    unclear = next((w for w in ctx.warnings if w.code == "stance_unclear"), None)
+    for s in Side:
+        if unclear is not None and s not in why_not and not any(st is s for _, st, _ in reps):
+            why_not[s] = (
+                "it stood in no rep whose cues agreed; which leg stood was unclear in "
+                f"{unclear.message.split(' ', 1)[0]} rep(s) (see the warnings)"
+            )
     for s in Side:
         n = sum(st is s for _, st, _ in reps)
         if 0 < n < MIN_REPS_RECOMMENDED:
