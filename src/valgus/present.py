@@ -83,10 +83,12 @@ def used(leg: LegSummary, measure: MeasureName, /) -> bool:
 
 
 def fppa(leg: LegSummary, /) -> str:
-    """FPPA over reps, marked when the verdict did not use it."""
+    """FPPA over reps; a dash and why where it is not meaningful (a squat too deep for a
+    frontal-plane angle: the thigh points at the camera and the angle reads -80 to -100 deg).
+    The number stays in the JSON for researchers."""
     text = mean_sd(leg.fppa_deg, "fppa_deg")
     if text != "-" and leg.valgus is not None and not used(leg, "fppa_deg"):
-        text += f" ({NOT_USED})"
+        return f"- ({NOT_USED})"
     return text
 
 

@@ -99,6 +99,15 @@ class TestVerdicts:
             # knees: left moved 0.1 m in, right 0.01 m out; ankles 0.2 m apart
             assert rep.kasr == pytest.approx((0.2 - 0.1 + 0.01) / 0.2, abs=0.01)
 
+    def test_an_fppa_not_meaningful_is_shown_as_a_dash_and_why(
+        self, left_marked: tuple[Squat, xr.Dataset]
+    ) -> None:
+        from valgus import present
+
+        s = analyze_poses(left_marked[1]).result.summary
+        assert s.left.fppa_deg.mean is not None  # kept in the JSON for researchers
+        assert present.fppa(s.left) == present.fppa(s.right) == f"- ({present.NOT_USED})"
+
     def test_right_leg_sign(self) -> None:
         sq = Squat(medial_shift_m=shifts(right=0.10))
         r = analyze_poses(make_squat_poses(sq)).result

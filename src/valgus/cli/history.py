@@ -92,7 +92,7 @@ def _sessions_table(title: str, legs: list[LegProgressOut]) -> Table:
         for number, pt in enumerate(leg.sessions, start=1):
             fppa = _value(pt.fppa_deg, pt.fppa_sd_deg, "fppa_deg")
             if fppa != "-" and not pt.fppa_used and pt.verdict is not None:
-                fppa += " *"
+                fppa = "- *"  # not meaningful in a squat this deep: no number
             table.add_row(
                 f"#{number}",
                 f"{pt.when:%Y-%m-%d}",
@@ -124,7 +124,8 @@ def render_history(h: History, console: Console) -> None:
             console.print(_sessions_table(f"{label.capitalize()} analyses", legs))
             if any(not pt.fppa_used for leg in legs for pt in leg.sessions):
                 console.print(
-                    f"[dim]* FPPA {present.NOT_USED}: the verdict rests on the knee's position.[/]"
+                    f"[dim]* FPPA {present.NOT_USED} (not meaningful, not shown): the verdict rests "
+                    "on the knee's position.[/]"
                 )
         console.print(f"[bold]Progress, {label}[/] (latest against the first)")
         for leg in legs:

@@ -80,12 +80,10 @@ def annotate_frame(
             continue
         level = frame_level(series, side, i) if judged else NEUTRAL
         leg = series.legs[side]
+        # FPPA only where it means something (not in a squat deeper than FPPA_MAX_DEPTH).
+        fppa = _signed(leg.fppa_deg[i]) if series.depth[i] <= bands.FPPA_MAX_DEPTH else "-"
         labels.append(
-            (
-                f"{side.value[0].upper()} knee {_signed(100 * leg.mkd[i])}% in  "
-                f"FPPA {_signed(leg.fppa_deg[i])}",
-                level,
-            )
+            (f"{side.value[0].upper()} knee {_signed(100 * leg.mkd[i])}% in  FPPA {fppa}", level)
         )
         out = draw_leg(
             out, LegDrawing(*points, level=level, label=""), thickness=max(2, int(scale_px / 120))
