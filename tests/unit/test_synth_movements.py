@@ -317,6 +317,10 @@ def test_cli_options_map_to_movement_params() -> None:
     assert option_problems("squat", {"--box-height": 0.3, "--reps": 3}) == [
         "--box-height does not apply to --movement squat (it is for drop-jump)"
     ]
+    wide = movement_params("squat", {**none, "seed": 0, "toe_out": 40.0, "stance_width": 2.0})
+    assert isinstance(wide, SquatParams) and (wide.toe_out_deg, wide.stance_width) == (40.0, 2.0)
+    sls_out = movement_params("single-leg-squat", {**none, "seed": 0, "toe_out": 20.0})
+    assert isinstance(sls_out, SingleLegSquatParams) and sls_out.toe_out_deg == 20.0
 
 
 @pytest.mark.parametrize(
@@ -326,6 +330,8 @@ def test_cli_options_map_to_movement_params() -> None:
         (["--movement", "single-leg-squat", "--trunk-lean", "60"], "trunk_lean_deg must be"),
         (["--movement", "drop-jump", "--box-height", "2"], "box_height_m must be"),
         (["--movement", "hop"], "expected one of"),
+        (["--movement", "single-leg-squat", "--stance-width", "2"], "--stance-width does not"),
+        (["--toe-out", "60"], "toe_out_deg must be in -20..45"),
     ],
 )
 def test_cli_refuses_bad_movement_options(tmp_path: Path, args: list[str], message: str) -> None:

@@ -138,6 +138,20 @@ def synth(
         str | None,
         typer.Option(help="Arms: forward or overhead (squat), forward or hips (single-leg)."),
     ] = None,
+    toe_out_deg: Annotated[
+        float | None,
+        typer.Option(
+            "--toe-out",
+            help="Feet turned out from straight ahead, degrees (squat 10, single-leg squat 5).",
+        ),
+    ] = None,
+    stance_width: Annotated[
+        float | None,
+        typer.Option(
+            "--stance-width",
+            help="Squat: ankles apart, in hip-joint widths (1.3; 2.0 is a wide stance).",
+        ),
+    ] = None,
     size: Annotated[
         str,
         typer.Option(help="Frame size of the displayed video: 720x1280, 1080x1920 or 2160x3840."),
@@ -187,6 +201,8 @@ def synth(
         "--reps": reps,
         "--rep-s": rep_s,
         "--arms": arms,
+        "--toe-out": toe_out_deg,
+        "--stance-width": stance_width,
         "--side": side,
         "--pelvic-drop": pelvic_drop_deg,
         "--trunk-lean": trunk_lean_deg,
@@ -217,6 +233,8 @@ def synth(
         "depth": depth_deg,
         "rep_s": rep_s,
         "arms": arms,
+        "toe_out": toe_out_deg,
+        "stance_width": stance_width,
         "seed": seed,
     }
     try:

@@ -28,6 +28,8 @@ OPTION_MOVEMENTS = {
     "--reps": ("squat", "heel-raised-squat", "single-leg-squat"),
     "--rep-s": ("squat", "heel-raised-squat", "single-leg-squat"),
     "--arms": ("squat", "heel-raised-squat", "single-leg-squat"),
+    "--toe-out": ("squat", "heel-raised-squat", "single-leg-squat"),
+    "--stance-width": ("squat", "heel-raised-squat"),
     "--side": ("single-leg-squat",),
     "--pelvic-drop": ("single-leg-squat",),
     "--trunk-lean": ("single-leg-squat",),
@@ -71,6 +73,8 @@ def movement_params(movement: str, o: dict[str, Any]) -> MovementParams:
                     "valgus_left_deg": o["valgus_left"],
                     "valgus_right_deg": o["valgus_right"],
                     "arms": o["arms"],
+                    "toe_out_deg": o.get("toe_out"),
+                    "stance_width": o.get("stance_width"),
                     "heel_raise_m": (DEFAULT_HEEL_RAISE_M if heel is None else heel)
                     if movement == "heel-raised-squat"
                     else None,
@@ -92,6 +96,7 @@ def movement_params(movement: str, o: dict[str, Any]) -> MovementParams:
                     "trunk_lean_deg": o["trunk_lean"],
                     "lifted_foot": o["lifted_foot"],
                     "arms": o["arms"],
+                    "toe_out_deg": o.get("toe_out"),
                 }
             ),
             **common,
