@@ -560,6 +560,11 @@ def test_desktop_journey(
     tab.goto("/jobs")
     expect(page.locator("table tbody tr", has_text="done")).to_have_count(2)
     tab.shoot("analyses")
+    tab.goto("/team")  # the coach's sheet: the latest squat, the left leg first to see
+    team = page.locator(f"[data-testid=team-table] tr[data-person='{name}']")
+    expect(team).to_have_count(2)
+    expect(team.first).to_have_attribute("data-leg", "left")
+    tab.shoot("team")
     missing = "/people/999999"
     tab.expected_status.add(server.url + missing)
     tab.goto(missing)
@@ -616,6 +621,8 @@ def test_phone_journey(
             ("progress", f"/people/{pid}/progress"),
             ("compare", f"/people/{pid}/compare?a={journey.first}&b={journey.second}"),
             ("analyses", "/jobs"),
+            ("team", "/team"),
+            ("live", f"/live?person={pid}"),
         ]
         for shot, path in pages:
             tab.goto(path)

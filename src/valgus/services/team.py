@@ -196,7 +196,7 @@ def html_page(rows: list[Row], /, *, title: str = "Team screening") -> str:
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>
 <style>{CSS}</style></head><body><main>
 <h1>{html.escape(title)}</h1>
-<p class="sub">{people} people, {len(rows)} rows; who needs attention first. It describes what the
+<p class="sub">{people} {"person" if people == 1 else "people"}, {len(rows)} rows; who needs attention first. It describes what the
 camera saw; it is not a medical assessment and it does not predict injury.</p>
 {f"<h2>Film again</h2><ul>{refilm}</ul>" if refilm else ""}
 <h2>Results</h2>
