@@ -92,6 +92,14 @@ def fppa(leg: LegSummary, /) -> str:
     return text
 
 
+def toe_out(leg: LegSummary, /) -> str:
+    """The foot's toe-out while standing (squats), about +-10 deg."""
+    if leg.toe_out_deg is None:
+        return "-"
+    word = "in" if leg.toe_out_deg < 0 else "out"
+    return f"{abs(leg.toe_out_deg):.0f}° {word}"
+
+
 def sdc(leg: LegSummary, /) -> str:
     """The smallest detectable change of each measure the verdict rests on, in its unit, as
     the change rule applies it to a later session with the same spread."""

@@ -183,6 +183,11 @@ class LegSummary(_Model):
         "threshold; no validated 2D threshold exists (Nilstad et al.)",
     )
     trunk_lean: bool | None = None
+    toe_out_deg: float | None = Field(
+        default=None,
+        description="squat: the foot turned out from straight ahead, degrees (+ out), median "
+        "over the standing frames; about +-10 deg (docs/method.md)",
+    )
     fppa_contact_deg: Stat | None = Field(
         default=None, description="drop jump: FPPA at initial contact over trials"
     )

@@ -111,6 +111,17 @@ def few_reps(n: int, what: str = "rep(s)") -> QualityWarning:
     )
 
 
+def feet_turned_out(angles: dict[str, float], guide_deg: float) -> QualityWarning:
+    said = " and ".join(f"the {side} about {a:.0f} deg" for side, a in angles.items())
+    return QualityWarning(
+        code="feet_turned_out",
+        message=f"feet turned out beyond {guide_deg:.0f} deg ({said}, +-10 deg): the line over "
+        "the toes then runs well outside a knee that stays over its ankle, so 'inside the toe "
+        "line' overstates how far the knee moved in. A knee over or outside its ankle is not "
+        "called well above typical here; film with the feet turned out less to judge it.",
+    )
+
+
 def two_leg_reps_ignored(n: int) -> QualityWarning:
     return QualityWarning(
         code="two_leg_reps_ignored",

@@ -48,6 +48,10 @@ def render_text(result: AnalysisResult, console: Console) -> None:
         ("frontal-plane angle (FPPA)", present.fppa(s.left), present.fppa(s.right)),
         ("smallest detectable change", present.sdc(s.left), present.sdc(s.right)),
     ]
+    if s.left.toe_out_deg is not None or s.right.toe_out_deg is not None:
+        rows.append(
+            ("foot turned (standing, ±10°)", present.toe_out(s.left), present.toe_out(s.right))
+        )
     rows += [
         (m.label, present.plain_stat(m.value(s.left)), present.plain_stat(m.value(s.right)))
         for m in spec.extra_measures

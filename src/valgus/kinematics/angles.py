@@ -110,6 +110,30 @@ def medial_knee_displacement(
         return np.asarray(offset / leg_length_px, dtype=np.float64)
 
 
+# Heel-to-toe length over hip-to-ankle length. Anthropometry: foot length 0.152 and thigh +
+# shank 0.245 + 0.246 of body height (Drillis & Contini 1966, in Winter, Biomechanics and Motor
+# Control of Human Movement, 4th ed., 2009, fig. 4.1): 0.152 / 0.491 = 0.31. The renderer's
+# body reads 0.33 through MediaPipe (heel to foot index, docs/method.md).
+FOOT_TO_LEG = 0.31
+
+
+def toe_out_deg(
+    heel: FloatArray,
+    foot_index: FloatArray,
+    hip: FloatArray,
+    other_hip: FloatArray,
+    leg_length_px: FloatArray | float,
+) -> FloatArray:
+    """How far the foot is turned out from straight ahead, degrees (+ out, - in), from a
+    frontal picture: the toe's sideways offset from the heel is foot length * sin(angle),
+    the foot length taken as FOOT_TO_LEG of the leg. Out = away from the other hip."""
+    lateral_x = np.sign(hip[..., 0] - other_hip[..., 0])
+    offset = (foot_index[..., 0] - heel[..., 0]) * lateral_x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.clip(offset / (FOOT_TO_LEG * np.asarray(leg_length_px)), -1.0, 1.0)
+    return np.asarray(np.degrees(np.arcsin(ratio)), dtype=np.float64)
+
+
 def leg_length_px(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
     """Thigh + shank length in the image, px."""
     return separation(hip, knee) + separation(knee, ankle)

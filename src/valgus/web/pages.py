@@ -210,6 +210,14 @@ def _verdict_rows(result: AnalysisResult) -> list[tuple[str, str, str]]:
         ("frontal-plane angle (FPPA)", cell(present.fppa(sm.left)), cell(present.fppa(sm.right))),
         ("smallest detectable change", cell(present.sdc(sm.left)), cell(present.sdc(sm.right))),
     ]
+    if sm.left.toe_out_deg is not None or sm.right.toe_out_deg is not None:
+        rows.append(
+            (
+                "foot turned (standing, ±10°)",
+                cell(present.toe_out(sm.left)),
+                cell(present.toe_out(sm.right)),
+            )
+        )
     rows += [
         (
             m.label,

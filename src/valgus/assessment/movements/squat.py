@@ -3,6 +3,8 @@ the deepest frame and its course through the rep; KASR and NKSD for the pair of 
 
 from __future__ import annotations
 
+import numpy as np
+
 from valgus.assessment import bands
 from valgus.assessment import quality_warnings as qw
 from valgus.assessment.analysis import (
@@ -18,12 +20,20 @@ from valgus.assessment.analysis import (
 )
 from valgus.assessment.legs import asymmetry, leg_rep, summarize_leg
 from valgus.assessment.movements.spec import MovementSpec
-from valgus.assessment.series import FrameSeries, compute_series
+from valgus.assessment.series import FrameSeries, compute_series, standing_frames
 from valgus.assessment.stats import num, stat
+from valgus.assessment.track import Track
+from valgus.kinematics import angles
 from valgus.kinematics.reps import MIN_REP_DEPTH, detect_reps, mid_descent_index
 from valgus.kinematics.reps import Rep as RepIdx
-from valgus.results import Rep, Summary
+from valgus.results import LegSummary, Rep, Summary
 from valgus.schema import Side
+
+# Toe-out beyond which the line over the toes no longer stands for the foot's direction of a
+# knee that tracks over the ankle (DERIVED: at 30 deg the toe tip is ~0.15 of a leg length
+# outside the heel line, twice the 'well above typical' MKD band of 0.08; the filming guide
+# asks for the person's usual stance, which for most is 5-20 deg).
+TOE_OUT_GUIDE_DEG = 30.0
 
 
 def measure_reps(
@@ -80,6 +90,79 @@ def summarize(
     )
 
 
+def _leg_points(track: Track, side: Side, part: str) -> angles.FloatArray:
+    return track.point(f"{side.value}_{part}")
+
+
+def toe_out(track: Track, series: FrameSeries, side: Side) -> float | None:
+    """The foot's toe-out, degrees, median over the standing frames (angles.toe_out_deg)."""
+    frames = standing_frames(track)
+    values = angles.toe_out_deg(
+        _leg_points(track, side, "heel"),
+        _leg_points(track, side, "foot_index"),
+        _leg_points(track, side, "hip"),
+        _leg_points(track, side.other, "hip"),
+        series.leg_length_px,
+    )[frames]
+    values = values[np.isfinite(values)]
+    return round(float(np.median(values)), 1) if values.size else None
+
+
+def knee_inside_ankle(
+    track: Track, series: FrameSeries, reps: list[RepIdx], side: Side
+) -> float | None:
+    """How far the knee is inside the vertical through its ankle at the bottom, / leg
+    length (+ inside), median over reps."""
+    bottoms = [r.bottom for r in reps]
+    values = angles.medial_knee_displacement(
+        _leg_points(track, side, "knee")[bottoms],
+        _leg_points(track, side, "ankle")[bottoms],
+        _leg_points(track, side.other, "hip")[bottoms],
+        _leg_points(track, side, "hip")[bottoms],
+        series.leg_length_px,
+    )
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else None
+
+
+def _capped(leg: LegSummary, toe: float, over_ankle: float) -> LegSummary:
+    """'Well above typical' with the feet turned out far and the knee over or outside its
+    ankle: no more certain than the geometry allows."""
+    note = (
+        f" Capped at above typical: the feet were turned out about {toe:.0f} deg and the knee "
+        f"stayed {'over' if over_ankle > -0.01 else 'outside'} its ankle "
+        f"({100 * over_ankle:+.1f}% of leg length); the line over the toes runs outside it."
+    )
+    return leg.model_copy(
+        update={"valgus": "mild", "band": "above typical", "description": leg.description + note}
+    )
+
+
+def with_feet(
+    ctx: Context, track: Track, series: FrameSeries, reps: list[RepIdx], summary: Summary
+) -> Summary:
+    """Each leg's toe-out in the summary; a warning beyond TOE_OUT_GUIDE_DEG, where a
+    'well above typical' knee that stayed over or outside its ankle is capped."""
+    legs = {}
+    turned_out: dict[str, float] = {}
+    for side in Side:
+        leg = summary.left if side is Side.LEFT else summary.right
+        toe = toe_out(track, series, side) if leg.valgus is not None else None
+        leg = leg.model_copy(update={"toe_out_deg": toe})
+        if toe is not None and toe > TOE_OUT_GUIDE_DEG:
+            turned_out[side.value] = toe
+            over = knee_inside_ankle(track, series, reps, side)
+            if leg.valgus == "marked" and over is not None and over <= bands.MKD_MEASUREMENT_ERROR:
+                leg = _capped(leg, toe, over)
+        legs[side] = leg
+    if turned_out:
+        ctx.warnings.append(qw.feet_turned_out(turned_out, TOE_OUT_GUIDE_DEG))
+    left, right = legs[Side.LEFT], legs[Side.RIGHT]
+    return summary.model_copy(
+        update={"left": left, "right": right, "asymmetry": asymmetry(left, right)}
+    )
+
+
 def analyze_bilateral(ctx: Context, movement: str) -> Analysis:
     """A bilateral squat, flat or with the heels raised (the same measures)."""
     track = ctx.track
@@ -93,14 +176,21 @@ def analyze_bilateral(ctx: Context, movement: str) -> Analysis:
     if len(reps) < MIN_REPS_RECOMMENDED:
         ctx.warnings.append(qw.few_reps(len(reps)))
     rep_results = measure_reps(series, reps, visible, ratios_ok=ratios_ok)
+    summary = with_feet(
+        ctx,
+        track,
+        series,
+        reps,
+        summarize(rep_results, why_not, task=movement.replace("-", " ")),
+    )
     result = build_result(
         ctx,
         movement,
         view,
         any(visible.values()),
         rep_results,
-        summarize(rep_results, why_not, task=movement.replace("-", " ")),
-        base_method(ctx.poses),
+        summary,
+        base_method(ctx.poses) | {"toe_out_guide_deg": TOE_OUT_GUIDE_DEG},
     )
     return Analysis(result, ctx.poses, series)
 
