@@ -17,10 +17,12 @@ import xarray as xr
 
 from valgus.assessment import pipeline
 from valgus.assessment.analysis import Analysis, Options
+from valgus.errors import InputError
 from valgus.io import results
 from valgus.io.mocap import is_mocap_file, load_mocap
 from valgus.io.poses import is_pose_file, load_poses
 from valgus.pose.extract import ProgressFn, estimate_poses
+from valgus.pose.person_box import Box
 
 __all__ = [
     "Analysis",
@@ -44,13 +46,15 @@ def analyze_video(
     options: Options = Options(),
     progress: ProgressFn | None = None,
     naive: bool = False,
+    person_box: Box | None = None,
 ) -> Analysis:
     """Run the pose model on a video and analyze it. Raises a ValgusError subclass when
     the footage cannot support a result (see valgus.errors). naive=True: one model instance
     on every frame in order (deterministic, the reference loop; batch jobs run videos side
-    by side instead of splitting one)."""
+    by side instead of splitting one). person_box: the person to follow (their box in the
+    first frame, pixels), when others are in the picture."""
     pipeline.check_options(movement, options)  # before minutes of pose model, not after
-    poses = estimate_poses(Path(path), progress=progress, naive=naive)
+    poses = estimate_poses(Path(path), progress=progress, naive=naive, person_box=person_box)
     return analyze_poses(poses, movement=movement, options=options, source_kind="video")
 
 
@@ -62,15 +66,20 @@ def analyze_file(
     options: Options = Options(),
     progress: ProgressFn | None = None,
     naive: bool = False,
+    person_box: Box | None = None,
 ) -> Analysis:
     """Analyze a video, a saved pose file (*.poses.nc) or marker motion capture (.trc, .c3d)."""
     p = Path(path)
+    if person_box is not None and (is_pose_file(p) or is_mocap_file(p)):
+        raise InputError("--person-box picks a person in a video; this file holds one already")
     if is_pose_file(p):
         return analyze_poses(load_poses(p), movement=movement, options=options)
     if is_mocap_file(p):
         pipeline.check_options(movement, options)
         return analyze_poses(load_mocap(p), movement=movement, options=options, source_kind="mocap")
-    return analyze_video(p, movement=movement, options=options, progress=progress, naive=naive)
+    return analyze_video(
+        p, movement=movement, options=options, progress=progress, naive=naive, person_box=person_box
+    )
 
 
 def analyze_poses(

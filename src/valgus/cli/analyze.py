@@ -64,6 +64,12 @@ def analyze(
         help="Also store the analysis and its pose data in the history database under this "
         "person (see `valgus person add`).",
     ),
+    person_box: str | None = typer.Option(
+        None,
+        "--person-box",
+        help="Others in the picture (a gym): the person to measure, as x,y,width,height in "
+        "pixels of the first frame (upright). The model then follows that person only.",
+    ),
 ) -> None:
     """Analyze a movement test filmed from the front: per leg, whether and how much the knee
     caves in (squat, heel-raised squat, single-leg squat, drop jump)."""
@@ -76,6 +82,9 @@ def analyze(
         handled(as_json=as_json, interrupted="interrupted; nothing was written."),
         ExitStack() as stack,
     ):
+        from valgus.pose.person_box import Box
+
+        box = Box.parse(person_box) if person_box is not None else None
         db = stack.enter_context(common.database()) if person is not None else None
         progress = stack.enter_context(_Progress(err, enabled=not as_json and err.is_terminal))
         run = analyses.analyze(
@@ -88,6 +97,7 @@ def analyze(
             db=db,
             filmed=common.parse_date(filmed) if filmed else None,
             progress=progress,
+            person_box=box,
         )
     if as_json:
         sys.stdout.write(json.dumps(run.analysis.result.model_dump(mode="json")) + "\n")

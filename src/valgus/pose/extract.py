@@ -12,6 +12,7 @@ import xarray as xr
 from valgus.errors import VideoReadError
 from valgus.io.video import probe
 from valgus.pose.base import PoseEstimator
+from valgus.pose.person_box import Box, PersonBoxEstimator
 from valgus.pose.pipeline import LandmarkBuffer, naive_samples, pipeline_samples
 from valgus.schema import RECORDED_AT_ATTR, make_poses
 
@@ -40,6 +41,7 @@ def estimate_poses(
     estimator: PoseEstimator | None = None,
     progress: ProgressFn | None = None,
     naive: bool = False,
+    person_box: Box | None = None,
 ) -> xr.Dataset:
     """Landmarks of every frame of a video, as the pose Dataset.
 
@@ -53,6 +55,11 @@ def estimate_poses(
     info = probe(path)
     owned = estimator is None
     estimators = [estimator] if estimator is not None else _default_estimators(info.duration_s)
+    if person_box is not None:  # one instance follows the chosen person from the first frame
+        for extra in estimators[1:]:
+            extra.close()
+        estimators = [PersonBoxEstimator(estimators[0], person_box)]
+        naive = True
     estimator = estimators[0]
     kept = LandmarkBuffer()  # ~1.6 KB a frame: the only thing that grows with length
     truncated_at: float | None = None
@@ -101,6 +108,9 @@ def estimate_poses(
         "model": estimator.name,
         "interpolated_frames": int(rows[:, 1].sum()),
     }
+    if person_box is not None:
+        b = person_box
+        attrs["person_box"] = f"{b.x:g},{b.y:g},{b.w:g},{b.h:g}"
     if truncated_at is not None:
         attrs["truncated_at_s"] = truncated_at
     if info.created_at is not None:

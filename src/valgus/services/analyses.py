@@ -11,6 +11,7 @@ from valgus.assessment.analysis import Analysis, Options
 from valgus.errors import InputError, StorageError
 from valgus.io.results import save_analysis, stem_of
 from valgus.pose.extract import ProgressFn
+from valgus.pose.person_box import Box
 from valgus.storage import Database, store
 
 RESULTS_ROOT = Path("valgus-results")
@@ -44,6 +45,7 @@ def analyze(
     db: Database | None = None,
     filmed: dt.date | None = None,
     progress: ProgressFn | None = None,
+    person_box: Box | None = None,
 ) -> AnalysisRun:
     """Analyze a video, a pose file or motion capture; write its files (unless `save` is
     false) and store it in `person`'s history (with `db`).
@@ -57,7 +59,9 @@ def analyze(
         if db is None:
             raise InputError("storing in a person's history needs the history database")
         store.check_person(db, person)
-    analysis = api.analyze_file(recording, movement=movement, options=options, progress=progress)
+    analysis = api.analyze_file(
+        recording, movement=movement, options=options, progress=progress, person_box=person_box
+    )
     folder = results_dir(recording, out)
     stem = stem or stem_of(recording)
     files = save_analysis(analysis, folder, stem=stem) if save else {}
