@@ -109,7 +109,6 @@ class LiveConnection:
         self.bad_frames = 0
         self.received = 0
         self.saving = False
-        self.verdicts: list[RepVerdict] = []
         self.pending: set[asyncio.Future[Any]] = set()
 
     async def send(self, message: dict[str, Any]) -> None:
@@ -287,7 +286,6 @@ class LiveConnection:
         except Exception:  # a judgement that failed says so; the set goes on
             log.exception("live rep judgement failed")
             return
-        self.verdicts.append(v)
         await self.send(
             {
                 "type": "rep",
