@@ -158,7 +158,15 @@ def test_live_squat_counts_reps_names_the_caving_knee_and_saves_the_set(
             )
             history = server.api(f"/api/people/{pid}/history")
             assert len(history["analyses"]) == 1
-            tab.goto(f"/analyses/{job_id}")  # the page reloads itself when the job ends
+            # The page reloads itself when it sees the job end; leave it first, so that its
+            # reload cannot interrupt the navigation to the finished page.
+            for _ in range(3):
+                try:
+                    page.goto("about:blank")
+                    break
+                except Exception:  # interrupted by the page's own reload: leave again
+                    time.sleep(0.5)
+            tab.goto(f"/analyses/{job_id}")
             tab.shoot("saved-analysis")
             tab.check_clean()
 
