@@ -3,7 +3,8 @@ the HTML and PDF reports, the history and the web app. Pure text; no rule lives 
 
 - Verdicts read "typical", "above typical", "well above typical" or "not judged" (the JSON
   codes none / mild / marked stay in the JSON).
-- MKD reads in % of leg length, FPPA in degrees, each with its spread over reps.
+- The knee measure (the knee over the foot's line; MKD, the line over the toes, in results
+  made before it) reads in % of leg length, FPPA in degrees, each with its spread over reps.
 - The smallest detectable change is given for the measures the verdict rests on, each in
   its own unit; FPPA not used for the verdict (a squat too deep for it) says so.
 """
@@ -15,7 +16,7 @@ from typing import Literal
 from valgus.assessment import change
 from valgus.results import LegSummary, Stat
 
-MeasureName = Literal["mkd", "fppa_deg"]
+MeasureName = Literal["mkd", "knee_over_foot", "fppa_deg"]
 
 BAND_OF_VERDICT = {
     "none": "typical",
@@ -31,10 +32,15 @@ PATTERN_WORDS = {
 }
 LABELS: dict[MeasureName, str] = {
     "mkd": "knee inside the toe line",
+    "knee_over_foot": "knee inside the foot's line",
     "fppa_deg": "frontal-plane angle (FPPA)",
 }
-UNITS: dict[MeasureName, str] = {"mkd": "% of leg length", "fppa_deg": "°"}
-SCALES: dict[MeasureName, float] = {"mkd": 100.0, "fppa_deg": 1.0}
+UNITS: dict[MeasureName, str] = {
+    "mkd": "% of leg length",
+    "knee_over_foot": "% of leg length",
+    "fppa_deg": "°",
+}
+SCALES: dict[MeasureName, float] = {"mkd": 100.0, "knee_over_foot": 100.0, "fppa_deg": 1.0}
 SDC_MEANING = (
     "the least change a later session must show to count as a real change: the larger of "
     "the method's own error and this session's rep-to-rep spread"
@@ -56,8 +62,7 @@ def amount(value: float | None, measure: MeasureName, /, *, digits: int = 1) -> 
     """One value in display units, e.g. '6.2 %' or '12.3°'."""
     if value is None:
         return "-"
-    unit = "%" if measure == "mkd" else "°"
-    return f"{value * SCALES[measure]:.{digits}f}{unit}"
+    return f"{value * SCALES[measure]:.{digits}f}{_unit(measure)}"
 
 
 def mean_sd(s: Stat | None, measure: MeasureName, /, *, digits: int = 1) -> str:
@@ -65,9 +70,28 @@ def mean_sd(s: Stat | None, measure: MeasureName, /, *, digits: int = 1) -> str:
     if s is None or s.mean is None:
         return "-"
     k = SCALES[measure]
-    unit = "%" if measure == "mkd" else "°"
     sd = f" ± {s.sd * k:.{digits}f}" if s.sd is not None else ""
-    return f"{s.mean * k:.{digits}f}{sd}{unit}"
+    return f"{s.mean * k:.{digits}f}{sd}{_unit(measure)}"
+
+
+def _unit(measure: MeasureName) -> str:
+    return "°" if measure == "fppa_deg" else "%"
+
+
+def knee_measure(*legs: LegSummary) -> MeasureName:
+    """The knee measure these legs' verdicts rest on: the knee over the foot's line where
+    any of them has it (schema v4), else MKD."""
+    return "knee_over_foot" if any(leg.knee_over_foot is not None for leg in legs) else "mkd"
+
+
+def knee(leg: LegSummary, /, *, digits: int = 1) -> str:
+    """The verdict's knee measure over reps, e.g. '6.2 ± 1.0%'."""
+    return mean_sd(leg.knee(), knee_measure(leg), digits=digits)
+
+
+def knee_label(*legs: LegSummary) -> str:
+    """'knee inside the foot's line' (or the toe line, for results made before it)."""
+    return LABELS[knee_measure(*legs)]
 
 
 def plain_stat(s: Stat | None, /, *, digits: int = 1, unit: str = "") -> str:
@@ -107,11 +131,14 @@ def sdc(leg: LegSummary, /) -> str:
         return "-"
     parts = []
     pairs: tuple[tuple[MeasureName, float | None], ...] = (
+        ("knee_over_foot", leg.knee_over_foot_sdc),
         ("mkd", leg.mkd_sdc),
         ("fppa_deg", leg.fppa_sdc_deg),
     )
+    names = {"knee_over_foot": "knee", "mkd": "MKD", "fppa_deg": "FPPA"}
     for measure, value in pairs:
         if used(leg, measure):
-            shown = amount(change.threshold(measure, value, value), measure)
-            parts.append(f"{'MKD' if measure == 'mkd' else 'FPPA'} {shown}")
+            least = change.floor(measure, leg)
+            shown = amount(change.threshold(measure, value, value, least=least), measure)
+            parts.append(f"{names[measure]} {shown}")
     return "; ".join(parts) or "-"

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from valgus.assessment import movements
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# v4 (additive): knee_over_foot (the knee against the foot's own direction, the verdict's
+# measure) per rep and leg and over reps, with its measurement error; mkd is kept.
 # v3 (additive): source.recorded_at, the recording's own creation time.
 # v2 (additive): movement-specific fields for the single-leg squat (stance side, pelvic
 # drop, trunk lean) and the drop jump (events, measures at initial contact, change to peak
@@ -92,6 +94,19 @@ class LegRep(_Model):
     )
     mkd_peak: float | None
     mkd_mid: float | None
+    knee_over_foot: float | None = Field(
+        default=None,
+        description="knee over the foot at the bottom (median of the frames within 0.1 s of "
+        "the deepest): the knee's distance from the vertical plane through the ankle along the "
+        "foot's direction (heel to 2nd toe), / leg length; + = knee inside the foot's line "
+        "(docs/method.md)",
+    )
+    knee_over_foot_mid: float | None = Field(default=None, description="the same at mid-descent")
+    knee_forward: float | None = Field(
+        default=None,
+        description="the knee's forward travel from its ankle at the bottom, / leg length, from "
+        "the shin's foreshortening",
+    )
     knee_flexion_deg: float | None = Field(
         description="knee flexion at the deepest frame from the model's 3D landmarks (approximate)"
     )
@@ -110,6 +125,11 @@ class LegRep(_Model):
         default=None,
         description="drop jump: FPPA at peak knee flexion minus FPPA at initial contact",
     )
+
+    def knee(self) -> float | None:
+        """The knee measure the verdict rests on (LegSummary.knee): knee over the foot's
+        line where measured, else MKD."""
+        return self.knee_over_foot if self.knee_over_foot is not None else self.mkd
 
 
 class Rep(_Model):
@@ -173,6 +193,15 @@ class LegSummary(_Model):
     )
     mkd_sdc: float | None
     description: str
+    knee_over_foot: Stat | None = Field(
+        default=None, description="knee over the foot's line at the bottom, over reps"
+    )
+    knee_over_foot_sdc: float | None = None
+    knee_over_foot_error: float | None = Field(
+        default=None,
+        description="the method's own measurement error of knee_over_foot for these feet and "
+        "this camera angle, / leg length (docs/method.md); a band edge within it is borderline",
+    )
     pelvic_drop_deg: Stat | None = Field(
         default=None, description="single-leg squat on this leg: pelvic drop over reps"
     )
@@ -193,13 +222,28 @@ class LegSummary(_Model):
     )
     fppa_change_deg: Stat | None = None
 
+    def knee(self) -> Stat:
+        """The knee measure the verdict rests on: knee over the foot's line where measured
+        (schema v4), else MKD (earlier results, drop jumps)."""
+        kof = self.knee_over_foot
+        return kof if kof is not None and kof.mean is not None else self.mkd
+
+    def knee_sdc(self) -> float | None:
+        """Smallest detectable change of knee()."""
+        kof = self.knee_over_foot
+        return self.knee_over_foot_sdc if kof is not None and kof.mean is not None else self.mkd_sdc
+
 
 class Asymmetry(_Model):
     fppa_diff_deg: float | None = Field(description="left minus right, mean FPPA at the bottom")
-    mkd_diff: float | None = Field(description="left minus right, mean MKD at the bottom")
+    mkd_diff: float | None = Field(
+        description="left minus right, the mean knee measure at the bottom (knee over the "
+        "foot's line; MKD in results before schema v4)"
+    )
     more_valgus_side: Literal["left", "right"] | None
     beyond_error: bool = Field(
-        description="MKD: the difference exceeds twice the method's error (4% of leg length) "
+        description="knee measure: the difference exceeds twice the method's error (4% of leg "
+        "length or more, see knee_over_foot_error) "
         "and this session's own smallest detectable change; FPPA (shallow squats only): it "
         "exceeds the published 2D smallest detectable difference of 8 deg (Munro 2012)"
     )

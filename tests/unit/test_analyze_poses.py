@@ -321,13 +321,16 @@ class TestFppaValidity:
         for rep in r.reps:
             assert rep.left.fppa_valid and rep.right.fppa_valid
             assert rep.left.fppa_deg == pytest.approx(expected_fppa(0.05, sq), abs=0.5)
-        assert r.summary.left.basis == ["mkd", "fppa_deg"]
+        assert r.summary.left.basis == ["knee_over_foot", "fppa_deg"]
         # 5 cm medial on a 0.9 m leg with the thigh nearly upright: FPPA above 10 deg
         # makes the leg at least "mild" even though MKD alone is 0.056 (also mild).
         assert r.summary.left.valgus in ("mild", "marked")
         assert r.summary.right.valgus == "none"
 
-    def test_deep_squat_rests_on_mkd_only(self, left_marked: tuple[Squat, xr.Dataset]) -> None:
+    def test_deep_squat_rests_on_the_knee_measure_only(
+        self, left_marked: tuple[Squat, xr.Dataset]
+    ) -> None:
         _, ds = left_marked
         r = analyze_poses(ds).result
-        assert r.summary.left.basis == ["mkd"] and r.summary.right.basis == ["mkd"]
+        assert r.summary.left.basis == ["knee_over_foot"]
+        assert r.summary.right.basis == ["knee_over_foot"]

@@ -62,7 +62,7 @@ def test_cli_compare_text_json_and_bad_file(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["compare", str(a), str(b)])
     assert res.exit_code == 0, res.output
-    assert "left leg: less valgus: knee inside the toe line" in res.stdout
+    assert "left leg: less valgus: knee inside the foot's line" in res.stdout
     assert "ankle/calf" in res.stdout
     res = runner.invoke(app, ["compare", str(a), str(b), "--json"])
     assert json.loads(res.stdout)["legs"][0]["change"] == "less valgus"

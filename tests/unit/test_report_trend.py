@@ -56,14 +56,14 @@ def test_the_chart_draws_the_stored_means_with_their_uncertainty(
     left, right = leg_trends(history)
     assert (left.side, right.side) == ("left", "right")
     mkd, fppa = left.measures
-    assert (mkd.measure, fppa.measure) == ("mkd", "fppa_deg")
+    assert (mkd.measure, fppa.measure) == ("knee_over_foot", "fppa_deg")
     assert [p.when for p in mkd.points] == list(DAYS)
     for point, res in zip(mkd.points, results, strict=True):
-        stored = res.summary.left.mkd
-        assert stored.mean is not None and stored.sd is not None
+        stored = res.summary.left.knee_over_foot
+        assert stored is not None and stored.mean is not None and stored.sd is not None
         assert point.value == pytest.approx(100 * stored.mean)  # % of leg length
         ci = 1.96 * stored.sd / np.sqrt(len(res.reps))
-        assert point.half_width == pytest.approx(100 * max(bands.MKD_MEASUREMENT_ERROR, ci))
+        assert point.half_width == pytest.approx(100 * max(bands.KOF_MEASUREMENT_ERROR, ci))
     for point, res in zip(fppa.points, results, strict=True):
         assert point.value == pytest.approx(res.summary.left.fppa_deg.mean)
         assert point.half_width >= bands.FPPA_MEASUREMENT_ERROR_DEG

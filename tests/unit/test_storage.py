@@ -108,7 +108,7 @@ def test_progress_across_stored_analyses(db: Database) -> None:
     left, right = store.history(db, "ann").progress
     assert left.side == "left" and left.verdict == "less valgus"
     (mkd,) = left.changes
-    assert mkd.measure == "mkd" and mkd.change < -0.04
+    assert mkd.measure == "knee_over_foot" and mkd.change < -0.04
     assert right.verdict == "no measurable change"
     assert [s.verdict for s in left.sessions] == ["marked", "none"]
 

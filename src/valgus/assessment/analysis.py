@@ -93,16 +93,24 @@ def no_reps(ctx: Context, what: str, min_depth: float, advice: str) -> NoRepsFou
     )
 
 
-def view_gates(ctx: Context, in_reps: NDArray[np.bool_]) -> quality.ViewEstimate:
-    """The camera angle during the reps (refused when side-on) and the framing."""
+def view_gates(
+    ctx: Context, in_reps: NDArray[np.bool_], *, limit: float = quality.USABLE_MAX_YAW_DEG
+) -> quality.ViewEstimate:
+    """The camera angle during the reps (refused when side-on) and the framing. limit: the
+    largest estimated yaw at which the knee measure is judged (quality.view_warnings)."""
     view = quality.estimate_view(ctx.track, in_reps & ctx.track.detected)
-    ctx.warnings.extend(quality.view_warnings(view))
+    ctx.warnings.extend(quality.view_warnings(view, limit=limit))
     ctx.warnings.extend(quality.check_framing(ctx.track, in_reps))
     return view
 
 
 def leg_gates(
-    ctx: Context, view: quality.ViewEstimate, frames: NDArray[np.bool_], task: str
+    ctx: Context,
+    view: quality.ViewEstimate,
+    frames: NDArray[np.bool_],
+    task: str,
+    *,
+    limit: float = quality.USABLE_MAX_YAW_DEG,
 ) -> tuple[dict[Side, bool], dict[Side, str], bool]:
     """Per leg: judged or not and why; and whether the knee/ankle ratios can be read
     (both legs seen: ratios stay valid in oblique views, a common shift cancels)."""
@@ -112,7 +120,7 @@ def leg_gates(
         for s, ok in visible.items()
     }
     ratios_ok = all(visible.values())
-    if not quality.view_allows_valgus(view):
+    if not quality.view_allows_valgus(view, limit=limit):
         visible = dict.fromkeys(Side, False)
         why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
     ctx.warnings.extend(

@@ -40,6 +40,24 @@ MKD_MARKED = 0.08
 MKD_MEASUREMENT_ERROR = 0.02
 FPPA_MEASUREMENT_ERROR_DEG = 3.0
 
+# Measurement error of the knee over the foot's line (angles.knee_over_foot), which takes
+# the foot's direction from its apparent toe-out: 2 % of leg length, as MKD, plus a part that
+# grows with the toe-out as the camera sees it (feet turned out, or a camera off square),
+# where an error of a few degrees in the foot's direction moves the line at the knee by the
+# knee's forward travel (~0.3 leg lengths) times that error. DERIVED on rendered squats
+# (toe-out 0-45 deg x stance 1-2 hip widths x valgus 0-30 deg, camera yaw -25..25 deg;
+# docs/accuracy.md "Knee over the foot"): the largest error was about 2 % + 6 % x sin(toe-out).
+KOF_MEASUREMENT_ERROR = 0.02
+KOF_ERROR_PER_SIN_TOE_OUT = 0.06
+
+
+def knee_over_foot_error(toe_out_deg: float | None) -> float:
+    """The knee over the foot's measurement error for a foot turned out this far (as the
+    camera sees it; unknown: as for 30 deg)."""
+    toe = 30.0 if toe_out_deg is None or not math.isfinite(toe_out_deg) else toe_out_deg
+    return KOF_MEASUREMENT_ERROR + KOF_ERROR_PER_SIN_TOE_OUT * abs(math.sin(math.radians(toe)))
+
+
 # KASR < 1: knees inside the ankles (docs/evidence.md §3, geometric, DERIVED).
 KASR_INSIDE = 1.0
 

@@ -99,6 +99,10 @@ class LegIn(_Lenient):
     mkd: StatIn = StatIn()
     fppa_sdc_deg: float | None = None
     mkd_sdc: float | None = None
+    # Schema v4: the knee over the foot's line, the verdict's knee measure.
+    knee_over_foot: StatIn | None = None
+    knee_over_foot_sdc: float | None = None
+    knee_over_foot_error: float | None = None
     description: str = ""
     # Not in schema v1; read when a single-leg analysis reports them (docs/evidence.md §6: qualitative).
     pelvic_drop: bool | None = None
@@ -340,6 +344,10 @@ def _has_valgus(leg: LegIn) -> bool:
     return leg.valgus in ("mild", "marked")
 
 
+def _line(measure: str) -> str:
+    return "foot's line" if measure == "knee_over_foot" else "toe line"
+
+
 def _change(before: LegIn, after: LegIn) -> tuple[change.Verdict, str, str] | None:
     """The change rule's word, the measures' values and the changes needed to count."""
     measures = change.measure_changes(before, after)
@@ -348,7 +356,7 @@ def _change(before: LegIn, after: LegIn) -> tuple[change.Verdict, str, str] | No
     values = "; ".join(
         f"FPPA {c.before:.1f}° -> {c.after:.1f}°"
         if c.measure == "fppa_deg"
-        else f"knee inside the toe line {c.before:.0%} -> {c.after:.0%} of leg length"
+        else f"knee inside the {_line(c.measure)} {c.before:.0%} -> {c.after:.0%} of leg length"
         for c in measures
     )
     needed = "; ".join(

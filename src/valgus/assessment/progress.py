@@ -32,11 +32,12 @@ class LegPoint:
     fppa_sd_deg: float | None
     fppa_sdc_deg: float | None
     fppa_used: bool  # FPPA is one of the verdict's bases (valid at this depth)
-    mkd: float | None
-    mkd_sd: float | None
+    mkd: float | None  # the knee measure the sessions share: knee over the foot's line,
+    mkd_sd: float | None  # or MKD when an earlier session has only MKD (knee_measure says)
     mkd_sdc: float | None
     n_reps: int
     leg: LegIn  # the leg as the change rule reads it
+    knee_measure: str = "mkd"  # "knee_over_foot" or "mkd"
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,21 @@ class LegProgress:
     sustained: bool
 
 
-def leg_point(result: Mapping[str, Any], side: Side, /, *, when: dt.datetime) -> LegPoint:
-    """Read one leg of an analysis JSON (the `valgus analyze --json` contract)."""
+def has_knee_over_foot(result: Mapping[str, Any], side: Side, /) -> bool:
+    """The leg's verdict rests on the knee over the foot's line (schema v4)."""
+    return change.uses(read_analysis(result).leg(side), "knee_over_foot")
+
+
+def leg_point(
+    result: Mapping[str, Any], side: Side, /, *, when: dt.datetime, knee: str = "mkd"
+) -> LegPoint:
+    """Read one leg of an analysis JSON (the `valgus analyze --json` contract); knee: the
+    knee measure to show ("knee_over_foot" where every session of the series has it)."""
     leg = read_analysis(result).leg(side)
     n = int(result.get("summary", {}).get("n_reps", leg.mkd.n))
+    knee_stat, knee_sdc = leg.mkd, leg.mkd_sdc
+    if knee == "knee_over_foot" and leg.knee_over_foot is not None:
+        knee_stat, knee_sdc = leg.knee_over_foot, leg.knee_over_foot_sdc
     return LegPoint(
         when=when,
         verdict=leg.valgus,
@@ -60,11 +72,12 @@ def leg_point(result: Mapping[str, Any], side: Side, /, *, when: dt.datetime) ->
         fppa_sd_deg=leg.fppa_deg.sd,
         fppa_sdc_deg=leg.fppa_sdc_deg,
         fppa_used=change.uses(leg, "fppa_deg"),
-        mkd=leg.mkd.mean,
-        mkd_sd=leg.mkd.sd,
-        mkd_sdc=leg.mkd_sdc,
+        mkd=knee_stat.mean,
+        mkd_sd=knee_stat.sd,
+        mkd_sdc=knee_sdc,
         n_reps=n,
         leg=leg,
+        knee_measure=knee if knee_stat is not leg.mkd else "mkd",
     )
 
 
@@ -84,8 +97,15 @@ def leg_progress(points: Sequence[LegPoint], side: Side, /) -> LegProgress:
 
 
 def progress(results: Sequence[tuple[dt.datetime, Mapping[str, Any]]], /) -> list[LegProgress]:
-    """Per leg, from (when, analysis JSON) pairs of the same movement."""
-    return [leg_progress([leg_point(r, s, when=w) for w, r in results], s) for s in Side]
+    """Per leg, from (when, analysis JSON) pairs of the same movement. The knee measure
+    shown is the one the change rule compares: the knee over the foot's line when every
+    session has it, else MKD."""
+    out = []
+    for s in Side:
+        kof = bool(results) and all(has_knee_over_foot(r, s) for _, r in results)
+        knee = "knee_over_foot" if kof else "mkd"
+        out.append(leg_progress([leg_point(r, s, when=w, knee=knee) for w, r in results], s))
+    return out
 
 
 def describe(p: LegProgress, /) -> str:

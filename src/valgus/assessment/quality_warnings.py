@@ -88,6 +88,26 @@ def oblique_view(yaw_deg: float) -> QualityWarning:
     )
 
 
+def oblique_view_foot_line(yaw_deg: float) -> QualityWarning:
+    return QualityWarning(
+        code="oblique_view",
+        message=f"the camera is about {yaw_deg:.0f} degrees off frontal: the knee over the "
+        "foot's line allows for the angle, but the feet are seen more from the side and its "
+        "error grows (each leg's error is in the results). Film square to the body.",
+    )
+
+
+def feet_yaw(yaw_deg: float, limit_deg: float) -> QualityWarning:
+    side = "left" if yaw_deg > 0 else "right"
+    return QualityWarning(
+        code="strong_oblique_view",
+        message=f"the feet show the camera about {abs(yaw_deg):.0f} degrees off square, toward "
+        f"the person's {side} (more than {limit_deg:.0f}; read from the difference of the two "
+        "feet's turn, assuming they turn out alike): the knee nearer the camera reads too far "
+        f"in and the other too far out, so knee valgus is not judged. {REFILM}",
+    )
+
+
 def partly_out_of_frame(part: str, fraction: float, where: str) -> QualityWarning:
     return QualityWarning(
         code="partly_out_of_frame",

@@ -23,6 +23,12 @@ class LegSeries:
     mkd: FloatArray
     knee_flexion_deg: FloatArray
     thigh_foreshortening: FloatArray
+    # Knee over the foot along the foot's direction, / leg length (angles.knee_over_foot),
+    # the knee's forward travel from its ankle / leg length, and the foot's toe-out as the
+    # camera sees it (median over the standing frames; NaN when the feet were not seen).
+    knee_over_foot: FloatArray
+    knee_forward: FloatArray
+    toe_out_deg: float
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,14 @@ class FrameSeries:
         """Flat named columns, e.g. for a CSV export."""
         cols = {"time_s": self.time_s, "depth": self.depth, "kasr": self.kasr, "nksd": self.nksd}
         for side, leg in self.legs.items():
-            for field in ("fppa_deg", "mkd", "knee_flexion_deg", "thigh_foreshortening"):
+            for field in (
+                "fppa_deg",
+                "mkd",
+                "knee_over_foot",
+                "knee_forward",
+                "knee_flexion_deg",
+                "thigh_foreshortening",
+            ):
                 cols[f"{side.value}_{field}"] = getattr(leg, field)
         return cols
 
@@ -93,6 +106,18 @@ def compute_series(
     for side in Side:
         hip, knee, ankle, other_hip = _leg(track, side)
         thigh_stand = _median(angles.separation(hip, knee)[stand])
+        toe_out = _median(
+            angles.toe_out_deg(
+                track.point(f"{side}_heel"),
+                track.point(f"{side}_foot_index"),
+                hip,
+                other_hip,
+                leg_len,
+            )[stand]
+        )
+        forward = angles.knee_forward_px(
+            knee, ankle, _median(angles.separation(knee, ankle)[stand])
+        )
         legs[side] = LegSeries(
             fppa_deg=angles.fppa_deg(hip, knee, ankle, other_hip),
             mkd=angles.medial_knee_displacement(
@@ -104,6 +129,17 @@ def compute_series(
                 track.point3d(f"{side}_ankle"),
             ),
             thigh_foreshortening=angles.thigh_foreshortening(hip, knee, thigh_stand),
+            knee_over_foot=angles.knee_over_foot(
+                knee,
+                ankle,
+                hip,
+                other_hip,
+                forward_px=forward,
+                toe_out_deg=toe_out,
+                leg_length_px=leg_len,
+            ),
+            knee_forward=np.asarray(forward / leg_len),
+            toe_out_deg=toe_out,
         )
     p = track.point
     return FrameSeries(

@@ -86,7 +86,9 @@ def _sessions_table(title: str, legs: list[LegProgressOut]) -> Table:
     from valgus import present
 
     table = Table(title=f"{title} (mean ± SD over reps)")
-    for col in ("#", "filmed", "leg", "result", "knee inside the toe line", "FPPA", "reps"):
+    kof = all(pt.knee_measure == "knee_over_foot" for leg in legs for pt in leg.sessions)
+    knee = "knee inside the foot's line" if kof else "knee inside the toe line"
+    for col in ("#", "filmed", "leg", "result", knee, "FPPA", "reps"):
         table.add_column(col)
     for leg in legs:
         for number, pt in enumerate(leg.sessions, start=1):

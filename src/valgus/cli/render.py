@@ -41,9 +41,9 @@ def render_text(result: AnalysisResult, console: Console) -> None:
         ("verdict", _verdict(s.left), _verdict(s.right)),
         ("knee moved in", present.pattern(s.left), present.pattern(s.right)),
         (
-            "knee inside the toe line, % of leg",
-            present.mean_sd(s.left.mkd, "mkd"),
-            present.mean_sd(s.right.mkd, "mkd"),
+            f"{present.knee_label(s.left, s.right)}, % of leg",
+            present.knee(s.left),
+            present.knee(s.right),
         ),
         ("frontal-plane angle (FPPA)", present.fppa(s.left), present.fppa(s.right)),
         ("smallest detectable change", present.sdc(s.left), present.sdc(s.right)),

@@ -134,6 +134,48 @@ def toe_out_deg(
     return np.asarray(np.degrees(np.arcsin(ratio)), dtype=np.float64)
 
 
+def knee_forward_px(
+    knee: FloatArray, ankle: FloatArray, shin_standing_px: FloatArray | float
+) -> FloatArray:
+    """How far the knee has travelled forward of its ankle (toward the camera), px, from the
+    shin's foreshortening: a shin of standing length S that looks s long in the picture is
+    tilted out of the picture's plane by sqrt(S^2 - s^2). 0 where it looks full length.
+    Unsigned (a frontal camera cannot tell forward from back; in a squat the knee goes
+    forward). Perspective makes a knee nearer the camera look lower, so this reads a little
+    high, about 0.02-0.05 of a leg length at the bottom of a squat (docs/method.md)."""
+    s2 = np.sum((knee - ankle) ** 2, axis=-1)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.sqrt(np.clip(np.asarray(shin_standing_px) ** 2 - s2, 0.0, None)))
+
+
+def knee_over_foot(
+    knee: FloatArray,
+    ankle: FloatArray,
+    hip: FloatArray,
+    other_hip: FloatArray,
+    *,
+    forward_px: FloatArray,
+    toe_out_deg: FloatArray | float,
+    leg_length_px: FloatArray | float,
+) -> FloatArray:
+    """Knee over the foot along the foot's own direction, / leg length; + = medial.
+
+    The knee's horizontal distance from the vertical plane through the ankle along the
+    foot's direction (heel to 2nd toe), the screening convention "knee over the second toe"
+    (docs/method.md). In the picture: the foot's line leaves the ankle at its apparent
+    toe-out (toe_out_deg, + out, as this camera sees it, so camera yaw is included) and, at
+    the knee's forward travel forward_px, has moved outward by forward_px * tan(toe-out).
+    The knee's medial offset from that point, times cos(toe-out), is its distance from the
+    plane. A rotation about the vertical (camera yaw) leaves that distance unchanged when
+    toe-out and forward travel are both taken as this camera sees them.
+    """
+    medial_x = np.sign(other_hip[..., 0] - hip[..., 0])
+    phi = np.radians(np.asarray(toe_out_deg, dtype=np.float64))
+    offset = (knee[..., 0] - ankle[..., 0]) * medial_x + forward_px * np.tan(phi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(offset * np.cos(phi) / leg_length_px, dtype=np.float64)
+
+
 def leg_length_px(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
     """Thigh + shank length in the image, px."""
     return separation(hip, knee) + separation(knee, ankle)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
+from valgus import present
 from valgus.assessment import bands
 from valgus.assessment.series import FrameSeries
 from valgus.assessment.track import Track
@@ -37,9 +39,20 @@ def _signed(value: float) -> str:
     return f"{round(value) + 0:+d}" if np.isfinite(value) else "?"
 
 
-def frame_level(series: FrameSeries, side: Side, i: int) -> int:
+def knee_series(series: FrameSeries, side: Side, result: AnalysisResult) -> NDArray[np.float64]:
+    """Per frame, the knee measure the verdict rests on (the knee over the foot's line, or
+    MKD where the verdict used it: drop jumps)."""
+    leg = series.legs[side]
+    kof = present.knee_measure(result.summary.left, result.summary.right) == "knee_over_foot"
+    return leg.knee_over_foot if kof else leg.mkd
+
+
+def frame_level(
+    series: FrameSeries, side: Side, i: int, result: AnalysisResult | None = None
+) -> int:
     """The band of one leg in one frame, by the verdict's rule (FPPA only while shallow)."""
-    mkd = series.legs[side].mkd[i]
+    knee = series.legs[side].mkd if result is None else knee_series(series, side, result)
+    mkd = knee[i]
     if not np.isfinite(mkd):
         return 0
     level = bands.mkd_level(float(mkd))
@@ -78,12 +91,13 @@ def annotate_frame(
         points = [pt(n) for n in names]
         if not all(np.all(np.isfinite(p)) for p in points):
             continue
-        level = frame_level(series, side, i) if judged else NEUTRAL
+        level = frame_level(series, side, i, result) if judged else NEUTRAL
+        knee = knee_series(series, side, result)
         leg = series.legs[side]
         # FPPA only where it means something (not in a squat deeper than FPPA_MAX_DEPTH).
         fppa = _signed(leg.fppa_deg[i]) if series.depth[i] <= bands.FPPA_MAX_DEPTH else "-"
         labels.append(
-            (f"{side.value[0].upper()} knee {_signed(100 * leg.mkd[i])}% in  FPPA {fppa}", level)
+            (f"{side.value[0].upper()} knee {_signed(100 * knee[i])}% in  FPPA {fppa}", level)
         )
         out = draw_leg(
             out, LegDrawing(*points, level=level, label=""), thickness=max(2, int(scale_px / 120))

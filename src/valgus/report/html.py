@@ -46,7 +46,7 @@ def _leg_cells(leg: LegSummary) -> list[str]:
     return [
         f'<span class="{BAND_CLASS[leg.band]}">{html.escape(present.verdict(leg))}</span>',
         html.escape(present.pattern(leg)),
-        html.escape(present.mean_sd(leg.mkd, "mkd")),
+        html.escape(present.knee(leg)),
         html.escape(present.fppa(leg)),
         html.escape(present.sdc(leg)),
         html.escape(present.toe_out(leg)),
@@ -122,7 +122,7 @@ def render_html(
 view {html.escape(q.view)} · report made {date.today().isoformat()}</p>
 <div class="note">{html.escape(s.statement)}</div>
 <h2>{html.escape(summary_title(result))}</h2>
-<table><tr><th></th><th>result</th><th>knee moved in</th><th>knee inside the toe line (% of leg)</th>
+<table><tr><th></th><th>result</th><th>knee moved in</th><th>{html.escape(present.knee_label(s.left, s.right))} (% of leg)</th>
 <th>frontal-plane angle (FPPA)</th><th>smallest detectable change</th><th>foot turned (standing, ±10°)</th></tr>{rows}</table>
 <p class="sub">Smallest detectable change: {html.escape(present.SDC_MEANING)}.</p>
 <h2>What the camera saw</h2><ul>{findings}</ul>

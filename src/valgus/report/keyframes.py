@@ -43,10 +43,12 @@ class KeyFrame:
 
 
 def leg_level(leg: LegRep) -> int:
-    """Band of one leg in one rep, by the same rule as the verdict (MKD, plus FPPA if valid)."""
-    if leg.mkd is None:
+    """Band of one leg in one rep, by the same rule as the verdict (the knee over the foot's
+    line, or MKD in earlier results, plus FPPA if valid)."""
+    knee = leg.knee()
+    if knee is None:
         return 0
-    level = bands.mkd_level(leg.mkd)
+    level = bands.mkd_level(knee)
     if leg.fppa_valid and leg.fppa_deg is not None:
         level = max(level, bands.fppa_level(leg.fppa_deg))
     return int(level)
@@ -54,10 +56,11 @@ def leg_level(leg: LegRep) -> int:
 
 def _label(side: str, leg: LegRep) -> str:
     """e.g. 'left knee 5% in, FPPA +15°' (FPPA only where the verdict may use it)."""
-    if leg.mkd is None:
+    knee = leg.knee()
+    if knee is None:
         return f"{side} knee: not measured"
-    where = "in" if leg.mkd > 0 else "out"
-    text = f"{side} knee {abs(100 * leg.mkd):.0f}% {where}"
+    where = "in" if knee > 0 else "out"
+    text = f"{side} knee {abs(100 * knee):.0f}% {where}"
     if leg.fppa_valid and leg.fppa_deg is not None:
         text += f", FPPA {leg.fppa_deg:+.0f} deg"  # the video font has no degree sign
     return text
@@ -159,12 +162,13 @@ class BestWorst:
 def best_worst(keys: list[KeyFrame], result: AnalysisResult, side: str) -> BestWorst | None:
     """This knee's best and worst rep side by side; None unless they clearly differ."""
     by_index = {k.rep_index: k for k in keys}
-    reps = [r for r in result.reps if getattr(r, side).mkd is not None and r.index in by_index]
+    knee = {r.index: getattr(r, side).knee() for r in result.reps}
+    reps = [r for r in result.reps if knee[r.index] is not None and r.index in by_index]
     if len(reps) < 2:
         return None
-    best = min(reps, key=lambda r: getattr(r, side).mkd)
-    worst = max(reps, key=lambda r: getattr(r, side).mkd)
-    if getattr(worst, side).mkd - getattr(best, side).mkd < MIN_BEST_WORST_GAP:
+    best = min(reps, key=lambda r: knee[r.index] or 0.0)
+    worst = max(reps, key=lambda r: knee[r.index] or 0.0)
+    if (knee[worst.index] or 0.0) - (knee[best.index] or 0.0) < MIN_BEST_WORST_GAP:
         return None
     images = [by_index[best.index].image, by_index[worst.index].image]
     return BestWorst(side, best.index, worst.index, side_by_side(images, height=MIN_HEIGHT_PX))

@@ -61,7 +61,8 @@ def _heading(doc: FPDF, text: str) -> None:
 
 def _summary_table(doc: FPDF, legs: list[tuple[str, LegSummary]]) -> None:
     widths = (18, 30, 40, 26, 66)
-    head = ("", "result", "knee moved in", "inside toe line", "frontal-plane angle")
+    inside = "inside " + present.knee_label(*(leg for _, leg in legs)).split(" the ", 1)[-1]
+    head = ("", "result", "knee moved in", inside, "frontal-plane angle")
     doc.set_font("dejavu", "B", 9)
     doc.set_fill_color(238, 241, 244)
     for w, h in zip(widths, head, strict=True):
@@ -74,7 +75,7 @@ def _summary_table(doc: FPDF, legs: list[tuple[str, LegSummary]]) -> None:
         doc.cell(widths[1], 7, present.verdict(leg))
         doc.set_text_color(29, 39, 51)
         doc.cell(widths[2], 7, present.pattern(leg))
-        doc.cell(widths[3], 7, present.mean_sd(leg.mkd, "mkd"))
+        doc.cell(widths[3], 7, present.knee(leg))
         doc.cell(widths[4], 7, present.fppa(leg))
         doc.ln()
     doc.set_font("dejavu", size=8)

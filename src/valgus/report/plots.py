@@ -11,8 +11,10 @@ from numpy.typing import NDArray
 matplotlib.use("Agg")  # files only; never a window
 import matplotlib.pyplot as plt
 
+from valgus import present
 from valgus.assessment import bands
 from valgus.assessment.series import FrameSeries
+from valgus.report.annotate import knee_series
 from valgus.results import AnalysisResult
 from valgus.schema import Side
 
@@ -36,7 +38,8 @@ def measures_png(series: FrameSeries, result: AnalysisResult) -> bytes:
     ax_mkd, ax_fppa, ax_depth = axes
     inside = _in_reps(t, result)
     for side, leg in series.legs.items():
-        for ax, values in ((ax_mkd, 100 * leg.mkd), (ax_fppa, leg.fppa_deg)):
+        knee = knee_series(series, side, result)
+        for ax, values in ((ax_mkd, 100 * knee), (ax_fppa, leg.fppa_deg)):
             colour = LEG_COLOURS[side]
             ax.plot(t, values, color=colour, alpha=0.3, lw=1)
             ax.plot(t, np.where(inside, values, np.nan), color=colour, label=f"{side.value} knee")
@@ -51,7 +54,8 @@ def measures_png(series: FrameSeries, result: AnalysisResult) -> bytes:
         for ax in axes:
             ax.axvspan(rep.start_s, rep.end_s, color="#f0e6d2", zorder=0)
             ax.axvline(rep.bottom_s, color="#b08d57", lw=0.8, zorder=0)
-    ax_mkd.set_ylabel("knee inside the\ntoe line, % leg")
+    line = present.knee_label(result.summary.left, result.summary.right).split(" the ", 1)[-1]
+    ax_mkd.set_ylabel(f"knee inside the\n{line}, % leg")
     ax_fppa.set_ylabel("FPPA, deg\n(+ = knee in)")
     ax_depth.set_ylabel("depth\n(hip drop / leg)")
     ax_depth.set_xlabel(

@@ -29,7 +29,7 @@ from valgus.assessment.change import MeasureChange
 from valgus.report.html import CSS, data_uri
 from valgus.storage.store import History, LegProgressOut, PointOut
 
-MeasureName = Literal["mkd", "fppa_deg"]
+MeasureName = Literal["mkd", "knee_over_foot", "fppa_deg"]
 VERDICT_WORDS = {
     "less valgus": "less valgus since the first assessment",
     "more valgus": "more valgus since the first assessment",
@@ -87,8 +87,11 @@ def _half_width(sd: float | None, n: int, error: float) -> float:
 def _points(sessions: list[PointOut], measure: MeasureName) -> list[TrendPoint]:
     out = []
     for n, s in enumerate(sessions, start=1):
-        if measure == "mkd" and s.mkd is not None:
-            hw = _half_width(s.mkd_sd, s.n_reps, bands.MKD_MEASUREMENT_ERROR)
+        if measure != "fppa_deg" and s.mkd is not None:
+            error = bands.MKD_MEASUREMENT_ERROR
+            if measure == "knee_over_foot":
+                error = bands.KOF_MEASUREMENT_ERROR
+            hw = _half_width(s.mkd_sd, s.n_reps, error)
             out.append(TrendPoint(s.when, n, 100 * s.mkd, 100 * hw, True))
         elif measure == "fppa_deg" and s.fppa_deg is not None:
             hw = _half_width(s.fppa_sd_deg, s.n_reps, bands.FPPA_MEASUREMENT_ERROR_DEG)
@@ -97,10 +100,15 @@ def _points(sessions: list[PointOut], measure: MeasureName) -> list[TrendPoint]:
 
 
 def _measure(leg: LegProgressOut, measure: MeasureName) -> MeasureTrend:
-    scale = 100.0 if measure == "mkd" else 1.0
+    scale = 1.0 if measure == "fppa_deg" else 100.0
     change: MeasureChange | None = next((c for c in leg.changes if c.measure == measure), None)
-    if measure == "mkd":
-        label, unit = "knee inside the toe line (MKD)", "% of leg length"
+    if measure != "fppa_deg":
+        label = (
+            "knee inside the foot's line"
+            if measure == "knee_over_foot"
+            else "knee inside the toe line (MKD)"
+        )
+        unit = "% of leg length"
         edges = (bands.MKD_MILD, bands.MKD_MARKED)
     else:
         label, unit = "frontal-plane angle (FPPA)", "deg"
@@ -118,6 +126,12 @@ def _measure(leg: LegProgressOut, measure: MeasureName) -> MeasureTrend:
     )
 
 
+def _knee_measure(leg: LegProgressOut) -> MeasureName:
+    """The knee measure the leg's sessions share (progress.progress chose it)."""
+    kof = leg.sessions and all(s.knee_measure == "knee_over_foot" for s in leg.sessions)
+    return "knee_over_foot" if kof else "mkd"
+
+
 def leg_trends(history: History, /) -> list[LegTrend]:
     """Per leg, what the trend charts draw: MKD first (the verdict's main measure), FPPA."""
     return [
@@ -125,7 +139,7 @@ def leg_trends(history: History, /) -> list[LegTrend]:
             side=leg.side,
             verdict=leg.verdict,
             statement=leg.statement,
-            measures=[_measure(leg, "mkd"), _measure(leg, "fppa_deg")],
+            measures=[_measure(leg, _knee_measure(leg)), _measure(leg, "fppa_deg")],
         )
         for leg in history.progress
     ]
@@ -139,7 +153,7 @@ def _title(m: MeasureTrend) -> str:
             else "fewer than two analyses"
         )
         return _wrap(f"{m.label}: not compared ({why})")
-    unit = "%" if m.measure == "mkd" else "°"
+    unit = "°" if m.measure == "fppa_deg" else "%"
     return _wrap(
         f"{m.label}: {m.change:+.1f}{unit} since the first (smallest detectable change "
         f"{m.threshold:.1f}{unit}): {m.verdict}"

@@ -101,7 +101,7 @@ def rows_of(entry: Entry, /) -> list[Row]:
                 entry.file,
                 side,
                 present.verdict(leg),
-                present.mean_sd(leg.mkd, "mkd"),
+                present.knee(leg),
                 present.fppa(leg),
                 present.pattern(leg),
                 _asymmetry(r),
@@ -200,7 +200,7 @@ def html_page(rows: list[Row], /, *, title: str = "Team screening") -> str:
 camera saw; it is not a medical assessment and it does not predict injury.</p>
 {f"<h2>Film again</h2><ul>{refilm}</ul>" if refilm else ""}
 <h2>Results</h2>
-<table><tr><th>person</th><th>movement</th><th>leg</th><th>result</th><th>knee inside the toe line</th>
+<table><tr><th>person</th><th>movement</th><th>leg</th><th>result</th><th>knee inside the foot's line</th>
 <th>FPPA</th><th>knee moved in</th><th>left-right</th><th>note</th><th></th></tr>{body}</table>
 <p class="sub">valgus {__version__}</p></main></body></html>
 """

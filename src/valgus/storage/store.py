@@ -124,6 +124,11 @@ class PointOut(_Model):
     mkd_sd: float | None
     mkd_sdc: float | None
     n_reps: int
+    knee_measure: str = Field(
+        default="mkd",
+        description="what mkd holds: 'knee_over_foot' (the knee over the foot's line) when "
+        "every session of the leg has it, else 'mkd' (the line over the toes)",
+    )
 
 
 class LegProgressOut(_Model):

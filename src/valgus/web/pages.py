@@ -203,9 +203,9 @@ def _verdict_rows(result: AnalysisResult) -> list[tuple[str, str, str]]:
         ),
         ("knee moved in", cell(present.pattern(sm.left)), cell(present.pattern(sm.right))),
         (
-            "knee inside the toe line (% of leg)",
-            cell(present.mean_sd(sm.left.mkd, "mkd")),
-            cell(present.mean_sd(sm.right.mkd, "mkd")),
+            f"{present.knee_label(sm.left, sm.right)} (% of leg)",
+            cell(present.knee(sm.left)),
+            cell(present.knee(sm.right)),
         ),
         ("frontal-plane angle (FPPA)", cell(present.fppa(sm.left)), cell(present.fppa(sm.right))),
         ("smallest detectable change", cell(present.sdc(sm.left)), cell(present.sdc(sm.right))),

@@ -29,7 +29,7 @@ from valgus.assessment.analysis import (
     no_reps,
     view_gates,
 )
-from valgus.assessment.legs import asymmetry, leg_rep, not_measured_leg, summarize_leg
+from valgus.assessment.legs import asymmetry, leg_rep, near_bottom, not_measured_leg, summarize_leg
 from valgus.assessment.movements.spec import ExtraMeasure, MovementSpec
 from valgus.assessment.series import FrameSeries, compute_series
 from valgus.assessment.stats import num, stat
@@ -305,9 +305,14 @@ def measure_rep(
     mid = mid_descent_index(series.depth, rep)
     depth = float(series.depth[rep.bottom])
     legs: dict[Side, LegRep] = {
-        stance: leg_rep(series.legs[stance], rep, mid, visible=visible, depth=depth).model_copy(
-            update={"role": "stance"}
-        ),
+        stance: leg_rep(
+            series.legs[stance],
+            rep,
+            mid,
+            visible=visible,
+            depth=depth,
+            bottom=near_bottom(series.time_s, rep),
+        ).model_copy(update={"role": "stance"}),
         stance.other: not_measured_leg().model_copy(update={"role": "lifted"}),
     }
     drop, lean = pelvis_and_trunk(track, stance, rep.bottom) if visible else (None, None)
@@ -332,7 +337,9 @@ def measure_rep(
     )
 
 
-def summarize_side(side: Side, reps: list[Rep], *, why_not: str = "") -> LegSummary:
+def summarize_side(
+    side: Side, reps: list[Rep], *, why_not: str = "", knee_error: float | None = None
+) -> LegSummary:
     """Verdict for one leg from the reps it stood on, plus pelvis and trunk."""
     stood = [r for r in reps if r.stance_side == side.value]
     if not stood:
@@ -347,6 +354,7 @@ def summarize_side(side: Side, reps: list[Rep], *, why_not: str = "") -> LegSumm
         [r.left if side is Side.LEFT else r.right for r in stood],
         why_not=why_not,
         task="single-leg squat",
+        knee_error=knee_error,
     )
     if leg.valgus is None:
         return leg
@@ -452,7 +460,7 @@ def _stance_legs_judged(
         if stood.any() and not visible[s]:
             why_not[s] = "its hip, knee or ankle is hidden or unclear in the reps"
             ctx.warnings.append(qw.leg_hidden(s, "single-leg squats"))
-    if not quality.view_allows_valgus(view):
+    if not quality.view_allows_valgus(view, limit=quality.KOF_MAX_YAW_DEG):
         visible = dict.fromkeys(Side, False)
         why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
     return visible, why_not
@@ -463,7 +471,7 @@ def analyze(ctx: Context) -> Analysis:
     track = ctx.track
     series = compute_series(track, single_leg=True)
     reps = _stance_reps(ctx, series)
-    view = view_gates(ctx, frames_of(track, [r for r, _, _ in reps]))
+    view = view_gates(ctx, frames_of(track, [r for r, _, _ in reps]), limit=quality.KOF_MAX_YAW_DEG)
     visible, why_not = _stance_legs_judged(ctx, view, reps)
     unclear = next((w for w in ctx.warnings if w.code == "stance_unclear"), None)
     for s in Side:
@@ -483,8 +491,13 @@ def analyze(ctx: Context) -> Analysis:
         measure_rep(track, series, r, i + 1, st, visible=visible[st], pelvis=pelvis, cues=c)
         for i, (r, st, c) in enumerate(reps)
     ]
-    left = summarize_side(Side.LEFT, rep_results, why_not=why_not.get(Side.LEFT, ""))
-    right = summarize_side(Side.RIGHT, rep_results, why_not=why_not.get(Side.RIGHT, ""))
+    errors = {s: bands.knee_over_foot_error(float(series.legs[s].toe_out_deg)) for s in Side}
+    left = summarize_side(
+        Side.LEFT, rep_results, why_not=why_not.get(Side.LEFT, ""), knee_error=errors[Side.LEFT]
+    )
+    right = summarize_side(
+        Side.RIGHT, rep_results, why_not=why_not.get(Side.RIGHT, ""), knee_error=errors[Side.RIGHT]
+    )
     summary = Summary(
         n_reps=len(rep_results),
         left=left,

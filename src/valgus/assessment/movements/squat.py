@@ -18,9 +18,10 @@ from valgus.assessment.analysis import (
     no_reps,
     view_gates,
 )
-from valgus.assessment.legs import asymmetry, leg_rep, summarize_leg
+from valgus.assessment.legs import asymmetry, leg_rep, near_bottom, summarize_leg
 from valgus.assessment.movements.spec import MovementSpec
-from valgus.assessment.series import FrameSeries, compute_series, standing_frames
+from valgus.assessment.quality import KOF_MAX_YAW_DEG
+from valgus.assessment.series import FrameSeries, compute_series
 from valgus.assessment.stats import num, stat
 from valgus.assessment.track import Track
 from valgus.kinematics import angles
@@ -34,6 +35,16 @@ from valgus.schema import Side
 # outside the heel line, twice the 'well above typical' MKD band of 0.08; the filming guide
 # asks for the person's usual stance, which for most is 5-20 deg).
 TOE_OUT_GUIDE_DEG = 30.0
+# Beyond this apparent toe-out (the foot's own turn plus the camera's yaw on that side) the
+# foot's direction is read from a foot seen nearly side-on, and the measure's error passes the
+# width of the 'above typical' band (bands.knee_over_foot_error: 2 + 6 x sin 50 = 6.6 % of
+# leg length; DERIVED, docs/accuracy.md "Knee over the foot").
+MAX_APPARENT_TOE_OUT_DEG = 50.0
+# The feet's yaw cue (feet_yaw_deg) beyond which neither knee is judged. DERIVED on rendered
+# squats (feet 10 deg out, camera -25..25 deg): the cue reads about 0.8 of the true yaw
+# (16-18 at 20 deg, 20-23 at 25 deg); at 25 deg the knee nearer the camera read 3-7 % of leg
+# length too far in, beyond the stated error, while up to 20 deg both legs held.
+FEET_YAW_MAX_DEG = 19.0
 
 
 def measure_reps(
@@ -46,6 +57,7 @@ def measure_reps(
         mid = mid_descent_index(series.depth, rep)
         t = series.time_s
         depth = float(series.depth[rep.bottom])
+        bottom = near_bottom(t, rep)
         out.append(
             Rep(
                 index=i + 1,
@@ -55,10 +67,20 @@ def measure_reps(
                 complete=rep.complete,
                 depth=num(depth) or 0.0,
                 left=leg_rep(
-                    series.legs[Side.LEFT], rep, mid, visible=visible[Side.LEFT], depth=depth
+                    series.legs[Side.LEFT],
+                    rep,
+                    mid,
+                    visible=visible[Side.LEFT],
+                    depth=depth,
+                    bottom=bottom,
                 ),
                 right=leg_rep(
-                    series.legs[Side.RIGHT], rep, mid, visible=visible[Side.RIGHT], depth=depth
+                    series.legs[Side.RIGHT],
+                    rep,
+                    mid,
+                    visible=visible[Side.RIGHT],
+                    depth=depth,
+                    bottom=bottom,
                 ),
                 kasr=num(series.kasr[rep.bottom]) if ratios_ok else None,
                 nksd=num(series.nksd[rep.bottom]) if ratios_ok else None,
@@ -68,15 +90,29 @@ def measure_reps(
 
 
 def summarize(
-    reps: list[Rep], why_not: dict[Side, str] | None = None, *, task: str = "squat"
+    reps: list[Rep],
+    why_not: dict[Side, str] | None = None,
+    *,
+    task: str = "squat",
+    errors: dict[Side, float] | None = None,
 ) -> Summary:
-    """Per-leg verdicts over the reps, the pair's ratios and the left-right asymmetry."""
+    """Per-leg verdicts over the reps, the pair's ratios and the left-right asymmetry.
+    errors: each leg's knee-over-foot measurement error (bands.knee_over_foot_error)."""
     why = why_not or {}
+    err = errors or {}
     left = summarize_leg(
-        Side.LEFT, [r.left for r in reps], why_not=why.get(Side.LEFT, ""), task=task
+        Side.LEFT,
+        [r.left for r in reps],
+        why_not=why.get(Side.LEFT, ""),
+        task=task,
+        knee_error=err.get(Side.LEFT),
     )
     right = summarize_leg(
-        Side.RIGHT, [r.right for r in reps], why_not=why.get(Side.RIGHT, ""), task=task
+        Side.RIGHT,
+        [r.right for r in reps],
+        why_not=why.get(Side.RIGHT, ""),
+        task=task,
+        knee_error=err.get(Side.RIGHT),
     )
     return Summary(
         n_reps=len(reps),
@@ -94,18 +130,49 @@ def _leg_points(track: Track, side: Side, part: str) -> angles.FloatArray:
     return track.point(f"{side.value}_{part}")
 
 
-def toe_out(track: Track, series: FrameSeries, side: Side) -> float | None:
-    """The foot's toe-out, degrees, median over the standing frames (angles.toe_out_deg)."""
-    frames = standing_frames(track)
-    values = angles.toe_out_deg(
-        _leg_points(track, side, "heel"),
-        _leg_points(track, side, "foot_index"),
-        _leg_points(track, side, "hip"),
-        _leg_points(track, side.other, "hip"),
-        series.leg_length_px,
-    )[frames]
-    values = values[np.isfinite(values)]
-    return round(float(np.median(values)), 1) if values.size else None
+def toe_out(series: FrameSeries, side: Side) -> float | None:
+    """The foot's toe-out as the camera sees it, degrees, median over the standing frames
+    (angles.toe_out_deg)."""
+    toe = series.legs[side].toe_out_deg
+    return round(toe, 1) if np.isfinite(toe) else None
+
+
+def knee_errors(series: FrameSeries) -> dict[Side, float]:
+    """Each leg's knee-over-foot measurement error, from its foot's apparent toe-out."""
+    return {s: bands.knee_over_foot_error(toe_out(series, s)) for s in Side}
+
+
+def feet_yaw_deg(series: FrameSeries) -> float | None:
+    """The camera's yaw from the feet, degrees, + = the camera toward the person's left:
+    half the difference of the two feet's apparent toe-out (a camera turned by y adds y to
+    one foot's turn and takes it from the other's). Assumes the feet turn out alike."""
+    left, right = toe_out(series, Side.LEFT), toe_out(series, Side.RIGHT)
+    return None if left is None or right is None else round((right - left) / 2, 1)
+
+
+def foot_gates(
+    ctx: Context, series: FrameSeries, visible: dict[Side, bool], why_not: dict[Side, str]
+) -> tuple[dict[Side, bool], dict[Side, str]]:
+    """Not judged: both legs when the feet show the camera more than FEET_YAW_MAX_DEG off
+    square; a leg whose foot points further sideways in the picture than
+    MAX_APPARENT_TOE_OUT_DEG (its line cannot be drawn from a frontal picture)."""
+    visible, why_not = dict(visible), dict(why_not)
+    yaw = feet_yaw_deg(series)
+    if yaw is not None and abs(yaw) > FEET_YAW_MAX_DEG and any(visible.values()):
+        ctx.warnings.append(qw.feet_yaw(yaw, FEET_YAW_MAX_DEG))
+        why = f"the feet show the camera about {abs(yaw):.0f} degrees off square"
+        return dict.fromkeys(Side, False), dict.fromkeys(Side, why)
+    for side in Side:
+        toe = toe_out(series, side)
+        if visible[side] and toe is not None and abs(toe) > MAX_APPARENT_TOE_OUT_DEG:
+            visible[side] = False
+            why_not[side] = (
+                f"its foot points {abs(toe):.0f} degrees {'out' if toe > 0 else 'in'} as the "
+                f"camera sees it (more than {MAX_APPARENT_TOE_OUT_DEG:.0f}): the line of the "
+                "foot cannot be drawn from this view; film square to the body, feet in your "
+                "usual stance"
+            )
+    return visible, why_not
 
 
 def knee_inside_ankle(
@@ -134,7 +201,12 @@ def _capped(leg: LegSummary, toe: float, over_ankle: float) -> LegSummary:
         f"({100 * over_ankle:+.1f}% of leg length); the line over the toes runs outside it."
     )
     return leg.model_copy(
-        update={"valgus": "mild", "band": "above typical", "description": leg.description + note}
+        update={
+            "valgus": "mild",
+            "band": "above typical",
+            "borderline": True,
+            "description": leg.description + note,
+        }
     )
 
 
@@ -147,7 +219,7 @@ def with_feet(
     turned_out: dict[str, float] = {}
     for side in Side:
         leg = summary.left if side is Side.LEFT else summary.right
-        toe = toe_out(track, series, side) if leg.valgus is not None else None
+        toe = toe_out(series, side) if leg.valgus is not None else None
         leg = leg.model_copy(update={"toe_out_deg": toe})
         if toe is not None and toe > TOE_OUT_GUIDE_DEG:
             turned_out[side.value] = toe
@@ -171,17 +243,19 @@ def analyze_bilateral(ctx: Context, movement: str) -> Analysis:
     if not reps:
         raise no_reps(ctx, "squat", MIN_REP_DEPTH, "Film 3-5 full squats, the whole body in frame.")
     in_reps = frames_of(track, reps)
-    view = view_gates(ctx, in_reps)
-    visible, why_not, ratios_ok = leg_gates(ctx, view, in_reps, "squats")
+    view = view_gates(ctx, in_reps, limit=KOF_MAX_YAW_DEG)
+    visible, why_not, ratios_ok = leg_gates(ctx, view, in_reps, "squats", limit=KOF_MAX_YAW_DEG)
+    visible, why_not = foot_gates(ctx, series, visible, why_not)
     if len(reps) < MIN_REPS_RECOMMENDED:
         ctx.warnings.append(qw.few_reps(len(reps)))
     rep_results = measure_reps(series, reps, visible, ratios_ok=ratios_ok)
+    task = movement.replace("-", " ")
     summary = with_feet(
         ctx,
         track,
         series,
         reps,
-        summarize(rep_results, why_not, task=movement.replace("-", " ")),
+        summarize(rep_results, why_not, task=task, errors=knee_errors(series)),
     )
     result = build_result(
         ctx,
