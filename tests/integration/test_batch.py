@@ -76,7 +76,8 @@ def test_a_squad_is_screened_and_the_sheet_puts_attention_first(
         ("bob", "left"),
         ("bob", "right"),
     ]  # ann's caving knee first, although bob came first in the manifest
-    assert rows[0]["result"] in ("above typical", "well above typical")
+    # "(borderline)" may follow: the knee-over-foot error at the feet's 10 deg is 3 %
+    assert rows[0]["result"].startswith(("above typical", "well above typical"))
     assert {x["result"] for x in rows[1:]} == {"typical"}
     page = (tmp_path / "out" / "team.html").read_text(encoding="utf-8")
     assert page.index("ann") < page.index("bob") and "report</a>" in page

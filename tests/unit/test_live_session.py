@@ -91,3 +91,17 @@ def test_frames_out_of_order_are_not_used() -> None:
     s.update(frames[5][0], frames[5][1], 1080, 1920)
     s.update(frames[4][0], frames[4][1], 1080, 1920)
     assert len(s.samples) == 1
+
+
+def test_the_live_knee_reads_the_analysis_s_knee_over_the_foot() -> None:
+    """Frame by frame, the live number is the analysis's knee over the foot's line (the
+    foot's toe-out and the shin's length from the standing frames seen so far)."""
+    ds = make_squat_poses(Squat(n_reps=2, medial_shift_m={"left": 0.06, "right": 0.0}))
+    _, shown, _ = _play(ds)
+    series = analyze_poses(ds).series
+    deep = [i for i, f in enumerate(shown) if f.depth is not None and f.depth > 0.25]
+    assert deep
+    for side in ("left", "right"):
+        whole = series.legs[next(s for s in series.legs if s.value == side)].knee_over_foot
+        live = np.array([shown[i].legs[side].mkd for i in deep], dtype=np.float64)
+        assert np.allclose(live, whole[deep], atol=0.01)

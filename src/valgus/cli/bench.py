@@ -20,13 +20,27 @@ def accuracy(
     quick: bool = typer.Option(
         False, "--quick", help="One case per movement instead of the full sweep (about 1.5 min)."
     ),
+    feet: bool = typer.Option(
+        False,
+        "--feet",
+        help="Only the knee-over-foot sweeps: toe-out x stance x valgus, and camera yaw x "
+        "valgus (71 squats, about 35 min); written to its own section of --out.",
+    ),
+    cache: Path | None = typer.Option(
+        None, "--cache", help="--feet: keep the rendered clips' poses here and reuse them."
+    ),
 ) -> None:
     """Render squats, single-leg squats, drop jumps and heel-raised squats with known
     valgus, analyze them (and with --movement auto), and tabulate the errors."""
-    from valgus.bench.accuracy import main
-
     err = Console(stderr=True)
-    text = main(out, quick, lambda msg: err.print(msg, highlight=False))
+    if feet:
+        from valgus.bench import feet as feet_bench
+
+        text = feet_bench.main(out, quick, lambda msg: err.print(msg, highlight=False), cache)
+    else:
+        from valgus.bench.accuracy import main
+
+        text = main(out, quick, lambda msg: err.print(msg, highlight=False))
     typer.echo(text)
 
 

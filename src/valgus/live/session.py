@@ -1,7 +1,8 @@
 """Live feedback, the pure core: one person squatting in front of a camera, frame by frame.
 
-Each processed frame gives the legs' knee-over-foot state (MKD, the same definition and bands
-as the analysis: kinematics/angles.py, assessment/bands.py), the set-up step (person in the
+Each processed frame gives the legs' knee-over-foot state (the knee over the foot's line, the
+same definition and bands as the analysis: kinematics/angles.py, assessment/bands.py, with the
+foot's toe-out and the shin's length from the standing frames so far), the set-up step (person in the
 picture, feet in the picture, facing the camera: the analysis's view gate thresholds) and a
 cue. Reps are counted as they happen from the hips' drop (the analysis's depth: hip drop /
 standing leg length, a rep deeper than MIN_REP_DEPTH). When a rep ends, its stretch of frames
@@ -13,6 +14,7 @@ No I/O here: the web adapter (web/live.py) decodes frames, runs the model and se
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
@@ -24,7 +26,13 @@ from valgus.assessment.analysis import Options
 from valgus.assessment.bands import VERDICTS, mkd_level
 from valgus.assessment.quality import USABLE_MAX_YAW_DEG
 from valgus.errors import ValgusError
-from valgus.kinematics.angles import leg_length_px, medial_knee_displacement
+from valgus.kinematics.angles import (
+    knee_forward_px,
+    knee_over_foot,
+    leg_length_px,
+    separation,
+    toe_out_deg,
+)
 from valgus.kinematics.reps import MIN_REP_DEPTH
 from valgus.pose.base import FramePose
 from valgus.schema import KEYPOINTS, make_poses
@@ -62,10 +70,10 @@ MAX_SAMPLES = 20_000  # about 10 minutes at 30 fps; older frames are dropped
 
 @dataclass(frozen=True)
 class LegLive:
-    band: FrameBand  # this frame's MKD band; unknown: the leg is not seen well enough;
-    # standing: the hips are not down in a squat (the measure is read at the squat's bottom,
-    # and standing with the feet turned out puts the toes outside the knees)
-    mkd: float | None
+    band: FrameBand  # this frame's knee-over-foot band; unknown: the leg is not seen well
+    # enough; standing: the hips are not down in a squat (the measure is read at the bottom)
+    mkd: float | None  # the knee over the foot's line, / leg length (+ = inside); the name
+    # is the page's message key
 
 
 @dataclass(frozen=True)
@@ -127,10 +135,14 @@ class LiveSession:
     samples: deque[_Sample] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
     hip_y: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
     leg_len: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
+    # per frame, both legs: (left, right) toe-out as seen, deg, and shin length, px
+    toe_out: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
+    shin: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
     yaws: deque[float] = field(default_factory=lambda: deque(maxlen=VIEW_FRAMES))
     reps: int = 0
     ready_once: bool = False
     _standing_len: float | None = None
+    _standing_feet: dict[str, tuple[float, float]] = field(default_factory=dict)  # toe, shin
     _down: bool = False
     _rep_start: float = 0.0
     _last_up_t: float = 0.0
@@ -189,6 +201,9 @@ class LiveSession:
         )
         self.hip_y.append(hip_y)
         self.leg_len.append(float(length_now))
+        feet = [self._foot_now(s, side, float(length_now)) for side in ("left", "right")]
+        self.toe_out.append((feet[0][0], feet[1][0]))
+        self.shin.append((feet[0][1], feet[1][1]))
         ys = np.fromiter(self.hip_y, dtype=np.float64, count=len(self.hip_y))
         standing = ys <= np.percentile(ys, STANDING_PERCENTILE)
         lengths = np.fromiter(self.leg_len, dtype=np.float64, count=len(self.leg_len))
@@ -197,7 +212,29 @@ class LiveSession:
             self._standing_len = None
             return None
         self._standing_len = length
+        toes = np.asarray(self.toe_out, dtype=np.float64)[standing]
+        shins = np.asarray(self.shin, dtype=np.float64)[standing]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a foot never seen: NaN
+            self._standing_feet = {
+                side: (float(np.nanmedian(toes[:, i])), float(np.nanmedian(shins[:, i])))
+                for i, side in enumerate(("left", "right"))
+            }
         return (hip_y - float(np.median(ys[standing]))) / length
+
+    @staticmethod
+    def _foot_now(s: _Sample, side: str, length: float) -> tuple[float, float]:
+        """This frame's toe-out (deg, as seen) and shin length (px) of one leg."""
+        other = "right" if side == "left" else "left"
+        toe = toe_out_deg(
+            _point(s, f"{side}_heel"),
+            _point(s, f"{side}_foot_index"),
+            _point(s, f"{side}_hip"),
+            _point(s, f"{other}_hip"),
+            length,
+        )
+        shin = separation(_point(s, f"{side}_knee"), _point(s, f"{side}_ankle"))
+        return float(toe), float(shin)
 
     def _leg(self, s: _Sample, side: str, pose: FramePose, depth: float | None) -> LegLive:
         other = "right" if side == "left" else "left"
@@ -206,9 +243,16 @@ class LiveSession:
             return LegLive("unknown", None)
         hip, knee, ankle = (_point(s, f"{side}_{p}") for p in ("hip", "knee", "ankle"))
         length = self._standing_len or float(leg_length_px(hip, knee, ankle))
+        toe, shin = self._standing_feet.get(side, (float("nan"), float("nan")))
         mkd = float(
-            medial_knee_displacement(
-                knee, _point(s, f"{side}_foot_index"), _point(s, f"{other}_hip"), hip, length
+            knee_over_foot(
+                knee,
+                ankle,
+                hip,
+                _point(s, f"{other}_hip"),
+                forward_px=knee_forward_px(knee, ankle, shin),
+                toe_out_deg=toe,
+                leg_length_px=length,
             )
         )
         if not np.isfinite(mkd):
