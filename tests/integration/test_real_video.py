@@ -95,7 +95,7 @@ def test_cli_writes_results_and_reruns_from_them(tmp_path: Path) -> None:
     assert "rep(s) found" in res.stdout and "not a medical assessment" in res.stdout
     stem = Path(OBLIQUE).stem
     saved = json.loads((out / f"{stem}.analysis.json").read_text())
-    assert saved["schema_version"] == 3 and len(saved["reps"]) == 1
+    assert saved["schema_version"] == 4 and len(saved["reps"]) == 1
     header = (out / f"{stem}.frames.csv").read_text().splitlines()[0]
     assert header.startswith("time_s,depth,kasr,nksd,left_fppa_deg")
     res2 = runner.invoke(app, ["analyze", str(out / f"{stem}.poses.nc"), "--json", "--no-save"])

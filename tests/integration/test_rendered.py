@@ -111,7 +111,7 @@ def test_shallow_squat_fppa_is_accurate_and_used(tmp_path: Path) -> None:
             assert leg.fppa_valid
             assert leg.fppa_deg == pytest.approx(true[side]["fppa_deg"], abs=FPPA_SHALLOW_TOL_DEG)
             assert leg.mkd == pytest.approx(true[side]["mkd"], abs=MKD_TOL)
-    assert result.summary.left.basis == ["mkd", "fppa_deg"]
+    assert result.summary.left.basis == ["knee_over_foot", "fppa_deg"]
     assert result.summary.left.valgus in ("mild", "marked")
     assert result.summary.right.valgus == "none"
 

@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from valgus.synth import CameraParams, RenderParams, SquatParams, render_squat
+from valgus.synth.truth import true_knee_over_foot
 
 pytestmark = pytest.mark.integration
 
@@ -96,7 +97,7 @@ def chromium() -> Path:
 @dataclass(frozen=True)
 class Clip:
     video: Path
-    truth_mkd_pct: dict[str, float]  # mean over reps at the bottom, % of leg length
+    truth_mkd_pct: dict[str, float]  # knee over the foot's line, mean over reps, % of leg
 
 
 @pytest.fixture(scope="module")
@@ -118,10 +119,8 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Clip]:
             CameraParams(width_px=720, height_px=1280, distance_m=3.0),  # as `valgus synth`
             RenderParams(seed=3),
         )
-        mkd = {
-            side: 100 * sum(r[side]["mkd"] for r in truth["reps"]) / len(truth["reps"])
-            for side in ("left", "right")
-        }
+        kof = true_knee_over_foot(truth)
+        mkd = {side: 100 * sum(r[side] for r in kof) / len(kof) for side in ("left", "right")}
         out[name] = Clip(video, mkd)
     return out
 
@@ -382,7 +381,7 @@ def _verdicts(tab: Tab, clip: Clip, expected: dict[str, re.Pattern[str]]) -> Non
     for side, pattern in expected.items():
         cell = page.locator(f"[data-testid=verdict-{side}]")
         expect(cell).to_have_text(pattern)
-        shown = page.locator("table.verdicts tr", has_text="knee inside the toe line")
+        shown = page.locator("table.verdicts tr", has_text="knee inside the foot's line")
         text = shown.locator("td").nth(0 if side == "left" else 1).inner_text()
         mkd = float(re.match(r"(-?\d+\.\d+)", text).group(1))  # type: ignore[union-attr]
         truth = clip.truth_mkd_pct[side]

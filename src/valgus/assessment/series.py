@@ -29,6 +29,7 @@ class LegSeries:
     knee_over_foot: FloatArray
     knee_forward: FloatArray
     toe_out_deg: float
+    foot_line_x: FloatArray  # picture x of the foot's line at the knee's travel (drawings)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ def compute_series(
             ),
             knee_forward=np.asarray(forward / leg_len),
             toe_out_deg=toe_out,
+            foot_line_x=angles.foot_line_x(
+                ankle, hip, other_hip, forward_px=forward, toe_out_deg=toe_out
+            ),
         )
     p = track.point
     return FrameSeries(

@@ -24,11 +24,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from valgus.bench.speed import into_page
+from valgus.synth.truth import true_knee_over_foot
 
 TOE_OUTS = (0.0, 15.0, 30.0, 45.0)
 STANCES = (1.0, 1.5, 2.0)
@@ -102,35 +102,6 @@ def cases(quick: bool = False) -> list[Case]:
     yaw = [Case("yaw", DEFAULT_TOE_OUT, DEFAULT_STANCE, v, y) for y in YAWS for v in YAW_VALGUS]
     margin = [Case("yaw", DEFAULT_TOE_OUT, DEFAULT_STANCE, 10.0, 0.0)]
     return toe + yaw + margin
-
-
-def true_knee_over_foot(truth: dict[str, Any]) -> list[dict[str, float]]:
-    """Per rep and leg at the deepest frame, from the renderer's 3D points (x = the subject's
-    left, y up): the knee's horizontal distance from the vertical plane through the ankle
-    along the heel-to-2nd-toe direction, + toward the other hip, / the standing 3D leg."""
-    frames = truth["frames"]
-    first = frames[0]["points_3d"]
-    out = []
-    for rep in truth["reps"]:
-        pts = frames[rep["bottom_frame"]]["points_3d"]
-        row = {}
-        for side, other in (("left", "right"), ("right", "left")):
-
-            def p(name: str, at: dict[str, Any] = pts) -> np.ndarray:
-                return np.asarray(at[name], dtype=np.float64)
-
-            leg = np.linalg.norm(
-                p(f"{side}_hip", first) - p(f"{side}_knee", first)
-            ) + np.linalg.norm(p(f"{side}_knee", first) - p(f"{side}_ankle", first))
-            foot = p(f"{side}_foot_index") - p(f"{side}_heel")
-            foot[1] = 0.0
-            foot /= np.linalg.norm(foot)
-            normal = np.array([foot[2], 0.0, -foot[0]])
-            if normal @ (p(f"{other}_hip") - p(f"{side}_hip")) < 0:
-                normal = -normal
-            row[side] = float((p(f"{side}_knee") - p(f"{side}_ankle")) @ normal / leg)
-        out.append(row)
-    return out
 
 
 def _clip(case: Case, cache: Path) -> tuple[Path, Path]:

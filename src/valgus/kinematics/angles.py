@@ -176,6 +176,22 @@ def knee_over_foot(
         return np.asarray(offset * np.cos(phi) / leg_length_px, dtype=np.float64)
 
 
+def foot_line_x(
+    ankle: FloatArray,
+    hip: FloatArray,
+    other_hip: FloatArray,
+    *,
+    forward_px: FloatArray,
+    toe_out_deg: FloatArray | float,
+) -> FloatArray:
+    """Picture x of the foot's line (knee_over_foot) at the knee's forward travel: the
+    ankle's x moved outward by forward_px * tan(toe-out). A knee medial of it is inside the
+    foot's line (by knee_over_foot * leg length / cos(toe-out))."""
+    medial_x = np.sign(other_hip[..., 0] - hip[..., 0])
+    phi = np.radians(np.asarray(toe_out_deg, dtype=np.float64))
+    return np.asarray(ankle[..., 0] - medial_x * forward_px * np.tan(phi), dtype=np.float64)
+
+
 def leg_length_px(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
     """Thigh + shank length in the image, px."""
     return separation(hip, knee) + separation(knee, ankle)

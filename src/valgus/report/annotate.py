@@ -47,6 +47,14 @@ def knee_series(series: FrameSeries, side: Side, result: AnalysisResult) -> NDAr
     return leg.knee_over_foot if kof else leg.mkd
 
 
+def _line_x(series: FrameSeries, side: Side, i: int, result: AnalysisResult) -> float | None:
+    """The foot's line at the knee (where the verdict rests on it), for the dashed line."""
+    if present.knee_measure(result.summary.left, result.summary.right) != "knee_over_foot":
+        return None
+    x = series.legs[side].foot_line_x[i]
+    return float(x) if np.isfinite(x) else None
+
+
 def frame_level(
     series: FrameSeries, side: Side, i: int, result: AnalysisResult | None = None
 ) -> int:
@@ -100,7 +108,9 @@ def annotate_frame(
             (f"{side.value[0].upper()} knee {_signed(100 * knee[i])}% in  FPPA {fppa}", level)
         )
         out = draw_leg(
-            out, LegDrawing(*points, level=level, label=""), thickness=max(2, int(scale_px / 120))
+            out,
+            LegDrawing(*points, level=level, label="", line_x=_line_x(series, side, i, result)),
+            thickness=max(2, int(scale_px / 120)),
         )
     done = sum(r.end_s <= t for r in result.reps)
     labels.append((f"rep {min(done + 1, len(result.reps))}/{len(result.reps)}  t {t:.1f} s", -1))

@@ -62,7 +62,7 @@ def build_report(
     else:
         notes.append("Key frames missing: the video was not kept (only landmarks were).")
     track = build_track(analysis.poses)
-    keys = key_frames(frames, track, result, blur=blur_faces)
+    keys = key_frames(frames, track, result, blur=blur_faces, series=analysis.series)
     pictures, key_pngs, bw_pngs = [], [], []
     for k in keys:
         png = png_bytes(k.image)

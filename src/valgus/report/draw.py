@@ -39,6 +39,7 @@ class LegDrawing:
     foot_index: Point
     level: int  # 0 typical, 1 above typical, 2 well above typical
     label: str
+    line_x: float | None = None  # the foot's line at the knee's travel; None: over the toes
 
 
 def png_bytes(img: RGB, /) -> bytes:
@@ -81,11 +82,12 @@ def blur_face(img: RGB, face: list[Point], /, *, scale_px: float) -> RGB:
 
 def draw_leg(img: RGB, leg: LegDrawing, /, *, thickness: int) -> RGB:
     """Hip-knee-ankle lines in the leg's colour (white for a level below 0: not judged), the
-    vertical over the foot dashed."""
+    foot's line at the knee dashed (the vertical over the toes where line_x is not given)."""
     out = img.copy()
     colour = LEVEL_COLOURS[leg.level] if leg.level >= 0 else (230, 230, 230)
+    base = leg.foot_index if leg.line_x is None else (leg.line_x, leg.ankle[1])
     _dashed_vertical(
-        out, leg.foot_index, leg.knee[1] - 0.15 * abs(leg.ankle[1] - leg.hip[1]), WHITE, thickness
+        out, base, leg.knee[1] - 0.15 * abs(leg.ankle[1] - leg.hip[1]), WHITE, thickness
     )
     cv2.line(out, _pt(leg.hip), _pt(leg.knee), colour, thickness, cv2.LINE_AA)
     cv2.line(out, _pt(leg.knee), _pt(leg.ankle), colour, thickness, cv2.LINE_AA)

@@ -128,7 +128,7 @@ view {html.escape(q.view)} · report made {date.today().isoformat()}</p>
 <h2>What the camera saw</h2><ul>{findings}</ul>
 <h2>Key frames (deepest point of each rep)</h2>
 <p class="sub">Lines hip–knee–ankle: green typical, amber above typical, red well above typical.
-Dashed: the vertical over the toes; a knee inside it has moved in. Faces are blurred.</p>
+Dashed: the foot's line where the knee has travelled to (the vertical over the toes in results made before it); a knee inside it has moved in. Faces are blurred.</p>
 <div class="grid">{keys}</div>
 {'<h2>Best and worst rep</h2><div class="grid">' + bw + "</div>" if bw else ""}
 {extra_sections}

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from valgus.assessment import bands
+from valgus.assessment.series import FrameSeries
 from valgus.assessment.track import Track
 from valgus.report.draw import (
     FACE_POINTS,
@@ -83,8 +84,11 @@ def _frame_index(track: Track, time_s: float) -> int:
     return int(np.argmin(np.abs(track.time_s - time_s)))
 
 
-def draw_rep(img: RGB, track: Track, rep: Rep, *, blur: bool) -> RGB:
-    """The rep's deepest frame with both legs drawn and labelled, cropped to the body."""
+def draw_rep(
+    img: RGB, track: Track, rep: Rep, *, blur: bool, series: FrameSeries | None = None
+) -> RGB:
+    """The rep's deepest frame with both legs drawn and labelled, cropped to the body; with
+    the series, the dashed line is the foot's line at the knee (else over the toes)."""
     i = _frame_index(track, rep.bottom_s)
     zoom = _zoom(track, i)
     leg_len = zoom * max(
@@ -110,6 +114,7 @@ def draw_rep(img: RGB, track: Track, rep: Rep, *, blur: bool) -> RGB:
             ),
             level=leg_level(leg),
             label=_label(side, leg),
+            line_x=_line_x(series, side, i, zoom) if leg.knee_over_foot is not None else None,
         )
         out = draw_leg(out, drawing, thickness=thickness)
     body = [_point(track, k, i, zoom) for k in track.names if not k.endswith(("_pinky", "_thumb"))]
@@ -130,15 +135,28 @@ def draw_rep(img: RGB, track: Track, rep: Rep, *, blur: bool) -> RGB:
     )
 
 
+def _line_x(series: FrameSeries | None, side: str, i: int, zoom: float) -> float | None:
+    if series is None:
+        return None
+    x = next(leg for s, leg in series.legs.items() if s.value == side).foot_line_x[i]
+    return float(x) * zoom if np.isfinite(x) else None
+
+
 def key_frames(
-    frames: dict[float, RGB], track: Track, result: AnalysisResult, *, blur: bool = True
+    frames: dict[float, RGB],
+    track: Track,
+    result: AnalysisResult,
+    *,
+    blur: bool = True,
+    series: FrameSeries | None = None,
 ) -> list[KeyFrame]:
     """One drawn key frame per rep whose frame is available."""
     out = []
     for rep in result.reps:
         img = frames.get(rep.bottom_s)
         if img is not None:
-            out.append(KeyFrame(rep.index, rep.bottom_s, draw_rep(img, track, rep, blur=blur)))
+            image = draw_rep(img, track, rep, blur=blur, series=series)
+            out.append(KeyFrame(rep.index, rep.bottom_s, image))
     return out
 
 

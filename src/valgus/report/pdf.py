@@ -195,7 +195,7 @@ def render_pdf(
             0,
             4.5,
             "Lines hip–knee–ankle: green typical, amber above typical, red "
-            "well above typical. Dashed: the vertical over the toes.",
+            "well above typical. Dashed: the foot's line where the knee has travelled to.",
             new_x="LMARGIN",
             new_y="NEXT",
         )

@@ -331,3 +331,32 @@ def build_truth(
     else:
         out["reps"] = [_rep_record(motion, series, k) for k in range(len(motion.reps))]
     return out
+
+
+def true_knee_over_foot(truth: dict[str, Any]) -> list[dict[str, float]]:
+    """Per rep and leg at the deepest frame, from the renderer's 3D points (x = the subject's
+    left, y up): the knee's horizontal distance from the vertical plane through the ankle
+    along the heel-to-2nd-toe direction, + toward the other hip, / the standing 3D leg."""
+    frames = truth["frames"]
+    first = frames[0]["points_3d"]
+    out = []
+    for rep in truth["reps"]:
+        pts = frames[rep["bottom_frame"]]["points_3d"]
+        row = {}
+        for side, other in (("left", "right"), ("right", "left")):
+
+            def p(name: str, at: dict[str, Any] = pts) -> FloatArray:
+                return np.asarray(at[name], dtype=np.float64)
+
+            leg = np.linalg.norm(
+                p(f"{side}_hip", first) - p(f"{side}_knee", first)
+            ) + np.linalg.norm(p(f"{side}_knee", first) - p(f"{side}_ankle", first))
+            foot = p(f"{side}_foot_index") - p(f"{side}_heel")
+            foot[1] = 0.0
+            foot /= np.linalg.norm(foot)
+            normal = np.array([foot[2], 0.0, -foot[0]])
+            if normal @ (p(f"{other}_hip") - p(f"{side}_hip")) < 0:
+                normal = -normal
+            row[side] = float((p(f"{side}_knee") - p(f"{side}_ankle")) @ normal / leg)
+        out.append(row)
+    return out

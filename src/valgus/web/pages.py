@@ -255,6 +255,8 @@ def job_page(request: Request, job_id: str, s: State) -> HTMLResponse:
             "summary_title": movements.get(result.movement).summary_title,
             "rows": _verdict_rows(result),
             "sdc_meaning": present.SDC_MEANING,
+            "knee_col": present.knee_measure(result.summary.left, result.summary.right),
+            "knee_label": present.knee_label(result.summary.left, result.summary.right),
             "findings": findings_text(result),
             "video": f"/api/analyses/{job_id}/files/video" if "video" in files else None,
             "poster": f"/analyses/{job_id}/frame/1.png"

@@ -198,7 +198,9 @@ def _capped(leg: LegSummary, toe: float, over_ankle: float) -> LegSummary:
     note = (
         f" Capped at above typical: the feet were turned out about {toe:.0f} deg and the knee "
         f"stayed {'over' if over_ankle > -0.01 else 'outside'} its ankle "
-        f"({100 * over_ankle:+.1f}% of leg length); the line over the toes runs outside it."
+        f"({100 * over_ankle:+.1f}% of leg length). With the feet turned out this far the "
+        "foot's line at the knee rests on how far the knee travelled forward, which a frontal "
+        "camera sees only roughly."
     )
     return leg.model_copy(
         update={

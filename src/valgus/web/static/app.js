@@ -60,7 +60,7 @@ $all("form[data-confirm]").forEach(function (f) {
   fetch("/api/analyses/" + box.dataset.player + "/frames").then(function (r) { return r.json(); }).then(function (c) { cols = c; show(); });
   function fmt(name, v) {
     if (v === null || v === undefined) return "-";
-    if (name.indexOf("mkd") >= 0) return (100 * v).toFixed(1);
+    if (name.indexOf("mkd") >= 0 || name.indexOf("knee_over_foot") >= 0) return (100 * v).toFixed(1);
     if (name === "time_s") return v.toFixed(2) + " s";
     return v.toFixed(name === "depth" ? 2 : 1);
   }
