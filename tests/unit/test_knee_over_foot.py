@@ -117,9 +117,13 @@ def test_sessions_are_compared_on_the_measure_they_share() -> None:
     assert both[0].verdict == "no measurable change"  # 1 % < the 4 % floor
 
 
-def test_the_change_floor_follows_each_session_s_own_error() -> None:
-    turned_out = _leg(["knee_over_foot"], 0.0, 0.12, error=0.05)
+def test_the_change_floor_grows_when_the_feet_stood_differently() -> None:
+    turned_out = _leg(["knee_over_foot"], 0.0, 0.13, error=0.05)
     later = _leg(["knee_over_foot"], 0.0, 0.05, error=0.02)
     (c,) = change.measure_changes(turned_out, later)
-    assert c.smallest_detectable_change == pytest.approx(0.10)  # 2 x the larger error
-    assert c.verdict == "no measurable change"  # 7 % < 10 %
+    assert c.smallest_detectable_change == pytest.approx(0.07)  # 2 x 2 % + (5 - 2) %
+    assert c.verdict == "less valgus"  # 8 % reaches it
+    alike = _leg(["knee_over_foot"], 0.0, 0.12, error=0.031)
+    (c,) = change.measure_changes(alike, _leg(["knee_over_foot"], 0.0, 0.07, error=0.031))
+    assert c.smallest_detectable_change == pytest.approx(0.04)  # the feet's part cancels
+    assert c.verdict == "less valgus"

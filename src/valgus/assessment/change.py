@@ -14,9 +14,10 @@ counts only when it reaches the smallest detectable change (SDC) of the differen
 - never less than the method's own floor: 8 deg for FPPA (the published smallest
   detectable difference of 2D FPPA, 7.5-9 deg, Munro 2012) and twice the measurement
   error of MKD (2 x 2 % of leg length: pose-model bias plus a camera up to 10 deg off
-  square, docs/accuracy.md) or of the knee over the foot's line (twice the larger of the two
-  sessions' own knee_over_foot_error, at least 2 x 2 %), since two recordings differ by
-  their set-up too.
+  square, docs/accuracy.md) or of the knee over the foot's line (2 x 2 %, plus the
+  difference of the two sessions' own knee_over_foot_error: the part of that error that
+  grows with the feet's turn is the same from one session to the next when the feet stand
+  alike, and cancels in the difference), since two recordings differ by their set-up too.
 
 Smaller changes are "no measurable change". A leg's word: "less valgus" or "more valgus"
 when a measure shows it and none shows the opposite, "mixed" when they disagree, "not
@@ -121,12 +122,12 @@ def own_sdc(leg: LegLike, measure: Measure, /) -> float | None:
 
 
 def floor(measure: Measure, *legs: LegLike) -> float:
-    """The method's floor under the SDC; for the knee over the foot's line, twice the
-    larger of the legs' own measurement errors (feet turned out, camera off square)."""
+    """The method's floor under the SDC; for the knee over the foot's line, 2 x its base
+    error plus how much the legs' own errors differ (feet turned out more in one session)."""
     if measure != "knee_over_foot":
         return FLOORS[measure]
     errors = [leg.knee_over_foot_error or KOF_MEASUREMENT_ERROR for leg in legs]
-    return max([FLOORS[measure], *(2 * e for e in errors)])
+    return FLOORS[measure] + (max(errors) - min(errors))
 
 
 def combined_sdc(a: float | None, b: float | None, /) -> float:
