@@ -12,6 +12,7 @@ from valgus.cli.assess import assess_command
 from valgus.cli.batch import batch
 from valgus.cli.bench import bench_app
 from valgus.cli.compare import compare_command
+from valgus.cli.db import db_app
 from valgus.cli.demo import demo
 from valgus.cli.errors import INTERRUPTED, report_error
 from valgus.cli.history import history_command
@@ -86,6 +87,7 @@ app.command(
 )(batch)
 app.add_typer(bench_app, name="bench")
 app.add_typer(person_app, name="person")
+app.add_typer(db_app, name="db")
 app.command(
     "log",
     epilog="Example:\n\n  valgus log ann banded_clamshell --sets 2 --reps 12 --band red --pain 2",
