@@ -135,3 +135,37 @@ class ExportFileError(InputError):
     """A history export file that cannot be read or does not follow its format."""
 
     code = "export_file_invalid"
+
+
+class AccessError(ValgusError):
+    """Clinic mode: the request is not allowed (base of the sign-in errors)."""
+
+    code = "forbidden"
+
+
+class NotSignedInError(AccessError):
+    """Clinic mode: no valid session (HTTP 401)."""
+
+    code = "not_signed_in"
+
+
+class LoginFailedError(NotSignedInError):
+    """Wrong user name or password, or a disabled account (one message for all three)."""
+
+    code = "login_failed"
+
+
+class TooManyAttemptsError(AccessError):
+    """Too many failed sign-ins for this account or from this address (HTTP 429)."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class CsrfError(AccessError):
+    """A state-changing request without the session's CSRF token (HTTP 403)."""
+
+    code = "csrf"

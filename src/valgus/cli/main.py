@@ -22,6 +22,7 @@ from valgus.cli.program import program_command
 from valgus.cli.report import report
 from valgus.cli.serve import serve
 from valgus.cli.synth import synth
+from valgus.cli.user import audit_command, user_app
 from valgus.errors import InputError
 
 app = typer.Typer(
@@ -88,6 +89,8 @@ app.command(
 app.add_typer(bench_app, name="bench")
 app.add_typer(person_app, name="person")
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.command("audit")(audit_command)
 app.command(
     "log",
     epilog="Example:\n\n  valgus log ann banded_clamshell --sets 2 --reps 12 --band red --pain 2",

@@ -54,6 +54,12 @@ def serve(
     max_upload_gb: float = typer.Option(
         DEFAULT_MAX_UPLOAD / 1024**3, "--max-upload-gb", help="Largest upload accepted."
     ),
+    clinic: bool = typer.Option(
+        False,
+        "--clinic",
+        help="Accounts required (`valgus user add`): each coach sees only their athletes, an "
+        "athlete only themselves; run it behind a TLS proxy (docs/security.md).",
+    ),
 ) -> None:
     """Run the web app: people, filming guide and upload, results, safety questions and
     self-tests, program, workout log and progress, in a browser. Works offline."""
@@ -70,12 +76,23 @@ def serve(
             data_dir=data_dir,
             workers=workers,
             max_upload_bytes=int(max_upload_gb * 1024**3),
+            clinic=clinic,
         ).resolved()
         app = create_app(settings)
+        if clinic:
+            from valgus.services import accounts
+
+            if not accounts.list_users(app.state.valgus.db):
+                raise InputError(
+                    "clinic mode needs accounts: add an admin first with "
+                    "`valgus user add NAME --role admin`"
+                )
     out = common.out()
     shown = host if settings.loopback else (_lan_address() if host in ("0.0.0.0", "::") else host)
     url = f"http://{'127.0.0.1' if settings.loopback else shown}:{port}/"
-    if settings.token is None:
+    if settings.clinic:
+        out.print(f"valgus (clinic mode: sign in with an account) is running at {url}")
+    elif settings.token is None:
         out.print(f"valgus is running at {url}  (Ctrl-C stops it)")
     else:
         link = f"{url}?token={settings.token}"

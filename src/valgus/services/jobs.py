@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import logging
 import shutil
 from collections.abc import Callable
@@ -230,15 +231,75 @@ def key_frames(workspace: Workspace, job_id: str, /) -> list[Path]:
     return reps + sorted(out.glob(f"{RESULT_STEM}.*-best-worst.png"))
 
 
+DELETING = ".deleting-"  # a person's files on their way out (swept at start)
+
+
 def delete_person(db: Database, workspace: Workspace, person: str, /) -> None:
-    """Remove a person: their videos, pose data, results and every record (privacy)."""
+    """Remove a person: their videos, pose data, results and every record (privacy). Their
+    files are first moved aside under a `.deleting-` name (a rename: nothing is half gone),
+    then the records go in one transaction, then the files; a server stopped in between
+    leaves `.deleting-` files, which the next start removes (sweep_deleted)."""
     ids = jobs.ids_of_person(db, person)
-    paths = jobs.paths_of_person(db, person)
-    store.delete_person(db, person)
-    for job_id in ids:
-        shutil.rmtree(workspace.results(job_id), ignore_errors=True)
-    for p in paths:
-        Path(p).unlink(missing_ok=True)
+    paths = [Path(p) for p in jobs.paths_of_person(db, person)]
+    moved: list[tuple[Path, Path]] = []
+    for p in [workspace.results(i) for i in ids] + paths:
+        if p.exists():
+            aside = p.with_name(DELETING + p.name)
+            p.rename(aside)
+            moved.append((p, aside))
+    try:
+        store.delete_person(db, person)
+    except BaseException:
+        for p, aside in moved:  # the records stay: so do the files
+            aside.rename(p)
+        raise
+    for _, aside in moved:
+        if aside.is_dir():
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            aside.unlink(missing_ok=True)
+
+
+def sweep_deleted(workspace: Workspace, /) -> int:
+    """Remove files a deletion moved aside but did not finish removing; how many."""
+    n = 0
+    for folder in (workspace.root, workspace.uploads, workspace.root / "results"):
+        if not folder.is_dir():
+            continue
+        for p in folder.glob(DELETING + "*"):
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def export_zip(db: Database, workspace: Workspace, person: str, out: Path, /) -> Path:
+    """Everything of one person in one zip (privacy: the right to one's data): the
+    importable export (`valgus person import`), each analysis's result JSON and pose data,
+    programs, workout logs and notes, and the files of their web analyses (kept videos,
+    drawn video, pictures, reports)."""
+    import base64
+    import zipfile
+
+    data = store.export_person(db, person)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("export.json", json.dumps(data, indent=1))
+        for n, a in enumerate(data["analyses"], start=1):
+            z.writestr(f"analyses/{n:03d}.analysis.json", json.dumps(a["result"], indent=1))
+            if a["poses_nc_base64"]:
+                z.writestr(f"analyses/{n:03d}.poses.nc", base64.b64decode(a["poses_nc_base64"]))
+        z.writestr("programs.json", json.dumps(data["programs"], indent=1))
+        z.writestr("workouts.json", json.dumps(data["workouts"], indent=1))
+        z.writestr("notes.json", json.dumps(data.get("notes", []), indent=1))
+        for job_id in jobs.ids_of_person(db, person):
+            folder = workspace.results(job_id)
+            for f in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                if f.is_file():
+                    packed = zipfile.ZIP_STORED if f.suffix in (".mp4", ".mov") else None
+                    z.write(f, f"files/{job_id}/{f.relative_to(folder)}", compress_type=packed)
+        for p in map(Path, jobs.paths_of_person(db, person)):
+            if p.is_file():
+                z.write(p, f"files/uploads/{p.name}", compress_type=zipfile.ZIP_STORED)
+    return out
 
 
 def job_payload(job: Job, /) -> dict[str, Any]:

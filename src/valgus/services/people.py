@@ -14,6 +14,7 @@ from valgus.errors import AnswersError, ExportFileError, InputError
 from valgus.io import atomic
 from valgus.io.results import writing
 from valgus.services import documents
+from valgus.services.accounts import Scope
 from valgus.storage import Database, store
 from valgus.storage.store import History, PersonInfo
 
@@ -35,8 +36,21 @@ def new_person(
         raise AnswersError(f"{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from err
 
 
-def add(db: Database, info: PersonInfo, /) -> PersonInfo:
-    return store.add_person(db, info)
+def add(db: Database, info: PersonInfo, /, *, scope: Scope | None = None) -> PersonInfo:
+    """Add a person; in clinic mode linked to the coach who added them."""
+    added = store.add_person(db, info)
+    if scope is not None and not scope.everything:
+        from valgus.services import accounts
+
+        accounts.took_person(db, scope, store.person_ids(db)[added.name])
+    return added
+
+
+def names_in(db: Database, scope: Scope, /) -> set[str] | None:
+    """The names of the people the scope allows to read; None: everyone."""
+    if scope.everything:
+        return None
+    return {n for n, i in store.person_ids(db).items() if scope.allows(i, "read")}
 
 
 def list_all(db: Database, /) -> list[PersonInfo]:
@@ -146,14 +160,19 @@ def _attention(h: History, due: dt.date | None, today: dt.date) -> tuple[int, st
     return 5, "nothing to act on"
 
 
-def overview(db: Database, /, *, today: dt.date | None = None) -> list[PersonCard]:
-    """Everyone measured, who needs attention first (then by name)."""
+def overview(
+    db: Database, /, *, today: dt.date | None = None, scope: Scope | None = None
+) -> list[PersonCard]:
+    """Everyone measured (in clinic mode: everyone the user may see), who needs attention
+    first (then by name)."""
     from valgus.present import BAND_OF_VERDICT
     from valgus.services import history
 
     today = today or dt.date.today()
     cards = []
     for name, person_id in store.person_ids(db).items():
+        if scope is not None and not scope.allows(person_id, "read"):
+            continue
         h = history.of(db, name)
         due = _next_reassess(h, today)
         rank, reason = _attention(h, due, today)

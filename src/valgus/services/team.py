@@ -16,6 +16,7 @@ from valgus import __version__, present
 from valgus.io import atomic
 from valgus.io.results import writing
 from valgus.results import AnalysisResult
+from valgus.services.accounts import Scope
 
 if TYPE_CHECKING:
     from valgus.storage import Database
@@ -113,13 +114,18 @@ def rows_of(entry: Entry, /) -> list[Row]:
     return out
 
 
-def from_history(db: Database, /, *, link: Callable[[str, int], str]) -> list[Entry]:
+def from_history(
+    db: Database, /, *, link: Callable[[str, int], str], scope: Scope | None = None
+) -> list[Entry]:
     """Everyone's latest stored analysis of each movement, as team-sheet entries (the web
-    app's Team page); link(person, person_id) gives each row's link."""
+    app's Team page); link(person, person_id) gives each row's link; scope: only the people
+    it allows (clinic mode)."""
     from valgus.storage import store
 
     entries = []
     for person, person_id in store.person_ids(db).items():
+        if scope is not None and not scope.allows(person_id, "read"):
+            continue
         for result in store.latest_results(db, person):
             entries.append(
                 Entry(

@@ -276,3 +276,10 @@ def ids_of_person(db: Database, person: str, /) -> list[str]:
                 .where(Person.name == person)
             )
         )
+
+
+def person_id_of(db: Database, job_id: str, /) -> int | None:
+    """The id of the person a job belongs to (None: no such job, or none given)."""
+    with db.read() as s:
+        row = s.get(JobRow, job_id)
+        return None if row is None else row.person_id

@@ -179,3 +179,52 @@ class BatchItemRow(Base):  # revision 0006
     analysis_id: Mapped[int] = mapped_column(Integer)
     result_json: Mapped[str] = mapped_column(Text)
     finished_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class UserRow(Base):  # revision 0007
+    """An account of clinic mode (`valgus serve --clinic`): admin, coach or athlete."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class UserPersonRow(Base):  # revision 0007
+    """A link: this coach works with this person, or this athlete is this person."""
+
+    __tablename__ = "user_people"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class SessionRow(Base):  # revision 0007
+    """A signed-in browser or API client: the SHA-256 of its cookie, its CSRF token."""
+
+    __tablename__ = "sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditRow(Base):  # revision 0007
+    """Who viewed, changed, exported or deleted which person's data, when. The person's
+    name is copied (a deleted person's entries stay readable)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    what: Mapped[str] = mapped_column(Text)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -15,14 +16,15 @@ from valgus.assessment.questions import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import GUIDES, Answers
 from valgus.errors import NotFoundError
 from valgus.program.ics import program_to_ics
+from valgus.services import accounts, assessments, history, manual, people, programs, workouts
 from valgus.services import answers as answers_service
-from valgus.services import assessments, history, manual, people, programs, workouts
 from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
 from valgus.storage.store import WorkoutEntry
 from valgus.web import uploads
+from valgus.web.authz import ACCOUNT_COOKIE, authorize, ensure, scope_of
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorize)])
 
 
 def state(request: Request) -> Any:
@@ -154,11 +156,15 @@ async def upload_analysis(request: Request, s: State) -> Accepted:
 
 @router.get("/analyses", response_model=list[JobStatus])
 def list_analyses(
-    s: State, person: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+    request: Request, s: State, person: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
 ) -> list[Any]:
     """The newest analyses first (one person's with `person=ID`)."""
+    if person is not None:
+        ensure(request, person, "read")
     name = _name(s, person) if person is not None else None
-    return [job_service.job_payload(j) for j in jobs.list_jobs(s.db, person=name)]
+    allowed = people.names_in(s.db, scope_of(request))
+    found = jobs.list_jobs(s.db, person=name)
+    return [job_service.job_payload(j) for j in found if allowed is None or j.person in allowed]
 
 
 @router.get("/analyses/{job_id}", response_model=JobStatus, responses=ERRORS)
@@ -249,17 +255,17 @@ def manual_check(job_id: JobId, points: manual.KeyPoints, s: State) -> Any:
 
 
 @router.get("/people", response_model=list[PersonOut])
-def list_people(s: State) -> list[Any]:
-    """Everyone measured, who needs attention first."""
-    return [vars(c) for c in people.overview(s.db)]
+def list_people(request: Request, s: State) -> list[Any]:
+    """Everyone measured (in clinic mode, everyone in your care), who needs attention first."""
+    return [vars(c) for c in people.overview(s.db, scope=scope_of(request))]
 
 
 @router.post("/people", status_code=201, response_model=PersonOut, responses=ERRORS)
-def add_person(body: NewPerson, s: State) -> Any:
+def add_person(request: Request, body: NewPerson, s: State) -> Any:
     info = people.new_person(
         body.name, sex=body.sex, age_band=body.age_band, height_cm=body.height_cm, notes=body.notes
     )
-    people.add(s.db, info)
+    people.add(s.db, info, scope=scope_of(request))
     return _card(s, info.name)
 
 
@@ -377,3 +383,110 @@ def questions() -> dict[str, Any]:
         "self_tests": GUIDES,
         "answers_schema": Answers.model_json_schema(),
     }
+
+
+# --- clinic mode: sign-in, accounts, audit, export ------------------------------------------
+
+
+class Login(BaseModel):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+
+
+def start_session(request: Request, response: Response, session: accounts.Session) -> None:
+    """The session cookie: HttpOnly, SameSite=Strict, Secure behind TLS."""
+    response.set_cookie(
+        ACCOUNT_COOKIE,
+        session.token,
+        max_age=accounts.SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/login", responses=ERRORS)
+def login(request: Request, body: Login, s: State) -> Response:
+    """Clinic mode: sign in. Sets the session cookie and returns `{"csrf_token"}`, to send as
+    the `X-CSRF-Token` header with every state-changing request. Five failed attempts per
+    account or address within 15 minutes: 429 with Retry-After."""
+    session = accounts.login(
+        s.db, request.app.state.login_limiter, body.username, body.password, client_address(request)
+    )
+    response = JSONResponse(
+        {"csrf_token": session.csrf_token, "user": session.user.name, "role": session.user.role}
+    )
+    start_session(request, response, session)
+    return response
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, s: State) -> Response:
+    accounts.logout(s.db, request.cookies.get(ACCOUNT_COOKIE))
+    response = Response(status_code=204)
+    response.delete_cookie(ACCOUNT_COOKIE)
+    return response
+
+
+@router.get("/me")
+def me(request: Request) -> Any:
+    """Who is signed in (clinic mode)."""
+    user = scope_of(request).user
+    if user is None:
+        return {"user": None, "role": None, "clinic": False}
+    return {"user": user.name, "role": user.role, "clinic": True}
+
+
+@router.get("/users")
+def users(s: State) -> Any:
+    """Clinic mode, admins: every account, its role, whether disabled, its people."""
+    return [
+        {"name": u.name, "role": u.role, "disabled": u.disabled, "people": names}
+        for u, names in accounts.list_users(s.db)
+    ]
+
+
+@router.get("/audit")
+def audit(s: State, person: Annotated[str | None, Query(max_length=200)] = None) -> Any:
+    """Clinic mode, admins: who viewed, changed, exported or deleted whose data, when."""
+    return [
+        {
+            "at": e.at.isoformat(),
+            "user": e.user,
+            "action": e.action,
+            "person": e.person,
+            "what": e.what,
+        }
+        for e in accounts.audit_entries(s.db, person=person)
+    ]
+
+
+@router.get("/people/{person_id}/export.zip", responses=ERRORS)
+def export_person_zip(person_id: PersonId, s: State) -> Response:
+    """Everything of one person in one zip: results JSON, pose data, videos, program, logs."""
+    return export_response(s, _name(s, person_id))
+
+
+def export_response(s: Any, name: str) -> Response:
+    """The zip as a download, written to a temporary file (videos can be large)."""
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    tmp = FilePath(tempfile.mkstemp(prefix="valgus-export-", suffix=".zip")[1])
+    try:
+        job_service.export_zip(s.db, s.workspace, name, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "person"
+    return FileResponse(
+        tmp,
+        media_type="application/zip",
+        filename=f"valgus-{safe}.zip",
+        background=BackgroundTask(tmp.unlink, missing_ok=True),
+    )

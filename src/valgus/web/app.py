@@ -7,24 +7,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from valgus import __version__
 from valgus.errors import (
+    AccessError,
     CatalogueError,
     InputError,
     NotFoundError,
+    NotSignedInError,
     OutputError,
     RedFlagError,
     StorageError,
+    TooManyAttemptsError,
     UnknownPersonError,
     ValgusError,
 )
+from valgus.services import jobs as job_service
+from valgus.services.accounts import LoginLimiter
 from valgus.services.jobs import Workspace
 from valgus.storage import Database, jobs
 from valgus.web import api, live, pages
@@ -52,6 +58,12 @@ def status_of(e: ValgusError) -> int:
     judged, 500 the server's own storage."""
     if isinstance(e, UnknownPersonError | NotFoundError):
         return 404
+    if isinstance(e, NotSignedInError):
+        return 401
+    if isinstance(e, TooManyAttemptsError):
+        return 429
+    if isinstance(e, AccessError):
+        return 403
     if isinstance(e, UploadTooLargeError):
         return 413
     if isinstance(e, RedFlagError):
@@ -73,6 +85,7 @@ def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """Jobs a stopped server left running run again; the workers start and stop."""
         again, failed = jobs.recover(shared.db)
+        job_service.sweep_deleted(shared.workspace)
         if again or failed:
             log.info("jobs interrupted by the last stop: %d queued again, %d failed", again, failed)
         pool = WorkerPool(settings.workers, settings.database_url, shared.workspace.root)
@@ -95,15 +108,25 @@ def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
         swagger_ui_parameters=None,
     )
     app.state.valgus = shared
+    app.state.login_limiter = LoginLimiter()
     app.add_middleware(Guard, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(ValgusError)
-    async def valgus_error(request: Request, e: ValgusError) -> JSONResponse:
+    async def valgus_error(request: Request, e: ValgusError) -> Response:
         if not request.url.path.startswith("/api"):
-            return pages.error_page(request, e, status_of(e))  # type: ignore[return-value]
+            if isinstance(e, NotSignedInError):
+                return RedirectResponse(
+                    "/login?" + urlencode({"next": request.url.path}), status_code=303
+                )
+            return pages.error_page(request, e, status_of(e))
+        headers = (
+            {"Retry-After": str(e.retry_after_s)} if isinstance(e, TooManyAttemptsError) else None
+        )
         return JSONResponse(
-            {"error": {"code": e.code, "message": str(e)}}, status_code=status_of(e)
+            {"error": {"code": e.code, "message": str(e)}},
+            status_code=status_of(e),
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -22,22 +22,25 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from valgus.errors import InputError, ValgusError
+from valgus.errors import InputError, NotFoundError, ValgusError
 from valgus.live.protocol import FrameError, Latest, decode_jpeg, parse_frame
 from valgus.live.recorder import Recorder
 from valgus.live.session import IDX, LEG_POINTS, LiveFrame, LiveSession, RepVerdict, judge_rep
 from valgus.services import jobs as job_service
 from valgus.services import people
+from valgus.services.accounts import Scope
 from valgus.storage import jobs, store
+from valgus.web import authz
+from valgus.web.authz import authorize, scope_of
 from valgus.web.pages import State, render
 from valgus.web.security import websocket_refusal
 
 log = logging.getLogger("valgus.web")
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)  # the page and the socket call authz themselves
 
 HELLO_TIMEOUT_S = 20.0
 MAX_BAD_FRAMES = 30  # then the connection is closed: the page is not sending pictures
@@ -55,11 +58,12 @@ def max_live_sessions() -> int:
     return max(1, (os.cpu_count() or 1) // 2)
 
 
-@router.get("/live", response_class=HTMLResponse)
+@router.get("/live", response_class=HTMLResponse, dependencies=[Depends(authorize)])
 def live_page(
     request: Request, s: State, person: int | None = Query(default=None, ge=1, le=2**31 - 1)
 ) -> HTMLResponse:
-    cards = sorted(people.overview(s.db), key=lambda c: c.name.lower())
+    scope = scope_of(request)
+    cards = sorted(people.overview(s.db, scope=scope), key=lambda c: c.name.lower())
     return render(request, "live.html", people=cards, person_id=person)
 
 
@@ -67,6 +71,12 @@ def live_page(
 async def live_socket(ws: WebSocket) -> None:
     s = ws.app.state.valgus
     refusal = websocket_refusal(s.settings, ws.headers, ws.cookies)
+    scope = Scope()
+    if refusal is None:
+        try:
+            scope, _ = await run_in_threadpool(authz.check, ws, "WEBSOCKET")
+        except ValgusError as e:
+            refusal = str(e)
     if refusal is not None:
         await ws.close(code=POLICY_VIOLATION, reason=refusal)
         return
@@ -81,7 +91,7 @@ async def live_socket(ws: WebSocket) -> None:
         return
     app_state.live_sessions = active + 1
     try:
-        await LiveConnection(ws, s).run()
+        await LiveConnection(ws, s, scope).run()
     finally:
         app_state.live_sessions = getattr(app_state, "live_sessions", 1) - 1
 
@@ -93,9 +103,10 @@ def _error(code: str, message: str) -> dict[str, Any]:
 class LiveConnection:
     """One live set over one WebSocket."""
 
-    def __init__(self, ws: WebSocket, s: Any) -> None:
+    def __init__(self, ws: WebSocket, s: Any, scope: Scope | None = None) -> None:
         self.ws = ws
         self.s = s
+        self.scope = scope or Scope()
         self.slot: Latest[tuple[float, bytes]] = Latest()
         self.session = LiveSession()
         self.model = ThreadPoolExecutor(1, thread_name_prefix="valgus-live-model")
@@ -161,7 +172,11 @@ class LiveConnection:
                 raise InputError("live feedback is for the squat; film other tests and upload them")
             pid = hello.get("person_id")
             if pid not in (None, ""):
+                if not self.scope.allows(int(pid), "write"):
+                    raise NotFoundError("no such person")
                 self.person = await run_in_threadpool(store.person_name, self.s.db, int(pid))
+            elif not self.scope.everything:
+                raise InputError("choose the person this set is for")
             return True
         except (TimeoutError, json.JSONDecodeError, ValueError, KeyError, ValgusError) as e:
             message = str(e) if isinstance(e, ValgusError) else "no valid hello message came"

@@ -26,9 +26,10 @@ from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
 from valgus.storage.store import WorkoutEntry
 from valgus.web import uploads
+from valgus.web.authz import authorize, scope_of
 from valgus.web.security import check_csrf, csrf_token
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(authorize)])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -44,7 +45,13 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return templates.TemplateResponse(
         request,
         template,
-        {"version": __version__, "csrf": csrf_token(request), **context},
+        {
+            "version": __version__,
+            "csrf": csrf_token(request),
+            "api_csrf": getattr(request.state, "session_csrf", ""),
+            "account": scope_of(request).user if scope_of(request).user else None,
+            **context,
+        },
         status_code=status_code,
     )
 
@@ -74,13 +81,15 @@ def _pid(s: Any, name: str) -> int:
 
 @router.get("/", response_class=HTMLResponse)
 def people_page(request: Request, s: State) -> HTMLResponse:
-    return render(request, "people.html", cards=people.overview(s.db))
+    return render(request, "people.html", cards=people.overview(s.db, scope=scope_of(request)))
 
 
 @router.get("/team", response_class=HTMLResponse)
 def team_page(request: Request, s: State) -> HTMLResponse:
     """The team sheet of `valgus batch`, from everyone's latest analysis of each movement."""
-    rows = team.sheet(team.from_history(s.db, link=lambda _name, pid: f"/people/{pid}"))
+    rows = team.sheet(
+        team.from_history(s.db, link=lambda _name, pid: f"/people/{pid}", scope=scope_of(request))
+    )
     return render(
         request,
         "team.html",
@@ -91,8 +100,10 @@ def team_page(request: Request, s: State) -> HTMLResponse:
 
 
 @router.get("/team.csv")
-def team_csv(s: State) -> Response:
-    rows = team.sheet(team.from_history(s.db, link=lambda _name, pid: f"/people/{pid}"))
+def team_csv(request: Request, s: State) -> Response:
+    rows = team.sheet(
+        team.from_history(s.db, link=lambda _name, pid: f"/people/{pid}", scope=scope_of(request))
+    )
     return Response(
         team.csv_text(rows),
         media_type="text/csv",
@@ -108,7 +119,7 @@ async def add_person(request: Request, s: State) -> Response:
         sex=f.get("sex") or None,
         age_band=f.get("age_band") or None,
     )
-    people.add(s.db, info)
+    people.add(s.db, info, scope=scope_of(request))
     return see(f"/people/{_pid(s, info.name)}")
 
 
@@ -149,7 +160,7 @@ async def delete_person(request: Request, pid: Pid, s: State) -> Response:
 def new_page(
     request: Request, s: State, person: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
 ) -> HTMLResponse:
-    cards = people.overview(s.db)
+    cards = people.overview(s.db, scope=scope_of(request))
     return render(
         request,
         "new.html",
@@ -314,7 +325,9 @@ def manual_page(request: Request, job_id: str, s: State) -> HTMLResponse:
 
 @router.get("/jobs", response_class=HTMLResponse)
 def jobs_page(request: Request, s: State) -> HTMLResponse:
-    return render(request, "jobs.html", jobs=jobs.list_jobs(s.db))
+    allowed = people.names_in(s.db, scope_of(request))
+    shown = [j for j in jobs.list_jobs(s.db) if allowed is None or j.person in allowed]
+    return render(request, "jobs.html", jobs=shown)
 
 
 # --- safety and self-tests, assessment, program, log ---------------------------------------
@@ -524,3 +537,58 @@ def compare_page(request: Request, pid: Pid, s: State, a: str, b: str) -> HTMLRe
         if "video" in job_service.result_files(s.workspace, j.id)
     ]
     return render(request, "compare.html", name=name, pid=pid, comparison=comparison, videos=videos)
+
+
+# --- clinic mode: sign in, export -------------------------------------------------------------
+
+
+def _safe_next(target: str) -> str:
+    """Only a path of this site (no //host, no scheme) may follow a sign-in."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", next=_safe_next(next), message="")
+
+
+@router.post("/login")
+async def login_form(request: Request, s: State) -> Response:
+    from valgus.errors import LoginFailedError
+    from valgus.services import accounts
+    from valgus.web.api import client_address, start_session
+
+    f = await form_of(request)
+    target = _safe_next(str(f.get("next") or "/"))
+    try:
+        session = accounts.login(
+            s.db,
+            request.app.state.login_limiter,
+            str(f.get("username") or ""),
+            str(f.get("password") or ""),
+            client_address(request),
+        )
+    except LoginFailedError as e:
+        return render(request, "login.html", 401, next=target, message=str(e))
+    response = see(target)
+    start_session(request, response, session)
+    return response
+
+
+@router.post("/logout")
+async def logout_form(request: Request, s: State) -> Response:
+    from valgus.services import accounts
+    from valgus.web.authz import ACCOUNT_COOKIE
+
+    await form_of(request)
+    accounts.logout(s.db, request.cookies.get(ACCOUNT_COOKIE))
+    response = see("/login")
+    response.delete_cookie(ACCOUNT_COOKIE)
+    return response
+
+
+@router.get("/people/{pid}/export.zip")
+def export_zip(pid: Pid, s: State) -> Response:
+    from valgus.web.api import export_response
+
+    return export_response(s, store.person_name(s.db, pid))

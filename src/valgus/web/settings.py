@@ -40,6 +40,7 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     workers: int = 1  # analysis worker processes (one per core at most)
     token: str | None = None  # required for every request when set
+    clinic: bool = False  # accounts required (web/authz.py); no access token then
 
     @property
     def loopback(self) -> bool:
@@ -49,7 +50,9 @@ class Settings:
         """Defaults filled in: the data folder, and a token whenever the server listens
         beyond this machine (VALGUS_TOKEN, else a new random one)."""
         token = self.token or os.environ.get(ENV_TOKEN, "").strip() or None
-        if token is None and not self.loopback:
+        if self.clinic:
+            token = None  # the accounts guard every request instead
+        elif token is None and not self.loopback:
             token = secrets.token_urlsafe(24)
         workers = max(1, min(self.workers, os.cpu_count() or 1))
         return Settings(
@@ -60,4 +63,5 @@ class Settings:
             max_upload_bytes=self.max_upload_bytes,
             workers=workers,
             token=token,
+            clinic=self.clinic,
         )

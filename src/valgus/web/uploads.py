@@ -23,6 +23,7 @@ from valgus.errors import InputError, ValgusError
 from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
 from valgus.storage.jobs import Job
+from valgus.web.authz import ensure, scope_of
 from valgus.web.security import check_csrf
 
 FIELD_LIMIT = 4096
@@ -177,6 +178,10 @@ async def accept(request: Request, s: Any, /, *, form: bool = False) -> Job:
         person = f.get("person") or None
         if person is not None and person.isdigit():
             person = store.person_name(s.db, int(person))
+        if not scope_of(request).everything:  # clinic mode: a person in the user's care
+            if person is None:
+                raise InputError("choose the person this recording is of")
+            ensure(request, store.person_ids(s.db).get(person), "write")
         try:
             filmed = dt.date.fromisoformat(f["filmed"]) if f.get("filmed") else None
         except ValueError:

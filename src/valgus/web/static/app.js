@@ -109,7 +109,7 @@ $all("form[data-confirm]").forEach(function (f) {
   }
   function toSvg(ev) { var p = svg.createSVGPoint(); p.x = ev.clientX; p.y = ev.clientY; return p.matrixTransform(svg.getScreenCTM().inverse()); }
   function send() {
-    fetch("/api/analyses/" + id + "/manual", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(points) })
+    fetch("/api/analyses/" + id + "/manual", { method: "POST", headers: csrfHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(points) })
       .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
       .then(function (rb) { var err = $("[data-manual-error]", box); if (rb[0]) { err.hidden = true; values(rb[1]); } else { err.hidden = false; err.textContent = rb[1].error.message; } });
   }
@@ -177,3 +177,11 @@ if (new URLSearchParams(window.location.search).get("print") === "1") {
   });
   if (best) best.setAttribute("aria-current", "page");
 })();
+
+// Clinic mode: the session's CSRF token (a meta tag of the page) goes with every POST.
+function csrfHeaders(h) {
+  var m = document.querySelector('meta[name="csrf-token"]');
+  if (m) h["X-CSRF-Token"] = m.getAttribute("content");
+  return h;
+}
+
