@@ -259,3 +259,27 @@ def test_export_and_delete_leave_nothing_of_the_person(tmp_path: Path) -> None:
     assert any(e.action == "delete" for e in accounts.audit_entries(w.db, person="ann"))
     assert job_service.sweep_deleted(w.app.state.valgus.workspace) == 0
     w.db.close()
+
+
+def test_retention_drops_old_videos_and_keeps_the_rest(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from valgus.storage.models import JobRow
+
+    w = _world(tmp_path)
+    ws = w.app.state.valgus.workspace
+    results = ws.results(w.job)
+    results.mkdir(parents=True)
+    for name in ("result.analysis.json", "result.poses.nc", "video.mp4", "result.rep1.png"):
+        (results / name).write_bytes(b"x")
+    upload = tmp_path / "data" / "uploads" / "ann-squat.mp4"
+    assert job_service.drop_old_videos(w.db, ws, 30) == 0  # not finished yet
+    with w.db.transaction() as s:
+        row = s.get(JobRow, w.job)
+        assert row is not None
+        row.status, row.finished_at = "done", dt.datetime(2020, 1, 1)
+    assert job_service.drop_old_videos(w.db, ws, 30) == 2
+    assert not upload.exists() and not (results / "video.mp4").exists()
+    kept = sorted(p.name for p in results.iterdir())
+    assert kept == ["result.analysis.json", "result.poses.nc", "result.rep1.png"]
+    w.db.close()

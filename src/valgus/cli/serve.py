@@ -60,6 +60,13 @@ def serve(
         help="Accounts required (`valgus user add`): each coach sees only their athletes, an "
         "athlete only themselves; run it behind a TLS proxy (docs/security.md).",
     ),
+    keep_videos_days: int | None = typer.Option(
+        None,
+        "--keep-videos-days",
+        min=0,
+        help="Retention: delete raw videos this many days after their analysis (pose data, "
+        "results and pictures stay). Default: keep.",
+    ),
 ) -> None:
     """Run the web app: people, filming guide and upload, results, safety questions and
     self-tests, program, workout log and progress, in a browser. Works offline."""
@@ -77,6 +84,7 @@ def serve(
             workers=workers,
             max_upload_bytes=int(max_upload_gb * 1024**3),
             clinic=clinic,
+            keep_videos_days=keep_videos_days,
         ).resolved()
         app = create_app(settings)
         if clinic:

@@ -272,6 +272,22 @@ def sweep_deleted(workspace: Workspace, /) -> int:
     return n
 
 
+def drop_old_videos(db: Database, workspace: Workspace, days: int, /) -> int:
+    """Retention: the videos of analyses finished more than `days` ago are deleted (the
+    upload and any video kept or drawn in its results); the pose data, results, pictures
+    and reports stay. Returns how many files went."""
+    cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days)
+    n = 0
+    for job_id, upload in jobs.finished_before(db, cutoff):
+        folder = workspace.results(job_id)
+        videos = [p for p in folder.glob("*") if p.suffix.lower() in VIDEO_SUFFIXES]
+        for p in [Path(upload), *videos]:
+            if p.is_file():
+                p.unlink(missing_ok=True)
+                n += 1
+    return n
+
+
 def export_zip(db: Database, workspace: Workspace, person: str, out: Path, /) -> Path:
     """Everything of one person in one zip (privacy: the right to one's data): the
     importable export (`valgus person import`), each analysis's result JSON and pose data,

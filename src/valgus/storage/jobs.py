@@ -283,3 +283,14 @@ def person_id_of(db: Database, job_id: str, /) -> int | None:
     with db.read() as s:
         row = s.get(JobRow, job_id)
         return None if row is None else row.person_id
+
+
+def finished_before(db: Database, when: dt.datetime, /) -> list[tuple[str, str]]:
+    """(id, upload path) of the jobs that ended before `when` (done, failed or cancelled)."""
+    with db.read() as s:
+        rows = s.execute(
+            select(JobRow.id, JobRow.path).where(
+                JobRow.finished_at.is_not(None), JobRow.finished_at < when
+            )
+        ).all()
+        return [(str(i), str(p)) for i, p in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -75,6 +76,20 @@ def status_of(e: ValgusError) -> int:
     return 422
 
 
+RETENTION_EVERY_S = 3600.0
+
+
+async def _retention(shared: State) -> None:
+    """Drop raw videos older than the retention setting: at start, then every hour."""
+    days = shared.settings.keep_videos_days
+    assert days is not None
+    while True:
+        n = await asyncio.to_thread(job_service.drop_old_videos, shared.db, shared.workspace, days)
+        if n:
+            log.info("retention: %d video file(s) older than %d days deleted", n, days)
+        await asyncio.sleep(RETENTION_EVERY_S)
+
+
 def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
     """The app for these settings (resolved: data folder and token filled in)."""
     settings = settings.resolved()
@@ -91,9 +106,16 @@ def create_app(settings: Settings, /, *, run_workers: bool = True) -> FastAPI:
         pool = WorkerPool(settings.workers, settings.database_url, shared.workspace.root)
         if run_workers:
             pool.start()
+        retention = (
+            asyncio.create_task(_retention(shared))
+            if settings.keep_videos_days is not None
+            else None
+        )
         try:
             yield
         finally:
+            if retention is not None:
+                retention.cancel()
             pool.stop()
 
     app = FastAPI(

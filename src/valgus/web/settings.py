@@ -41,6 +41,7 @@ class Settings:
     workers: int = 1  # analysis worker processes (one per core at most)
     token: str | None = None  # required for every request when set
     clinic: bool = False  # accounts required (web/authz.py); no access token then
+    keep_videos_days: int | None = None  # retention: raw videos deleted after this many days
 
     @property
     def loopback(self) -> bool:
@@ -64,4 +65,5 @@ class Settings:
             workers=workers,
             token=token,
             clinic=self.clinic,
+            keep_videos_days=self.keep_videos_days,
         )
