@@ -138,8 +138,8 @@ def _person_of(request: Request | WebSocket, rule: Rule) -> int | None:
     """The person a rule is about: from the path, or the job's person."""
     params = request.path_params
     if rule.kind == "person":
-        raw = params.get("person_id", params.get("pid"))
-        return int(raw) if raw is not None else None
+        raw = str(params.get("person_id", params.get("pid", "")))
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     state = request.app.state.valgus
     return job_rows.person_id_of(state.db, str(params.get("job_id", "")))
 
