@@ -135,3 +135,11 @@ def test_a_worker_that_dies_fails_its_item_and_the_pool_goes_on() -> None:
         assert alive.result(timeout=60) == "second"
     finally:
         runner.close()
+
+
+def test_a_nul_in_a_file_name_is_a_row_problem(tmp_path: Path) -> None:
+    """Found by `valgus bench fuzz`: a NUL in the file column ended in a ValueError."""
+    manifest = tmp_path / "team.csv"
+    manifest.write_bytes(b"person,movement,file\nann,squat,a\x00b.mp4\n")
+    (item,) = batch.read_manifest(manifest)
+    assert item.problem == "the file name holds a NUL character"

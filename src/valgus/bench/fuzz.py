@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -109,6 +109,55 @@ def _parse_answers(path: Path) -> None:
     validate_answers(read_answers_file(path), name=path.name)
 
 
+def _parse_manifest(path: Path) -> None:
+    from valgus.services.batch import read_manifest
+
+    read_manifest(path)
+
+
+_CLINIC: dict[str, Any] = {}
+
+
+def _clinic_client() -> Any:
+    """A clinic-mode app in this worker (made once), with one coach, for the sign-in cases."""
+    if "client" not in _CLINIC:
+        import tempfile
+
+        from fastapi.testclient import TestClient
+
+        from valgus.services import accounts
+        from valgus.web.app import create_app
+        from valgus.web.settings import Settings
+
+        root = Path(tempfile.mkdtemp(prefix="valgus-fuzz-clinic-"))
+        app = create_app(
+            Settings(
+                data_dir=root / "data", database_url=f"sqlite:///{root / 'h.sqlite3'}", clinic=True
+            ),
+            run_workers=False,
+        )
+        accounts.add_user(app.state.valgus.db, "coach", "coach", "secret123456")
+        _CLINIC["client"] = TestClient(app, base_url="http://127.0.0.1:8000")
+    return _CLINIC["client"]
+
+
+def _post(url: str, content_type: str, path: Path) -> None:
+    """A request's body from the case; a server error (or an exception) is the failure."""
+    r = _clinic_client().post(
+        url, content=path.read_bytes(), headers={"content-type": content_type}
+    )
+    if r.status_code >= 500:
+        raise RuntimeError(f"HTTP {r.status_code}: {r.text[:120]}")
+
+
+def _parse_login_json(path: Path) -> None:
+    _post("/api/login", "application/json", path)
+
+
+def _parse_login_form(path: Path) -> None:
+    _post("/login", "application/x-www-form-urlencoded", path)
+
+
 PARSERS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "video": (".mp4", _parse_video),
     "poses": (".poses.nc", _parse_poses),
@@ -117,6 +166,9 @@ PARSERS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "mot": (".mot", _parse_mot),
     "answers-toml": (".toml", _parse_answers),
     "answers-json": (".json", _parse_answers),
+    "batch-manifest": (".csv", _parse_manifest),
+    "login-json": (".json", _parse_login_json),
+    "login-form": (".txt", _parse_login_form),
 }
 
 
@@ -252,6 +304,12 @@ def build_seeds(tmp: Path) -> dict[str, list[bytes]]:
         "mot": mot,
         "answers-toml": [ANSWERS_TOML.encode()],
         "answers-json": [json.dumps(ANSWERS, indent=1).encode()],
+        "batch-manifest": [
+            b"person,movement,file,date,side,sex,mirrored\n"
+            b"ann,squat,ann.mp4,2026-11-02,,female,no\nbob,single-leg-squat,b/bob.mov,,left,,\n"
+        ],
+        "login-json": [b'{"username": "coach", "password": "secret123456"}'],
+        "login-form": [b"username=coach&password=secret123456&csrf=abc&next=%2Fpeople%2F1"],
     }
 
 

@@ -80,11 +80,14 @@ def _row_item(n: int, row: dict[str, str], base: Path) -> Item:
     person = (row.get("person") or "").strip()
     movement = (row.get("movement") or "squat").strip()
     file = (row.get("file") or "").strip()
-    path = (base / file).resolve() if file else base
+    bad_file = "\0" in file  # found by `valgus bench fuzz`: Path.resolve raised ValueError
+    path = (base / file).resolve() if file and not bad_file else base
     problem = None
     filmed = None
     if not person or not file:
         problem = "the row needs a person and a file"
+    elif bad_file:
+        problem = "the file name holds a NUL character"
     elif row.get("date", "").strip():
         try:
             filmed = dt.date.fromisoformat(row["date"].strip())
