@@ -283,3 +283,26 @@ def test_retention_drops_old_videos_and_keeps_the_rest(tmp_path: Path) -> None:
     kept = sorted(p.name for p in results.iterdir())
     assert kept == ["result.analysis.json", "result.poses.nc", "result.rep1.png"]
     w.db.close()
+
+
+def test_the_live_socket_needs_a_session_and_a_person_in_your_care(world: World) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    origin = {"host": "127.0.0.1:8000", "origin": "http://127.0.0.1:8000"}
+    anonymous = TestClient(world.app, base_url=HOST)
+    with (
+        pytest.raises(WebSocketDisconnect) as e,
+        anonymous.websocket_connect("/live/ws", headers=origin) as ws,
+    ):
+        ws.receive_text()
+    assert e.value.code == 1008  # policy violation: sign in first
+    coach_b = _client(world, "coach-b")
+    signed_in = origin | {
+        "cookie": f"{authz.ACCOUNT_COOKIE}={coach_b.cookies[authz.ACCOUNT_COOKIE]}"
+    }
+    with coach_b.websocket_connect("/live/ws", headers=signed_in) as ws:
+        ws.send_json({"type": "hello", "person_id": world.ann})
+        assert ws.receive_json()["message"] == "no such person"  # ann is not in B's care
+    with coach_b.websocket_connect("/live/ws", headers=signed_in) as ws:
+        ws.send_json({"type": "hello", "person_id": world.bob})
+        assert ws.receive_json()["type"] == "ready"
