@@ -49,11 +49,18 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "version": __version__,
             "csrf": csrf_token(request),
             "api_csrf": getattr(request.state, "session_csrf", ""),
-            "account": scope_of(request).user if scope_of(request).user else None,
+            "account": _account(request),
+            "signed_out": request.app.state.valgus.settings.clinic and _account(request) is None,
             **context,
         },
         status_code=status_code,
     )
+
+
+def _account(request: Request) -> Any:
+    """The signed-in user (clinic mode), None otherwise (the sign-in page's nobody too)."""
+    user = scope_of(request).user
+    return user if user is not None and user.id != 0 else None
 
 
 def error_page(request: Request, e: ValgusError, status_code: int) -> HTMLResponse:
