@@ -71,6 +71,13 @@ class Quality(_Model):
     view_yaw_deg: float | None = Field(
         description="estimated angle between the camera axis and the subject's facing direction"
     )
+    view_yaw_feet_deg: float | None = Field(
+        default=None,
+        description="squats: the camera's yaw read from the feet, + = the camera toward the "
+        "person's left: half the difference of the two feet's apparent toe-out (assumes they "
+        "turn out alike; reads about 0.8 of the true yaw on rendered squats, docs/method.md); "
+        "beyond 19 deg the knees are not judged",
+    )
     detected_fraction: float = Field(description="fraction of frames with a person found")
     swapped_frames: int = Field(description="frames whose left/right labels were corrected")
     warnings: list[QualityWarning]

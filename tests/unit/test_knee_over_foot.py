@@ -127,3 +127,23 @@ def test_the_change_floor_grows_when_the_feet_stood_differently() -> None:
     (c,) = change.measure_changes(alike, _leg(["knee_over_foot"], 0.0, 0.07, error=0.031))
     assert c.smallest_detectable_change == pytest.approx(0.04)  # the feet's part cancels
     assert c.verdict == "less valgus"
+
+
+def test_the_feet_say_which_way_the_camera_turned() -> None:
+    """A camera turned y toward the person's left adds y to the right foot's apparent turn
+    and takes it from the left's (x of the picture = the person's right)."""
+    from types import SimpleNamespace
+
+    from valgus.assessment.movements.squat import feet_yaw_deg
+    from valgus.schema import Side
+
+    def series(left: float, right: float) -> object:
+        legs = {
+            Side.LEFT: SimpleNamespace(toe_out_deg=left),
+            Side.RIGHT: SimpleNamespace(toe_out_deg=right),
+        }
+        return SimpleNamespace(legs=legs)
+
+    assert feet_yaw_deg(series(10.0 - 8.0, 10.0 + 8.0)) == pytest.approx(8.0)  # type: ignore[arg-type]
+    assert feet_yaw_deg(series(14.0, 6.0)) == pytest.approx(-4.0)  # type: ignore[arg-type]
+    assert feet_yaw_deg(series(float("nan"), 6.0)) is None  # type: ignore[arg-type]

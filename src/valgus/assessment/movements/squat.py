@@ -268,7 +268,8 @@ def analyze_bilateral(ctx: Context, movement: str) -> Analysis:
         summary,
         base_method(ctx.poses) | {"toe_out_guide_deg": TOE_OUT_GUIDE_DEG},
     )
-    return Analysis(result, ctx.poses, series)
+    quality = result.quality.model_copy(update={"view_yaw_feet_deg": feet_yaw_deg(series)})
+    return Analysis(result.model_copy(update={"quality": quality}), ctx.poses, series)
 
 
 def _analyze(ctx: Context) -> Analysis:
