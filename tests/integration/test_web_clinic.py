@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import time
 import urllib.request
@@ -115,6 +116,15 @@ def test_two_coaches_and_an_export_and_delete(clinic: tuple[str, Path, dict[str,
             # coach A: ann; export everything, then delete her
             _sign_in(page, url, "coach-a")
             page.get_by_role("link", name="ann").first.click()
+            # an upload from the page: its script sends the session's CSRF token
+            ann_page = page.url
+            page.get_by_role("link", name="Film and upload a movement test").click()
+            form = page.locator("[data-testid=upload-form]")
+            form.locator("input[name=movement][value=squat]").check()
+            form.locator("[data-testid=file-input]").set_input_files(str(_clip(root)))
+            form.get_by_role("button", name="Upload and analyze").click()
+            page.wait_for_url(re.compile(r"/analyses/[0-9a-f]+$"))
+            page.goto(ann_page)
             with page.expect_download() as got:
                 page.click("[data-testid=export]")
             names = zipfile.ZipFile(io.BytesIO(Path(got.value.path()).read_bytes())).namelist()
@@ -133,6 +143,19 @@ def test_two_coaches_and_an_export_and_delete(clinic: tuple[str, Path, dict[str,
     assert "export" in audit and "delete" in audit and "coach-a" in audit
     data = root / "data"
     assert not [p for p in data.rglob("*") if p.is_file() and "ann" in p.name]
+
+
+def _clip(root: Path) -> Path:
+    from valgus.synth import CameraParams, RenderParams, SquatParams, render_squat
+
+    video = root / "ann-squat.mp4"
+    render_squat(
+        video,
+        SquatParams(reps=1, rep_s=2.0, pause_before_s=0.5, pause_after_s=0.5, seed=1),
+        CameraParams(width_px=360, height_px=640),
+        RenderParams(seed=1),
+    )
+    return video
 
 
 def _api_people(page: Any) -> list[dict[str, Any]]:

@@ -23,6 +23,8 @@ $all("form[data-confirm]").forEach(function (f) {
     err.hidden = true; bar.hidden = false; bar.value = 0;
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/analyses");
+    var extra = csrfHeaders({});
+    for (var k in extra) xhr.setRequestHeader(k, extra[k]);
     xhr.upload.onprogress = function (ev) { if (ev.lengthComputable) bar.value = ev.loaded / ev.total; };
     xhr.onload = function () {
       var body = {};
