@@ -35,9 +35,10 @@ def demo(
     for t in result.truth:
         console.print(
             f"  {t.side.value}: drawn {t.drawn_valgus_deg:g} deg of valgus beyond "
-            f"knees-over-toes; true knee inside the toe line {100 * t.true_mkd:.1f}% of leg "
-            f"(measured {100 * (t.measured_mkd or 0):.1f}%), true FPPA {t.true_fppa_deg:+.1f} deg "
-            f"(measured {t.measured_fppa_deg or 0:+.1f})"
+            f"knees-over-toes; true knee inside the foot's line "
+            f"{100 * t.true_knee_over_foot:.1f}% of leg (measured "
+            f"{100 * (t.measured_knee_over_foot or 0):.1f}%), true FPPA "
+            f"{t.true_fppa_deg:+.1f} deg (measured {t.measured_fppa_deg or 0:+.1f})"
         )
     for kind, p in result.files.items():
         console.print(f"[dim]{kind}: {p}[/]")

@@ -12,6 +12,7 @@ from valgus.io.results import writing
 from valgus.pose.extract import ProgressFn
 from valgus.schema import Side
 from valgus.synth import CameraParams, RenderParams, SquatParams, render_squat
+from valgus.synth.truth import true_knee_over_foot
 
 STEM = "demo-squat"
 DEMO_SQUAT = SquatParams(
@@ -35,6 +36,8 @@ class TruthRow:
     measured_mkd: float | None
     true_fppa_deg: float
     measured_fppa_deg: float | None
+    true_knee_over_foot: float = 0.0  # the verdict's measure (synth.truth.true_knee_over_foot)
+    measured_knee_over_foot: float | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def run(out: Path, /, *, progress: ProgressFn | None = None) -> Demo:
     files = {"video": video, **api.save_analysis(analysis, out, stem=STEM)}
     files["report"] = build_report(analysis, out, stem=STEM, video=video).html
     rows = []
+    kof = true_knee_over_foot(truth)
     for side in Side:
         reps = [r[side.value] for r in truth["reps"]]
         got = analysis.result.summary.left if side is Side.LEFT else analysis.result.summary.right
@@ -70,6 +74,8 @@ def run(out: Path, /, *, progress: ProgressFn | None = None) -> Demo:
                 measured_mkd=got.mkd.mean,
                 true_fppa_deg=sum(r["fppa_deg"] for r in reps) / len(reps),
                 measured_fppa_deg=got.fppa_deg.mean,
+                true_knee_over_foot=sum(r[side.value] for r in kof) / len(kof),
+                measured_knee_over_foot=got.knee().mean,
             )
         )
     return Demo(analysis, rows, files)
