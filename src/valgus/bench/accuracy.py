@@ -54,7 +54,7 @@ from valgus.synth import (
     render_movement,
 )
 from valgus.synth.camera import SIZES
-from valgus.synth.truth import MovementParams, build_truth
+from valgus.synth.truth import MovementParams, build_truth, true_knee_over_foot
 from valgus.synth.truth_poses import truth_poses
 
 SIDES = SIDE_NAMES
@@ -347,14 +347,24 @@ def run_case(case: Case, clips: Clips) -> Outcome:
         result.quality.view_yaw_deg,
         len(result.reps),
     )
-    out.diffs = _diffs(result.reps, clip.truth["reps"])
+    true_reps = [
+        r | {"knee_over_foot": k}
+        for r, k in zip(clip.truth["reps"], true_knee_over_foot(clip.truth), strict=True)
+    ]
+    out.diffs = _diffs(result.reps, true_reps)
     out.verdicts = verdict_rows(result, reference, SIDES)
     return out
 
 
 def _diffs(reps: list[Any], true_reps: list[dict[str, Any]]) -> dict[str, list[float]]:
     """Measured minus true at the deepest frame, matched by bottom time."""
-    d: dict[str, list[float]] = {"fppa_deg": [], "mkd": [], "kasr": [], "nksd": []}
+    d: dict[str, list[float]] = {
+        "fppa_deg": [],
+        "mkd": [],
+        "knee_over_foot": [],
+        "kasr": [],
+        "nksd": [],
+    }
     for rep in reps:
         tr = min(true_reps, key=lambda r: abs(r["bottom_s"] - rep.bottom_s))
         for side in SIDES:
@@ -362,6 +372,8 @@ def _diffs(reps: list[Any], true_reps: list[dict[str, Any]]) -> dict[str, list[f
             for key in ("fppa_deg", "mkd"):
                 if getattr(leg, key) is not None and tleg[key] is not None:
                     d[key].append(getattr(leg, key) - tleg[key])
+            if leg.knee_over_foot is not None and "knee_over_foot" in tr:
+                d["knee_over_foot"].append(leg.knee_over_foot - tr["knee_over_foot"][side])
         for key in ("kasr", "nksd"):
             if getattr(rep, key) is not None and tr[key] is not None:
                 d[key].append(getattr(rep, key) - tr[key])
@@ -371,15 +383,17 @@ def _diffs(reps: list[Any], true_reps: list[dict[str, Any]]) -> dict[str, list[f
 def table(outcomes: Iterable[Outcome]) -> str:
     """Markdown table of the squat outcomes."""
     head = (
-        "| case | view (est. yaw) | reps | FPPA MAE / bias, deg | MKD MAE / bias, % leg | "
-        "KASR MAE / bias | NKSD MAE / bias | verdict L, R (reference) | s |"
+        "| case | view (est. yaw) | reps | FPPA MAE / bias, deg | knee over foot MAE / bias, "
+        "% leg | MKD MAE / bias, % leg | KASR MAE / bias | NKSD MAE / bias | "
+        "verdict L, R (reference) | s |"
     )
-    lines = [head, "|" + "---|" * 9]
+    lines = [head, "|" + "---|" * 10]
     for o in outcomes:
         lines.append(
             f"| {o.case.label()} | {_view(o.view, o.yaw_est, o.error)} | "
             f"{o.reps_found}/{o.reps_true} | "
             f"{_mae_bias(o.diffs.get('fppa_deg', []))} | "
+            f"{_mae_bias(o.diffs.get('knee_over_foot', []), 100)} | "
             f"{_mae_bias(o.diffs.get('mkd', []), 100)} | "
             f"{_mae_bias(o.diffs.get('kasr', []), digits=2)} | "
             f"{_mae_bias(o.diffs.get('nksd', []), digits=2)} | {verdict_cell(o.verdicts)} | "
@@ -393,6 +407,7 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
     near = [o for o in outcomes if not o.error and o.case.yaw_deg <= 20]
     fppa = [x for o in near for x in o.diffs.get("fppa_deg", [])]
     mkd = [x for o in near for x in o.diffs.get("mkd", [])]
+    kof = [x for o in near for x in o.diffs.get("knee_over_foot", [])]
     refused = sorted(o.case.yaw_deg for o in outcomes if o.error == "unsuitable_view")
     not_judged = sorted(
         o.case.yaw_deg
@@ -402,6 +417,7 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
     lines = [
         f"- Frontal and near-frontal (yaw <= 20 deg), {len(near)} cases: "
         f"{_pooled('FPPA', fppa, 'deg', digits=2, of='leg-reps')}; "
+        f"{_pooled('knee over foot', kof, '% of leg length', 100, 2)}; "
         f"{_pooled('MKD', mkd, '% of leg length', 100, 2)}; verdicts: "
         f"{verdict_counts(r for o in near for r in o.verdicts)} (view).",
         f"- Yaw where valgus is no longer judged (legs not judged): {not_judged or 'none'}; "
@@ -1015,7 +1031,9 @@ INTRO_SQUAT = (
     "Each case: 3 reps (2.5 s each) of a bodyweight squat rendered by `valgus.synth` "
     "(camera 2.5 m away at 0.9 m, 45 deg horizontal field of view, 30 fps), analyzed from the "
     "video with MediaPipe Pose (full). Errors are measured minus true at the deepest frame, "
-    "per rep and leg (FPPA, MKD) or per rep (KASR, NKSD); MAE / mean signed error. "
+    "per rep and leg (FPPA, MKD; the knee over the foot, the verdict's measure, as the "
+    "median of the frames within 0.1 s of the deepest, against its truth from the renderer's "
+    "3D points) or per rep (KASR, NKSD); MAE / mean signed error. "
     "Valgus L/R is the frontal-plane valgus the renderer adds beyond knees tracking over "
     "the toes (docs/synthetic-truth.md). The reference verdict is the analysis run on the "
     "true landmarks as a perfectly frontal camera would see them (so camera yaw counts as "
