@@ -868,17 +868,24 @@ def run_heel(case: HeelCase, clips: Clips) -> HeelOutcome:
         out.raised_diffs = _diffs(raised.reps, raised_clip.truth["reps"])
     for i, side in enumerate(SIDES):
         leg = got.legs[i]
-        unit, k = ("deg", 1) if leg.measure == "FPPA" else ("% leg", 100)
-        size = (
-            f"{leg.measure} {k * leg.fall:+.1f} {unit} (needs {k * leg.needed:.1f})"
-            if leg.fall is not None and leg.needed is not None
-            else "-"
-        )
+        size = "; ".join(_fall(m) for m in leg.measures) or "-"
         out.legs.append(
             (side, case.expected(side), leg.change, ref.legs[i].change if ref else "-", size)
         )
     out.interpretation = got.interpretation
     return out
+
+
+MEASURE_NAMES = {"fppa_deg": "FPPA", "mkd": "MKD", "knee_over_foot": "knee over foot"}
+
+
+def _fall(m: Any) -> str:
+    """How far a measure fell from the flat to the raised squat, and the change it needed."""
+    unit, k = ("deg", 1) if m.measure == "fppa_deg" else ("% leg", 100)
+    return (
+        f"{MEASURE_NAMES[m.measure]} {-k * m.change:+.1f} {unit} "
+        f"(needs {k * m.smallest_detectable_change:.1f})"
+    )
 
 
 def heel_table(outcomes: Iterable[HeelOutcome]) -> str:
