@@ -25,6 +25,7 @@ Without /usr/bin/chromium the tests skip, except under CI (CI set), where they f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -162,18 +163,14 @@ class Server:
             return json.loads(r.read() or b"null")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("serve")
+@contextlib.contextmanager
+def serving(root: Path, env: dict[str, str], *args: str, ready: str = "/") -> Iterator[Server]:
+    """`valgus serve ARGS` on a free port, until it answers 200 at `ready`; stopped after."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "VALGUS_TOKEN"} | {
-        "VALGUS_DATABASE_URL": f"sqlite:///{root / 'history.sqlite3'}",
-        "VALGUS_DATA_DIR": str(root / "data"),
-    }
     log = root / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [_valgus(), "serve", "--port", str(port)],
+            [_valgus(), "serve", *args, "--port", str(port)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -185,7 +182,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         while True:
             assert process.poll() is None, f"valgus serve exited:\n{s.output()}"
             try:
-                with urllib.request.urlopen(s.url + "/", timeout=5) as r:
+                with urllib.request.urlopen(s.url + ready, timeout=5) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -200,6 +197,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("serve")
+    env = {k: v for k, v in os.environ.items() if k != "VALGUS_TOKEN"} | {
+        "VALGUS_DATABASE_URL": f"sqlite:///{root / 'history.sqlite3'}",
+        "VALGUS_DATA_DIR": str(root / "data"),
+    }
+    with serving(root, env) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")

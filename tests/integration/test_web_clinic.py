@@ -9,8 +9,6 @@ import io
 import os
 import re
 import subprocess
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_web_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _valgus
+from tests.integration.test_web_browser import CHROMIUM, CHROMIUM_ARGS, _valgus, serving
 from tests.synthetic_poses import Squat, make_squat_poses
 from valgus.io.poses import save_poses
 
@@ -52,37 +50,8 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         _run(env, "user", "link", coach, person)
     poses = save_poses(make_squat_poses(Squat(n_reps=3)), root / "ann.poses.nc")
     _run(env, "analyze", str(poses), "--person", "ann", "--out", str(root / "out"))
-    port = _free_port()
-    log = root / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [_valgus(), "serve", "--clinic", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                with urllib.request.urlopen(url + "/login", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.3)
-        yield url, root, env
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+    with serving(root, env, "--clinic", ready="/login") as server:
+        yield server.url, root, env
 
 
 def _sign_in(page: Any, url: str, user: str, password: str = PASSWORD) -> None:

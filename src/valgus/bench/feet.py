@@ -215,16 +215,15 @@ def table(outcomes: Iterable[Outcome]) -> list[str]:
 def margin(low: list[Outcome], high: list[Outcome], measure: str) -> float | None:
     """(mean at valgus 10 - mean at valgus 0) / pooled rep-to-rep SD, over both legs."""
 
-    def values(o: Outcome) -> list[list[float]]:
-        return [getattr(leg, measure) for leg in o.legs.values() if len(getattr(leg, measure)) > 1]
+    def means(outcomes: list[Outcome]) -> list[float]:
+        legs = [getattr(leg, measure) for o in outcomes for leg in o.legs.values()]
+        return [float(np.mean(v)) for v in legs if len(v) > 1]
 
-    a = [v for o in low for v in values(o)]
-    b = [v for o in high for v in values(o)]
-    if not a or not b:
+    a, b = means(low), means(high)
+    sd = _pooled_sd(low + high, measure)
+    if not a or not b or not sd > 0:
         return None
-    sd = float(np.sqrt(np.mean([np.var(v, ddof=1) for v in a + b])))
-    gap = float(np.mean([np.mean(v) for v in b]) - np.mean([np.mean(v) for v in a]))
-    return gap / sd if sd > 0 else None
+    return (float(np.mean(b)) - float(np.mean(a))) / sd
 
 
 def margin_lines(outcomes: list[Outcome]) -> list[str]:

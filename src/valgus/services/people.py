@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from valgus.errors import AnswersError, ExportFileError, InputError
 from valgus.io import atomic
 from valgus.io.results import writing
-from valgus.services import documents
+from valgus.services import accounts, documents
 from valgus.services.accounts import Scope
 from valgus.storage import Database, store
 from valgus.storage.store import History, PersonInfo
@@ -40,8 +40,6 @@ def add(db: Database, info: PersonInfo, /, *, scope: Scope | None = None) -> Per
     """Add a person; in clinic mode linked to the coach who added them."""
     added = store.add_person(db, info)
     if scope is not None and not scope.everything:
-        from valgus.services import accounts
-
         accounts.took_person(db, scope, store.person_ids(db)[added.name])
     return added
 

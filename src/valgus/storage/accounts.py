@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from valgus.errors import InputError
 from valgus.storage.db import Database
@@ -101,15 +101,6 @@ def set_disabled(db: Database, name: str, disabled: bool, /) -> None:
         row.disabled = disabled
         if disabled:
             s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
-
-
-def set_password(db: Database, name: str, password_hash: str, /) -> None:
-    with db.transaction() as s:
-        n = s.execute(
-            update(UserRow).where(UserRow.name == name).values(password_hash=password_hash)
-        )
-        if not getattr(n, "rowcount", 1):
-            raise InputError(f"no user called {name!r}")
 
 
 def link(db: Database, user_name: str, person_name: str, /) -> None:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import Request, WebSocket
-from starlette.routing import Match
 
 from valgus.errors import AccessError, CsrfError, NotFoundError
 from valgus.services import accounts
@@ -121,13 +120,8 @@ RULES: dict[tuple[str, str], Rule] = {
 
 
 def _route_path(request: Request | WebSocket) -> str:
-    route = request.scope.get("route")
-    path = getattr(route, "path", None)
-    if path is None:  # pragma: no cover - a dependency always runs on a matched route
-        for r in request.app.router.routes:
-            if r.matches(request.scope)[0] == Match.FULL:
-                path = getattr(r, "path", None)
-    return str(path)
+    """The matched route's path template (Starlette puts the route in the scope)."""
+    return str(getattr(request.scope.get("route"), "path", ""))
 
 
 def rule_for(method: str, path: str) -> Rule | None:
