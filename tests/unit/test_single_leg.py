@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import valgus
 from tests.synthetic_poses import HIP_HALF_WIDTH, SHANK, THIGH, Squat, make_squat_poses
@@ -199,3 +200,70 @@ def test_each_rep_says_which_cues_found_its_standing_leg() -> None:
     result = sls(stance="right").result
     assert all(r.stance_side == "right" and r.stance_cues for r in result.reps)
     assert "foot lift: the left foot" in (result.reps[0].stance_cues or "")
+
+
+def _one_leg_then_the_other(left_yaw: float, right_yaw: float) -> xr.Dataset:
+    """Left-leg reps filmed at one camera angle, then right-leg reps at another (the person
+    turned between the sets), as one recording."""
+    left = make_squat_poses(Squat(**(SLS | {"stance": "left", "n_reps": 3, "yaw_deg": left_yaw})))  # type: ignore[arg-type]
+    right = make_squat_poses(
+        Squat(**(SLS | {"stance": "right", "n_reps": 3, "yaw_deg": right_yaw}))  # type: ignore[arg-type]
+    )
+    t0 = float(left.time[-1]) + 1 / 30
+    return xr.concat([left, right.assign_coords(time=right.time + t0)], dim="time")
+
+
+def test_each_standing_leg_is_judged_by_the_camera_angle_of_its_own_reps() -> None:
+    result = valgus.analyze_poses(
+        _one_leg_then_the_other(5.0, 50.0), movement="single-leg-squat"
+    ).result
+    assert result.summary.left.valgus is not None
+    assert result.summary.right.valgus is None
+    assert "degrees off frontal during its reps (more than 40)" in result.summary.right.description
+    codes = {w.code: w.message for w in result.quality.warnings}
+    assert "during the left-leg reps" in codes["stance_leg_view"]
+    assert "during the right-leg reps" in codes["strong_oblique_view"]
+    m = result.method
+    assert float(m["view_yaw_left_stance_deg"]) < 10 < 40 < float(m["view_yaw_right_stance_deg"])
+
+
+def test_legs_seen_alike_get_one_view_warning_as_before() -> None:
+    result = valgus.analyze_poses(
+        _one_leg_then_the_other(20.0, 22.0), movement="single-leg-squat"
+    ).result
+    assert result.summary.left.valgus is not None and result.summary.right.valgus is not None
+    assert [w.code for w in result.quality.warnings].count("oblique_view") == 1
+    assert not any(w.code == "stance_leg_view" for w in result.quality.warnings)
+
+
+def _lifted_leg_drawn_long(poses: xr.Dataset, until_s: float) -> xr.Dataset:
+    """The right foot held up in 3D, but drawn below the standing foot in the picture until
+    `until_s` (the pose model mixing the legs up): foot lift and leg reach disagree there."""
+    out = poses.copy(deep=True)
+    early = out.time.values <= until_s
+    for part in ("ankle", "heel", "foot_index"):
+        sel = {"keypoint": f"right_{part}", "space": "y"}
+        y = out.position.loc[sel].values
+        y[early] += 0.45 * 880  # 0.45 leg lengths lower than where it is held
+        out.position.loc[sel] = y
+    return out
+
+
+def test_reps_whose_cues_disagree_are_not_judged_and_said_with_their_time() -> None:
+    poses = make_squat_poses(Squat(**(SLS | {"stance": "left", "height": 2400})))  # type: ignore[arg-type]
+    sq = Squat(**SLS)  # type: ignore[arg-type]
+    first_end = float(sq.rep_starts_s[0] + sq.rep_s + 0.1)
+    result = valgus.analyze_poses(
+        _lifted_leg_drawn_long(poses, first_end), movement="single-leg-squat"
+    ).result
+    assert result.summary.n_reps == 4 and {r.stance_side for r in result.reps} == {"left"}
+    unclear = next(w for w in result.quality.warnings if w.code == "stance_unclear")
+    assert unclear.message.startswith("1 rep(s) not judged because which leg stood was unclear")
+    assert f"rep 1 at {sq.bottoms_s[0]:.1f} s" in unclear.message
+    assert "the left leg is the shorter in the picture" in unclear.message
+
+
+def test_a_video_whose_every_rep_is_unclear_is_refused_with_the_reason() -> None:
+    poses = make_squat_poses(Squat(**(SLS | {"stance": "left", "height": 2400})))  # type: ignore[arg-type]
+    with pytest.raises(NoRepsFoundError, match="which leg stood could not be told in any"):
+        valgus.analyze_poses(_lifted_leg_drawn_long(poses, 1e9), movement="single-leg-squat")

@@ -133,6 +133,20 @@ def test_sls_valgus_moves_the_stance_knee_in() -> None:
     assert caving["mkd"] > straight["mkd"] + 0.03
 
 
+def test_sls_valgus_per_stance_leg() -> None:
+    """--valgus-left / --valgus-right: each stance leg its own valgus (the other defaults
+    to --valgus), in the motion and in the truth."""
+    p = SingleLegSquatParams(stance_side="alternate", reps=2, valgus_deg=4, valgus_left_deg=15)
+    truth = _truth(p)
+    got = {(r["stance_side"], r["requested"]["valgus_deg"]) for r in truth["reps"]}
+    assert got == {("left", 15.0), ("right", 4.0)}
+    for rep in truth["reps"]:
+        want = 15.0 if rep["stance_side"] == "left" else 4.0
+        assert rep["stance"]["valgus_frontal_deg"] == pytest.approx(want, abs=0.2)
+    with pytest.raises(InputError, match=r"valgus_right_deg must be in -30\.\.45"):
+        SingleLegSquatParams(valgus_right_deg=50)
+
+
 def test_sls_both_sides_runs_left_then_right_with_a_two_leg_stance_between() -> None:
     p = SingleLegSquatParams(stance_side="both")
     m = generate_movement(p, FPS)
@@ -319,6 +333,12 @@ def test_cli_options_map_to_movement_params() -> None:
     ]
     wide = movement_params("squat", {**none, "seed": 0, "toe_out": 40.0, "stance_width": 2.0})
     assert isinstance(wide, SquatParams) and (wide.toe_out_deg, wide.stance_width) == (40.0, 2.0)
+    one_knee = movement_params(
+        "single-leg-squat", {**none, "seed": 0, "valgus": 2.0, "valgus_left": 15.0}
+    )
+    assert isinstance(one_knee, SingleLegSquatParams)
+    assert (one_knee.stance_valgus_deg("left"), one_knee.stance_valgus_deg("right")) == (15, 2)
+    assert option_problems("single-leg-squat", {"--valgus-left": 15.0}) == []
     sls_out = movement_params("single-leg-squat", {**none, "seed": 0, "toe_out": 20.0})
     assert isinstance(sls_out, SingleLegSquatParams) and sls_out.toe_out_deg == 20.0
 

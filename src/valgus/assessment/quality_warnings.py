@@ -79,6 +79,28 @@ def strong_oblique_view(yaw_deg: float, limit_deg: float) -> QualityWarning:
     )
 
 
+def stance_leg_view(
+    side: Side, yaw_deg: float | None, limit_deg: float, *, judged: bool
+) -> QualityWarning:
+    """Single-leg squats: the camera angle during one standing leg's reps, when the two legs'
+    differ in whether they can be judged."""
+    seen = (
+        "could not be estimated"
+        if yaw_deg is None
+        else f"was about {yaw_deg:.0f} degrees off frontal"
+    )
+    if judged:
+        then = "its knee is judged (its error at that angle is in the results)"
+        code = "stance_leg_view"
+    else:
+        then = f"more than {limit_deg:.0f}: its knee is not judged. {REFILM}"
+        code = "strong_oblique_view"
+    return QualityWarning(
+        code=code,
+        message=f"during the {side.value}-leg reps the camera {seen}; {then}",
+    )
+
+
 def oblique_view(yaw_deg: float) -> QualityWarning:
     return QualityWarning(
         code="oblique_view",
@@ -149,9 +171,10 @@ def two_leg_reps_ignored(n: int) -> QualityWarning:
     )
 
 
-def stance_unclear(reps: list[tuple[int, str]]) -> QualityWarning:
-    """Reps (1-based, in the order found) whose standing leg the cues could not agree on."""
-    said = "; ".join(f"rep {k}: {why}" for k, why in reps)
+def stance_unclear(reps: list[tuple[int, float, str]]) -> QualityWarning:
+    """Reps (1-based in the order found, the time of their bottom in s) whose standing leg
+    the cues could not agree on."""
+    said = "; ".join(f"rep {k} at {t:.1f} s: {why}" for k, t, why in reps)
     return QualityWarning(
         code="stance_unclear",
         message=f"{len(reps)} rep(s) not judged because which leg stood was unclear ({said}).",

@@ -37,7 +37,8 @@ def synth(
             min=-30,
             max=45,
             help="Left knee valgus beyond knee-over-foot, frontal degrees, at the bottom "
-            "(squats) or at peak landing flexion (drop jump). + = knee in. Default 0.",
+            "(squats) or at peak landing flexion (drop jump). + = knee in. Default 0. "
+            "Single-leg squat: the left knee's when the left leg stands (default --valgus).",
         ),
     ] = None,
     valgus_deg_right: Annotated[

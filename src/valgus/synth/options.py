@@ -21,8 +21,8 @@ DEFAULT_HEEL_RAISE_M = 0.05
 
 # Which movement-specific options each movement takes (the rest must stay unset).
 OPTION_MOVEMENTS = {
-    "--valgus-left": ("squat", "heel-raised-squat", "drop-jump"),
-    "--valgus-right": ("squat", "heel-raised-squat", "drop-jump"),
+    "--valgus-left": ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump"),
+    "--valgus-right": ("squat", "heel-raised-squat", "single-leg-squat", "drop-jump"),
     "--valgus": ("single-leg-squat",),
     "--pattern": ("squat", "heel-raised-squat", "single-leg-squat"),
     "--reps": ("squat", "heel-raised-squat", "single-leg-squat"),
@@ -92,6 +92,8 @@ def movement_params(movement: str, o: dict[str, Any]) -> MovementParams:
                     "depth_deg": o["depth"],
                     "pattern": o["pattern"],
                     "valgus_deg": o["valgus"],
+                    "valgus_left_deg": o["valgus_left"],
+                    "valgus_right_deg": o["valgus_right"],
                     "pelvic_drop_deg": o["pelvic_drop"],
                     "trunk_lean_deg": o["trunk_lean"],
                     "lifted_foot": o["lifted_foot"],

@@ -96,6 +96,9 @@ class SingleLegSquatParams:
     switch_s: float = 1.0
     depth_deg: float = 60.0
     valgus_deg: float = 0.0
+    # Per stance leg, when the two legs differ (alternating or both sides): None = valgus_deg.
+    valgus_left_deg: float | None = None
+    valgus_right_deg: float | None = None
     pattern: Pattern = "bottom_only"
     pelvic_drop_deg: float = 0.0
     trunk_lean_deg: float = 0.0
@@ -118,6 +121,11 @@ class SingleLegSquatParams:
         if self.stance_side == "alternate":
             return SIDES * self.reps
         return SIDES if self.stance_side == "both" else (self.stance_side,)
+
+    def stance_valgus_deg(self, side: str) -> float:
+        """The valgus of the knee of the leg standing on `side`."""
+        own = self.valgus_left_deg if side == "left" else self.valgus_right_deg
+        return self.valgus_deg if own is None else own
 
     @property
     def block_reps(self) -> int:
@@ -160,8 +168,10 @@ def single_leg_param_problems(p: SingleLegSquatParams) -> list[str]:
         out.append(f"shift_s must be in 0.3..5 s, got {p.shift_s}")
     if not 10.0 <= p.depth_deg <= 100.0:
         out.append(f"depth_deg must be in 10..100, got {p.depth_deg}")
-    if not -30.0 <= p.valgus_deg <= 45.0:
-        out.append(f"valgus_deg must be in -30..45, got {p.valgus_deg}")
+    for name in ("valgus_deg", "valgus_left_deg", "valgus_right_deg"):
+        v = getattr(p, name)
+        if v is not None and not -30.0 <= v <= 45.0:
+            out.append(f"{name} must be in -30..45, got {v}")
     if p.pattern not in ("bottom_only", "throughout"):
         out.append(f"pattern must be 'bottom_only' or 'throughout', got {p.pattern!r}")
     if not -15.0 <= p.pelvic_drop_deg <= 25.0:
@@ -293,7 +303,7 @@ def single_leg_motion(p: SingleLegSquatParams, t: FloatArray) -> Motion:
         heel, toe, _ = flat_feet[side]
         foot_dir = unit((toe - heel) * np.array([1.0, 0.0, 1.0]))
         neutral = neutral_knee_fppa(hip, ankles[side], other_hip, dims, foot_dir, sg)
-        goal = neutral + p.valgus_deg * float(profile[i])
+        goal = neutral + p.stance_valgus_deg(side) * float(profile[i])
         knee, got = place_knee(hip, ankles[side], other_hip, dims, goal, sg)
         j = SIDES.index(side)
         target[i, j], achieved[i, j], neutral_fppa[i, j] = goal, got, neutral

@@ -235,7 +235,7 @@ def _sls_rep_record(
         "trunk_lean_frontal_deg": _r(sl["frontal"]["trunk_lean_deg"][bottom]),
         "requested": {
             "depth_deg": params.depth_deg,
-            "valgus_deg": params.valgus_deg,
+            "valgus_deg": params.stance_valgus_deg(side),
             "pattern": params.pattern,
             "pelvic_drop_deg": params.pelvic_drop_deg,
             "trunk_lean_deg": params.trunk_lean_deg,

@@ -27,7 +27,6 @@ from valgus.assessment.analysis import (
     build_result,
     frames_of,
     no_reps,
-    view_gates,
 )
 from valgus.assessment.legs import asymmetry, leg_rep, near_bottom, not_measured_leg, summarize_leg
 from valgus.assessment.movements.spec import ExtraMeasure, MovementSpec
@@ -418,7 +417,11 @@ def _stance_reps(ctx: Context, series: FrameSeries) -> list[tuple[RepIdx, Side, 
     cues = foot_cues(ctx.track, series.leg_length_px, ctx.raw("world"), ctx.raw("position"))
     calls = [stance_in_rep(cues, r) for r in found]
     reps = [(r, c.side, c.cues) for r, c in zip(found, calls, strict=True) if c.side is not None]
-    unclear = [(k + 1, c.unclear) for k, c in enumerate(calls) if c.side is None and c.unclear]
+    unclear = [
+        (k + 1, float(series.time_s[r.bottom]), c.unclear)
+        for k, (r, c) in enumerate(zip(found, calls, strict=True))
+        if c.side is None and c.unclear
+    ]
     if unclear:
         ctx.warnings.append(qw.stance_unclear(unclear))
     if found and not reps and not unclear:
@@ -430,7 +433,7 @@ def _stance_reps(ctx: Context, series: FrameSeries) -> list[tuple[RepIdx, Side, 
     if found and not reps:
         raise NoRepsFoundError(
             f"{len(found)} single-leg squat(s) found, but which leg stood could not be told "
-            f"in any ({unclear[0][1]}). Film square to the body, the lifted foot clear of the "
+            f"in any ({unclear[0][2]}). Film square to the body, the lifted foot clear of the "
             "standing leg."
         )
     if not reps:
@@ -448,10 +451,45 @@ def _stance_reps(ctx: Context, series: FrameSeries) -> list[tuple[RepIdx, Side, 
     return [(r, s, said[id(r)]) for r, s in kept]
 
 
+def stance_views(
+    ctx: Context, reps: list[tuple[RepIdx, Side, str]]
+) -> tuple[quality.ViewEstimate, dict[Side, quality.ViewEstimate]]:
+    """The camera angle over all reps (a side view is refused; the framing is checked) and
+    during each standing leg's own reps. Each leg is judged by its own: a person who turns
+    between the two legs' sets, or stands squarer on one leg, keeps the leg the camera saw
+    well. The warnings describe the legs' own views (one warning when they agree)."""
+    track = ctx.track
+    every = frames_of(track, [r for r, _, _ in reps])
+    whole = quality.estimate_view(track, every & track.detected)
+    quality.refuse_side_view(whole)
+    own = {
+        s: quality.estimate_view(track, f & track.detected)
+        for s in Side
+        if (f := frames_of(track, [r for r, st, _ in reps if st is s])).any()
+    }
+    allowed = {
+        s: quality.view_allows_valgus(v, limit=quality.KOF_MAX_YAW_DEG) for s, v in own.items()
+    }
+    if len(set(allowed.values())) > 1:
+        ctx.warnings.extend(
+            qw.stance_leg_view(s, v.yaw_deg, quality.KOF_MAX_YAW_DEG, judged=allowed[s])
+            for s, v in own.items()
+        )
+    else:
+        worst = max(own.values(), key=lambda v: np.inf if v.yaw_deg is None else v.yaw_deg)
+        said = [w for w in quality.view_warnings(worst, limit=quality.KOF_MAX_YAW_DEG)]
+        ctx.warnings.extend(said)
+    ctx.warnings.extend(quality.check_framing(track, every))
+    return whole, own
+
+
 def _stance_legs_judged(
-    ctx: Context, view: quality.ViewEstimate, reps: list[tuple[RepIdx, Side, str]]
+    ctx: Context,
+    views: dict[Side, quality.ViewEstimate],
+    reps: list[tuple[RepIdx, Side, str]],
 ) -> tuple[dict[Side, bool], dict[Side, str]]:
-    """Per leg: judged (it stood in some rep and was seen there) or why not."""
+    """Per leg: judged (it stood in some rep, was seen there, and the camera was near enough
+    square during its own reps) or why not."""
     visible: dict[Side, bool] = {}
     why_not: dict[Side, str] = {}
     for s in Side:
@@ -460,9 +498,15 @@ def _stance_legs_judged(
         if stood.any() and not visible[s]:
             why_not[s] = "its hip, knee or ankle is hidden or unclear in the reps"
             ctx.warnings.append(qw.leg_hidden(s, "single-leg squats"))
-    if not quality.view_allows_valgus(view, limit=quality.KOF_MAX_YAW_DEG):
-        visible = dict.fromkeys(Side, False)
-        why_not = dict.fromkeys(Side, "the camera angle is too far from frontal")
+        view = views.get(s)
+        if view is not None and not quality.view_allows_valgus(view, limit=quality.KOF_MAX_YAW_DEG):
+            visible[s] = False
+            why_not[s] = (
+                "the camera angle could not be estimated during its reps"
+                if view.yaw_deg is None
+                else f"the camera was about {view.yaw_deg:.0f} degrees off frontal during its "
+                f"reps (more than {quality.KOF_MAX_YAW_DEG:.0f})"
+            )
     return visible, why_not
 
 
@@ -471,8 +515,8 @@ def analyze(ctx: Context) -> Analysis:
     track = ctx.track
     series = compute_series(track, single_leg=True)
     reps = _stance_reps(ctx, series)
-    view = view_gates(ctx, frames_of(track, [r for r, _, _ in reps]), limit=quality.KOF_MAX_YAW_DEG)
-    visible, why_not = _stance_legs_judged(ctx, view, reps)
+    view, views = stance_views(ctx, reps)
+    visible, why_not = _stance_legs_judged(ctx, views, reps)
     unclear = next((w for w in ctx.warnings if w.code == "stance_unclear"), None)
     for s in Side:
         if unclear is not None and s not in why_not and not any(st is s for _, st, _ in reps):
@@ -516,6 +560,11 @@ def analyze(ctx: Context) -> Analysis:
         "planted_margin": PLANTED_MARGIN,
         "pelvic_drop_sign_deg": PELVIC_DROP_SIGN_DEG,
         "trunk_lean_sign_deg": TRUNK_LEAN_SIGN_DEG,
+    }
+    method |= {
+        f"view_yaw_{s.value}_stance_deg": v.yaw_deg
+        for s, v in views.items()
+        if v.yaw_deg is not None
     }
     result = build_result(
         ctx, "single-leg-squat", view, any(visible.values()), rep_results, summary, method
