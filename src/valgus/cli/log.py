@@ -6,11 +6,9 @@ import json
 import sys
 
 import typer
-from pydantic import ValidationError
 
 from valgus.cli import common
 from valgus.cli.errors import handled
-from valgus.errors import AnswersError
 
 
 def log_command(
@@ -34,25 +32,20 @@ def log_command(
 ) -> None:
     """Log a workout; applies the program's progression and stop rules and says the next dose."""
     from valgus.services import workouts
-    from valgus.storage.store import WorkoutEntry
 
     with handled(as_json=as_json):
         date = common.parse_date(day)
-        try:
-            entry = WorkoutEntry(
-                date=date,
-                exercise_id=exercise,
-                sets=sets,
-                reps=reps,
-                band=band,
-                pain_0_10=pain,
-                pain_next_day=pain_next_day,
-                form_ok=form_ok,
-            )
-        except ValidationError as err:
-            first = err.errors()[0]
-            field = {"pain_0_10": "pain"}.get(str(first["loc"][0]), str(first["loc"][0]))
-            raise AnswersError(f"--{field}: {first['msg']}") from err
+        entry = workouts.entry(
+            prefix="--",
+            date=date,
+            exercise_id=exercise,
+            sets=sets,
+            reps=reps,
+            band=band,
+            pain_0_10=pain,
+            pain_next_day=pain_next_day,
+            form_ok=form_ok,
+        )
         with common.database() as db:
             logged = workouts.log(db, name, entry)
     decision = logged.decision

@@ -194,4 +194,5 @@ def overview(
 
 
 def rename(db: Database, person: str, new_name: str, /) -> PersonInfo:
-    return store.rename_person(db, person, new_name)
+    """Give a person another name (checked like a new person's)."""
+    return store.rename_person(db, person, new_person(new_name).name)

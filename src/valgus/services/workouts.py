@@ -5,15 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
 
 from valgus.assessment import safety as rules
 from valgus.assessment.selftests import BAND_ORDER
-from valgus.errors import InputError
+from valgus.errors import AnswersError, InputError
 from valgus.program.catalogue import load_catalogue
 from valgus.program.progression import Decision, LoggedSession, next_dose
 from valgus.services import safety
 from valgus.storage import Database, store
 from valgus.storage.store import WorkoutEntry
+
+
+def entry(*, prefix: str = "", **fields: Any) -> WorkoutEntry:
+    """A workout entry from its fields; a value out of range is one clear line naming the
+    field (prefix: "--" for the CLI's options)."""
+    try:
+        return WorkoutEntry(**fields)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = {"pain_0_10": "pain"}.get(str(first["loc"][0]), str(first["loc"][0]))
+        raise AnswersError(f"{prefix}{field}: {first['msg']}") from err
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from valgus.services import accounts, assessments, history, manual, people, prog
 from valgus.services import answers as answers_service
 from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
-from valgus.storage.store import WorkoutEntry
 from valgus.web import uploads
 from valgus.web.authz import ACCOUNT_COOKIE, authorize, ensure, scope_of
 
@@ -335,7 +334,7 @@ def program_calendar(person_id: PersonId, s: State) -> Response:
 @router.post("/people/{person_id}/workouts", status_code=201, responses=ERRORS)
 def log_workout(person_id: PersonId, body: WorkoutIn, s: State) -> Any:
     """Log a workout; the progression and stop rules say the next dose."""
-    entry = WorkoutEntry(**(body.model_dump() | {"date": body.date or dt.date.today()}))
+    entry = workouts.entry(**(body.model_dump() | {"date": body.date or dt.date.today()}))
     logged = workouts.log(s.db, _name(s, person_id), entry)
     d = logged.decision
     return {

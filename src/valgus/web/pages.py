@@ -24,7 +24,6 @@ from valgus.services import answers as answers_service
 from valgus.services import assessments, history, manual, people, programs, team, workouts
 from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
-from valgus.storage.store import WorkoutEntry
 from valgus.web import uploads
 from valgus.web.authz import authorize, scope_of
 from valgus.web.security import check_csrf, csrf_token
@@ -73,6 +72,24 @@ async def form_of(request: Request) -> dict[str, Any]:
     if not check_csrf(request, str(form.get("csrf", ""))):
         raise InputError("the form expired; reload the page and send it again")
     return {k: form.getlist(k) if k == "bands" else form.get(k) for k in form}
+
+
+def form_date(f: dict[str, Any], key: str, label: str) -> dt.date:
+    """A date field of a form (today when empty); a clear error when it is not a date."""
+    if not f.get(key):
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(str(f[key]))
+    except ValueError:
+        raise InputError(f"{label} must be a date (YYYY-MM-DD), got {f[key]!r}") from None
+
+
+def form_int(f: dict[str, Any], key: str, label: str) -> int:
+    """A whole-number field of a form (0 when empty); a clear error when it is not one."""
+    try:
+        return int(f.get(key) or 0)
+    except ValueError:
+        raise InputError(f"{label} must be a whole number, got {f[key]!r}") from None
 
 
 def see(url: str) -> RedirectResponse:
@@ -420,7 +437,7 @@ def program_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
 @router.post("/people/{pid}/program")
 async def program_submit(request: Request, pid: Pid, s: State) -> Response:
     f = await form_of(request)
-    start = dt.date.fromisoformat(f["start"]) if f.get("start") else dt.date.today()
+    start = form_date(f, "start", "the start date")
     schedule = programs.Schedule(start=start, general=f.get("general") == "yes")
     programs.build_for_person(s.db, store.person_name(s.db, pid), schedule)
     return see(f"/people/{pid}/program")
@@ -463,13 +480,13 @@ def log_page(request: Request, pid: Pid, s: State, note: str | None = None) -> H
 @router.post("/people/{pid}/log")
 async def log_submit(request: Request, pid: Pid, s: State) -> Response:
     f = await form_of(request)
-    entry = WorkoutEntry(
-        date=dt.date.fromisoformat(f["date"]) if f.get("date") else dt.date.today(),
+    entry = workouts.entry(
+        date=form_date(f, "date", "the date"),
         exercise_id=str(f.get("exercise_id") or ""),
-        sets=int(f.get("sets") or 0),
-        reps=int(f.get("reps") or 0),
+        sets=form_int(f, "sets", "sets"),
+        reps=form_int(f, "reps", "reps"),
         band=f.get("band") or None,
-        pain_0_10=int(f.get("pain_0_10") or 0),
+        pain_0_10=form_int(f, "pain_0_10", "pain"),
         pain_next_day=f.get("pain_next_day") == "yes",
         form_ok=f.get("form_poor") != "yes",
     )
