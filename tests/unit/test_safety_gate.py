@@ -159,3 +159,52 @@ def test_a_stop_on_the_day_of_a_new_assessment_still_holds() -> None:
     assert safety.person_standing([clear], [stop], []).code == "stopped"
     cleared = safety.Clearance(date=DAY, by="Dr Lee")
     assert safety.person_standing([clear], [stop], [cleared]).allowed
+
+
+def test_a_report_shows_a_program_only_through_the_gate(
+    ann: dict[str, Path], tmp_path: Path
+) -> None:
+    from valgus.io.poses import save_poses
+
+    poses = save_poses(make_squat_poses(Squat()), tmp_path / "squat.poses.nc")
+
+    def report(*extra: str | Path) -> tuple[str, str]:
+        out = tmp_path / f"r{len(list(tmp_path.glob('r*')))}"
+        said = ok("report", poses, "--out", out, "--program", ann["program"], *extra)
+        return said, next(out.glob("*.report.html")).read_text()
+
+    # her gate is shut (the red flag): the program stays out, and the report says why
+    said, page = report("--person", "ann")
+    assert "program not included" in said and "red flag" in said
+    assert "The program is not included" in page and 'data-drill="' not in page
+    assert "banded_clamshell" not in page
+    # without a person or an assessment nothing says the program is safe to follow
+    said, page = report()
+    assert "program not included" in said and "--assessment FILE" in page
+    # with the clear assessment it was built from, it is shown
+    said, page = report("--assessment", ann["clear"])
+    assert "program not included" not in said and "banded_clamshell" in page
+
+
+def test_the_web_app_shows_and_exports_no_program_while_the_gate_is_shut(
+    ann: dict[str, Path], tmp_path: Path
+) -> None:
+    import os
+
+    from fastapi.testclient import TestClient
+
+    from valgus.storage import store
+    from valgus.web.app import create_app
+    from valgus.web.settings import Settings
+
+    url = os.environ["VALGUS_DATABASE_URL"]
+    app = create_app(Settings(data_dir=tmp_path / "web", database_url=url), run_workers=False)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        pid = store.person_ids(app.state.valgus.db)["ann"]
+        ics = c.get(f"/api/people/{pid}/program.ics")
+        assert ics.status_code == 409 and "red flag" in ics.text
+        page = c.get(f"/people/{pid}/program").text
+        assert "No program or dose now" in page and "banded_clamshell" not in page
+        store.add_assessment(app.state.valgus.db, "ann", _assessment(DAY + dt.timedelta(days=14)))
+        assert c.get(f"/api/people/{pid}/program.ics").status_code == 200
+        assert "banded_clamshell" in c.get(f"/people/{pid}/program").text

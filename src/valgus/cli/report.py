@@ -59,9 +59,11 @@ def report(
     )
     with handled(), ExitStack() as stack:
         db = stack.enter_context(common.database()) if person is not None else None
-        page, files = reports.make(request, db=db)
+        report = reports.make(request, db=db)
     console = common.out()
-    console.print(f"report: {page}")
-    for p in files:
+    console.print(f"report: {report.html}")
+    if report.program_withheld:
+        console.print(f"program not included: {report.program_withheld}")
+    for p in report.pictures:
         kind = {".mp4": "video", ".pdf": "pdf"}.get(p.suffix, "picture")
         console.print(f"[dim]{kind}: {p}[/]")

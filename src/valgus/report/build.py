@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def build_report(
     pdf: bool = False,
     assessment: Assessment | None = None,
     program: Program | None = None,
+    program_withheld: str | None = None,
     history: History | None = None,
 ) -> ReportFiles:
     """Key frames (PNG), best/worst rep per leg, the measures plot and NAME.report.html;
@@ -92,10 +94,15 @@ def build_report(
         )
     if not blur_faces:
         notes.append("Faces were NOT blurred in these pictures (--no-blur).")
-    shown = program is not None and (assessment is None or assessment.red_flags.status == "clear")
+    shown = program is not None  # the caller passes a program only through the safety gate
     extra = assessment_html(assessment, with_program=shown) if assessment is not None else ""
-    if program is not None and shown:
+    if program is not None:
         extra += program_html(program, load_catalogue())
+    if program_withheld:
+        extra += (
+            '<h2>Program</h2><div class="note stop">The program is not included: '
+            f"{html.escape(program_withheld)}</div>"
+        )
     trend = trend_pictures(history) if history is not None else []
     if history is not None:
         for leg, (_, png) in zip(history.progress if trend else [], trend, strict=True):
@@ -117,8 +124,9 @@ def build_report(
             plot_png=plot,
             findings=findings_text(result),
             notes=notes,
-            plan=plan_text(assessment, program),
-            drills=drill_sheets(program if shown else None, load_catalogue()),
+            plan=plan_text(assessment, program)
+            + ([("Program", [f"Not included: {program_withheld}"])] if program_withheld else []),
+            drills=drill_sheets(program, load_catalogue()),
             trend=trend,
         )
         pictures.append(atomic.write_bytes(out_dir / f"{stem}.report.pdf", doc))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from valgus.assessment.drivers import Assessment
 from valgus.assessment.safety import check_program_allowed
-from valgus.errors import AnswersError
+from valgus.errors import AnswersError, NotFoundError, RedFlagError
 from valgus.io import atomic
 from valgus.io.results import writing
 from valgus.program.catalogue import load_catalogue
@@ -75,6 +75,38 @@ def attach(db: Database, person: str, program: Program, /) -> store.Stored:
     """Store a program made elsewhere, through the same gate."""
     safety.require(db, person)
     return store.add_program(db, person, program)
+
+
+def current(db: Database, person: str, /) -> Program:
+    """The person's latest program, to show, print or put in a calendar: through the same
+    gate as building one (RedFlagError or AnswersError while it is shut, NotFoundError
+    when there is none)."""
+    safety.require(db, person)
+    program = store.latest_program(db, person)
+    if program is None:
+        raise NotFoundError(f"{person} has no program yet")
+    return program
+
+
+def withheld_from_report(
+    db: Database | None, person: str | None, assessment: Assessment | None, /
+) -> str | None:
+    """Why a program given to a report must be left out of it (None: it may be shown). The
+    person's gate when the report names a person, else the assessment's red-flag screen; a
+    program with neither is not shown (nothing says it is safe to follow)."""
+    try:
+        if person is not None and db is not None:
+            safety.require(db, person)
+        elif assessment is not None:
+            check_program_allowed(assessment)
+        else:
+            return (
+                "a program is shown with the safety screen it was built after: add --person "
+                "NAME (their history) or --assessment FILE"
+            )
+    except (RedFlagError, AnswersError) as err:
+        return str(err)
+    return None
 
 
 def save(program: Program, path: Path, /) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 from valgus.errors import InputError
 from valgus.io.poses import POSES_SUFFIX
 from valgus.io.results import ANALYSIS_SUFFIX, stem_of
-from valgus.services import analyses, documents
+from valgus.services import analyses, documents, programs
 from valgus.storage import Database, store
 
 
@@ -45,8 +45,16 @@ def pose_file_of(path: Path, /) -> Path:
     )
 
 
-def make(request: ReportRequest, /, *, db: Database | None = None) -> tuple[Path, list[Path]]:
-    """Write the report; returns the HTML page and the other files written."""
+@dataclass(frozen=True)
+class Report:
+    html: Path
+    pictures: list[Path]
+    program_withheld: str | None  # why the program given was left out
+
+
+def make(request: ReportRequest, /, *, db: Database | None = None) -> Report:
+    """Write the report: the HTML page and the other files written. A program is shown only
+    through the safety gate (services/programs.withheld_from_report)."""
     from valgus.report.build import build_report
 
     history = None
@@ -57,6 +65,10 @@ def make(request: ReportRequest, /, *, db: Database | None = None) -> tuple[Path
     poses_path = pose_file_of(request.results)
     assessment = documents.read_assessment_file(request.assessment) if request.assessment else None
     program = documents.read_program_file(request.program) if request.program else None
+    withheld = None
+    if program is not None:
+        withheld = programs.withheld_from_report(db, request.person, assessment)
+        program = None if withheld else program
     analysis = analyses.rerun(poses_path)
     source = request.video or Path(str(analysis.poses.attrs.get("source", "")))
     files = build_report(
@@ -69,6 +81,7 @@ def make(request: ReportRequest, /, *, db: Database | None = None) -> tuple[Path
         pdf=request.pdf,
         assessment=assessment,
         program=program,
+        program_withheld=withheld,
         history=history,
     )
-    return files.html, files.pictures
+    return Report(files.html, files.pictures, withheld)

@@ -320,9 +320,7 @@ def build_program(person_id: PersonId, body: ProgramRequest, s: State) -> Any:
 
 @router.get("/people/{person_id}/program.ics", responses=ERRORS)
 def program_calendar(person_id: PersonId, s: State) -> Response:
-    program = store.latest_program(s.db, _name(s, person_id))
-    if program is None:
-        raise NotFoundError("no program yet")
+    program = programs.current(s.db, _name(s, person_id))
     data = program_to_ics(program, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))
     return Response(
         data,

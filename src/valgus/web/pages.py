@@ -17,8 +17,9 @@ from valgus.assessment import movements
 from valgus.assessment.drivers import read_analysis
 from valgus.assessment.questions import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import BAND_ORDER, GUIDES
-from valgus.errors import InputError, NotFoundError, ValgusError
+from valgus.errors import AnswersError, InputError, NotFoundError, RedFlagError, ValgusError
 from valgus.program.catalogue import load_catalogue
+from valgus.program.prescription import Program
 from valgus.results import AnalysisResult
 from valgus.services import answers as answers_service
 from valgus.services import assessments, history, manual, people, programs, team, workouts
@@ -419,7 +420,11 @@ def _weeks(p: Any) -> list[tuple[int, str]]:
 @router.get("/people/{pid}/program", response_class=HTMLResponse)
 def program_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
     name = store.person_name(s.db, pid)
-    p = store.latest_program(s.db, name)
+    try:  # shown only through the safety gate
+        p: Program | None = programs.current(s.db, name)
+    except (RedFlagError, AnswersError, NotFoundError):
+        p = None
+    gate = history.of(s.db, name).safety
     catalogue = load_catalogue()
     return render(
         request,
@@ -427,7 +432,7 @@ def program_page(request: Request, pid: Pid, s: State) -> HTMLResponse:
         name=name,
         pid=pid,
         p=p,
-        gate=history.of(s.db, name).safety,
+        gate=gate,
         weeks=_weeks(p) if p else [],
         catalogue={i: catalogue.get(i) for i in catalogue.ids},
         today=dt.date.today(),
