@@ -39,6 +39,16 @@ def test_pain_to_the_next_day_stops() -> None:
     assert d.action == "stop" and "next day" in d.reason
 
 
+@pytest.mark.parametrize("symptom", ["locking", "giving_way", "swelling", "night_pain"])
+def test_a_stop_symptom_stops_whatever_the_pain(symptom: str) -> None:
+    from dataclasses import replace
+
+    good = s(3, 15, "red", pain=0)
+    d = next_dose([good, replace(good, symptoms=(symptom,))], CLAM)
+    assert d.action == "stop" and d.dose is None and "see a clinician" in d.reason
+    assert not replace(good, symptoms=(symptom,)).good
+
+
 @pytest.mark.parametrize("pain", [4, 5])
 def test_pain_4_to_5_holds(pain: int) -> None:
     d = next_dose([s(2, 10, "red"), s(2, 10, "red", pain=pain)], CLAM)

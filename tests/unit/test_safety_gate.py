@@ -208,3 +208,35 @@ def test_the_web_app_shows_and_exports_no_program_while_the_gate_is_shut(
         store.add_assessment(app.state.valgus.db, "ann", _assessment(DAY + dt.timedelta(days=14)))
         assert c.get(f"/api/people/{pid}/program.ics").status_code == 200
         assert "banded_clamshell" in c.get(f"/people/{pid}/program").text
+
+
+def test_a_stop_symptom_in_a_log_stops_the_program_until_cleared(ann: dict[str, Path]) -> None:
+    from valgus.storage import store
+
+    with Database() as db:
+        store.add_assessment(db, "ann", _assessment(DAY + dt.timedelta(days=14)))
+    base = ["log", "ann", "banded_clamshell", "--sets", "2", "--reps", "10", "--pain", "0"]
+
+    def log(day: int, *extra: str) -> dict[str, str]:
+        date = str(DAY + dt.timedelta(days=day))
+        return dict(json.loads(ok(*base, "--date", date, "--json", *extra)))
+
+    assert log(15)["next_dose"]  # the gate is open again after the clear re-assessment
+    stopped = log(16, "--symptom", "giving_way", "--symptom", "swelling")
+    assert stopped["action"] == "stop" and stopped["next_dose"] is None
+    assert "the knee gave way, new swelling of the knee" in stopped["reason"]
+    calm = log(17)
+    assert calm["next_dose"] is None and "stop rule has been in force since" in calm["reason"]
+    assert "gave way" in ok("history", "ann")
+    bad = runner.invoke(app, [*base, "--symptom", "sore"])
+    assert bad.exit_code != 0 and "symptoms" in bad.stderr and "locking" in bad.stderr
+    ok("person", "clear", "ann", "--by", "Dr Lee", "--date", str(DAY + dt.timedelta(days=18)))
+    assert log(19)["next_dose"]
+
+
+def test_stop_symptoms_are_one_list() -> None:
+    from typing import get_args
+
+    from valgus.program.progression import STOP_SYMPTOMS, Symptom
+
+    assert set(get_args(Symptom)) == set(STOP_SYMPTOMS)

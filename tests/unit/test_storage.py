@@ -59,7 +59,7 @@ def test_postgres_url_is_given_under_ci() -> None:
 
 
 def test_new_database_is_at_head_with_every_table(db: Database) -> None:
-    assert current_revision(db.engine) == head_revision() == "0007"
+    assert current_revision(db.engine) == head_revision() == "0008"
     tables = set(inspect(db.engine).get_table_names())
     expected = {
         "people",

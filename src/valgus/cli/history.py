@@ -144,12 +144,15 @@ def render_history(h: History, console: Console) -> None:
             highlight=False,
         )
     if h.workouts:
+        from valgus.program.progression import STOP_SYMPTOMS
+
         wt = Table(title="Workouts")
         for col in ("date", "exercise", "done", "pain", "next"):
             wt.add_column(col)
         for w in h.workouts:
             done = f"{w.sets} x {w.reps}" + (f", {w.band}" if w.band else "")
             pain = f"{w.pain_0_10}/10" + (", next day" if w.pain_next_day else "")
+            pain += "".join(f", {STOP_SYMPTOMS.get(k, k)}" for k in w.symptoms)
             nxt = w.next_dose or ("stop" if w.next_action == "stop" else "no dose (gate shut)")
             wt.add_row(str(w.date), w.exercise_id, done, pain, nxt)
         console.print(wt)

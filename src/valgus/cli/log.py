@@ -27,6 +27,13 @@ def log_command(
         False, "--pain-next-day", help="The pain lasted to the next day (log it the day after)."
     ),
     form_ok: bool = typer.Option(True, "--form-ok/--form-poor", help="Was the form good?"),
+    symptom: list[str] = typer.Option(
+        [],
+        "--symptom",
+        help="A stop symptom since the session (repeat for more): locking, giving_way, "
+        "swelling, night_pain. Any one stops the program until you are re-assessed or a "
+        "clinician clears you.",
+    ),
     day: str | None = typer.Option(None, "--date", help="YYYY-MM-DD (today)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
@@ -45,6 +52,7 @@ def log_command(
             pain_0_10=pain,
             pain_next_day=pain_next_day,
             form_ok=form_ok,
+            symptoms=symptom,
         )
         with common.database() as db:
             logged = workouts.log(db, name, entry)

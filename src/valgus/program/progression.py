@@ -38,6 +38,17 @@ Action = Literal[
 ]
 
 
+# Symptoms that stop a program at once and send the person to a clinician (the program's stop
+# rules; docs/evidence.md §7: new locking, giving way, swelling, night or rest pain).
+Symptom = Literal["locking", "giving_way", "swelling", "night_pain"]
+STOP_SYMPTOMS: dict[str, str] = {
+    "locking": "the knee locked (stuck, could not straighten or bend)",
+    "giving_way": "the knee gave way",
+    "swelling": "new swelling of the knee",
+    "night_pain": "knee pain at night or at rest",
+}
+
+
 @dataclass(frozen=True)
 class Dose:
     sets: int
@@ -58,6 +69,7 @@ class LoggedSession:
     pain_0_10: int
     pain_next_day: bool
     form_ok: bool
+    symptoms: tuple[str, ...] = ()  # STOP_SYMPTOMS keys reported after the session
 
     @property
     def dose(self) -> Dose:
@@ -65,7 +77,12 @@ class LoggedSession:
 
     @property
     def good(self) -> bool:
-        return self.pain_0_10 < PAIN_CAUTION_0_10 and not self.pain_next_day and self.form_ok
+        return (
+            self.pain_0_10 < PAIN_CAUTION_0_10
+            and not self.pain_next_day
+            and self.form_ok
+            and not self.symptoms
+        )
 
 
 @dataclass(frozen=True)
@@ -125,6 +142,14 @@ def next_dose(
             "First session: start at the bottom of the range.",
         )
     last = history[-1]
+    if last.symptoms:
+        said = ", ".join(STOP_SYMPTOMS.get(k, k) for k in last.symptoms)
+        return Decision(
+            "stop",
+            None,
+            f"Reported: {said}. Progression stopped: see a clinician before going on (knee red "
+            "flags, NHS Gloucestershire G-Care; 247econsult).",
+        )
     if last.pain_0_10 >= PAIN_STOP_0_10:
         return Decision(
             "stop",

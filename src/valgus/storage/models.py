@@ -115,6 +115,7 @@ class WorkoutRow(Base):
     pain_0_10: Mapped[int] = mapped_column(Integer)
     pain_next_day: Mapped[bool] = mapped_column(Boolean)
     form_ok: Mapped[bool] = mapped_column(Boolean, server_default=true())  # revision 0002
+    symptoms: Mapped[str] = mapped_column(String(200), server_default="")  # revision 0008
     next_action: Mapped[str] = mapped_column(String(40))
     next_dose: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text)

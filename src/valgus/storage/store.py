@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, cast, get_args
 
 import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -28,7 +28,7 @@ from valgus.errors import ExportFileError, InputError, PersonExistsError, Unknow
 from valgus.io.poses import load_poses, save_poses
 from valgus.program.adherence import adherence
 from valgus.program.prescription import Program
-from valgus.program.progression import Decision, LoggedSession
+from valgus.program.progression import Decision, LoggedSession, Symptom
 from valgus.results import AnalysisResult
 from valgus.storage.db import ENV_URL, Database, head_revision
 from valgus.storage.models import (
@@ -74,6 +74,9 @@ class WorkoutEntry(_Model):
     pain_0_10: int = Field(ge=0, le=10)
     pain_next_day: bool = False
     form_ok: bool = True
+    symptoms: list[Symptom] = Field(
+        default=[], description="stop symptoms after the session (any one stops the program)"
+    )
 
 
 class WorkoutOut(WorkoutEntry):
@@ -448,7 +451,8 @@ def log_workout(db: Database, name: str, entry: WorkoutEntry, /, *, decide: Deci
             .order_by(WorkoutRow.date, WorkoutRow.id)
         ).all()
         logged = [
-            _session(r.sets, r.reps, r.band, r.pain_0_10, r.pain_next_day, r.form_ok) for r in rows
+            _session(r.sets, r.reps, r.band, r.pain_0_10, r.pain_next_day, r.form_ok, _symptoms(r))
+            for r in rows
         ]
         logged.append(
             _session(
@@ -458,13 +462,14 @@ def log_workout(db: Database, name: str, entry: WorkoutEntry, /, *, decide: Deci
                 entry.pain_0_10,
                 entry.pain_next_day,
                 entry.form_ok,
+                tuple(entry.symptoms),
             )
         )
         decision = decide(logged, _owned_bands(s, person.id))
         s.add(
             WorkoutRow(
                 person_id=person.id,
-                **entry.model_dump(),
+                **_workout_fields(entry),
                 next_action=decision.action,
                 next_dose=None if decision.dose is None else str(decision.dose),
                 reason=decision.reason,
@@ -475,9 +480,24 @@ def log_workout(db: Database, name: str, entry: WorkoutEntry, /, *, decide: Deci
 
 
 def _session(
-    sets: int, reps: int, band: str | None, pain: int, next_day: bool, form_ok: bool
+    sets: int,
+    reps: int,
+    band: str | None,
+    pain: int,
+    next_day: bool,
+    form_ok: bool,
+    symptoms: tuple[str, ...],
 ) -> LoggedSession:
-    return LoggedSession(sets, reps, band, pain, next_day, form_ok)
+    return LoggedSession(sets, reps, band, pain, next_day, form_ok, symptoms)
+
+
+def _symptoms(r: WorkoutRow) -> tuple[str, ...]:
+    return tuple(k for k in (r.symptoms or "").split(",") if k)
+
+
+def _workout_fields(entry: WorkoutEntry) -> dict[str, Any]:
+    """A workout's columns (the symptoms as one comma-separated text)."""
+    return entry.model_dump() | {"symptoms": ",".join(entry.symptoms)}
 
 
 def _workout_out(r: WorkoutRow) -> WorkoutOut:
@@ -490,6 +510,7 @@ def _workout_out(r: WorkoutRow) -> WorkoutOut:
         pain_0_10=r.pain_0_10,
         pain_next_day=r.pain_next_day,
         form_ok=r.form_ok,
+        symptoms=[cast(Symptom, k) for k in _symptoms(r) if k in get_args(Symptom)],
         next_action=r.next_action,
         next_dose=r.next_dose,
         reason=r.reason,
@@ -779,7 +800,7 @@ def import_person(db: Database, data: Any, /, *, name: str | None = None) -> Per
                 )
             )
         for w in exp.workouts:
-            s.add(WorkoutRow(person_id=pid, **w.model_dump(), created_at=_now()))
+            s.add(WorkoutRow(person_id=pid, **_workout_fields(w), created_at=_now()))
         for n in exp.notes:
             s.add(NoteRow(person_id=pid, created_at=n.created_at, text=n.text))
         for c in exp.clearances:

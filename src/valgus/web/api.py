@@ -16,6 +16,7 @@ from valgus.assessment.questions import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import GUIDES, Answers
 from valgus.errors import NotFoundError
 from valgus.program.ics import program_to_ics
+from valgus.program.progression import Symptom
 from valgus.services import accounts, assessments, history, manual, people, programs, workouts
 from valgus.services import answers as answers_service
 from valgus.services import jobs as job_service
@@ -119,6 +120,9 @@ class WorkoutIn(BaseModel):
     band: str | None = Field(default=None, max_length=20)
     pain_next_day: bool = False
     form_ok: bool = True
+    symptoms: list[Symptom] = Field(
+        default=[], description="stop symptoms since the session: any one stops the program"
+    )
     date: dt.date | None = None
 
 

@@ -20,6 +20,7 @@ from valgus.assessment.selftests import BAND_ORDER, GUIDES
 from valgus.errors import AnswersError, InputError, NotFoundError, RedFlagError, ValgusError
 from valgus.program.catalogue import load_catalogue
 from valgus.program.prescription import Program
+from valgus.program.progression import STOP_SYMPTOMS
 from valgus.results import AnalysisResult
 from valgus.services import answers as answers_service
 from valgus.services import assessments, history, manual, people, programs, team, workouts
@@ -72,7 +73,7 @@ async def form_of(request: Request) -> dict[str, Any]:
     form = await request.form()
     if not check_csrf(request, str(form.get("csrf", ""))):
         raise InputError("the form expired; reload the page and send it again")
-    return {k: form.getlist(k) if k == "bands" else form.get(k) for k in form}
+    return {k: form.getlist(k) if k in ("bands", "symptoms") else form.get(k) for k in form}
 
 
 def form_date(f: dict[str, Any], key: str, label: str) -> dt.date:
@@ -477,6 +478,7 @@ def log_page(request: Request, pid: Pid, s: State, note: str | None = None) -> H
         drill_names={d.id: d.name for d in program.drills} if program else {},
         latest=h.workouts[-1] if h.workouts else None,
         bands=BAND_ORDER,
+        symptoms=STOP_SYMPTOMS,
         today=dt.date.today(),
         note=note == "kept",
     )
@@ -494,6 +496,7 @@ async def log_submit(request: Request, pid: Pid, s: State) -> Response:
         pain_0_10=form_int(f, "pain_0_10", "pain"),
         pain_next_day=f.get("pain_next_day") == "yes",
         form_ok=f.get("form_poor") != "yes",
+        symptoms=list(f.get("symptoms") or []),
     )
     logged = workouts.log(s.db, store.person_name(s.db, pid), entry)
     return see(f"/people/{pid}/log" + ("?note=kept" if logged.band_note else ""))
