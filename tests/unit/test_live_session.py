@@ -105,3 +105,16 @@ def test_the_live_knee_reads_the_analysis_s_knee_over_the_foot() -> None:
         whole = series.legs[next(s for s in series.legs if s.value == side)].knee_over_foot
         live = np.array([shown[i].legs[side].mkd for i in deep], dtype=np.float64)
         assert np.allclose(live, whole[deep], atol=0.01)
+
+
+def test_the_live_foot_line_is_the_key_frames_line() -> None:
+    """The dashed line the page draws is the analysis's foot's line at the knee (as on the
+    key frames), as a share of the frame width."""
+    ds = make_squat_poses(Squat(n_reps=2, medial_shift_m={"left": 0.06, "right": 0.0}))
+    _, shown, _ = _play(ds)
+    series = analyze_poses(ds).series
+    deep = [i for i, f in enumerate(shown) if f.depth is not None and f.depth > 0.25]
+    for side in ("left", "right"):
+        whole = series.legs[next(s for s in series.legs if s.value == side)].foot_line_x
+        live = np.array([shown[i].legs[side].line_x for i in deep], dtype=np.float64)
+        assert np.allclose(live * ds.attrs["width"], whole[deep], atol=2.0)

@@ -27,6 +27,7 @@ from valgus.assessment.bands import VERDICTS, mkd_level
 from valgus.assessment.quality import USABLE_MAX_YAW_DEG
 from valgus.errors import ValgusError
 from valgus.kinematics.angles import (
+    foot_line_x,
     knee_forward_px,
     knee_over_foot,
     leg_length_px,
@@ -75,6 +76,7 @@ class LegLive:
     # enough; standing: the hips are not down in a squat (the measure is read at the bottom)
     mkd: float | None  # the knee over the foot's line, / leg length (+ = inside); the name
     # is the page's message key
+    line_x: float | None = None  # picture x of the foot's line at the knee, / frame width
 
 
 @dataclass(frozen=True)
@@ -252,22 +254,25 @@ class LiveSession:
         hip, knee, ankle = (_point(s, f"{side}_{p}") for p in ("hip", "knee", "ankle"))
         length = self._standing_len or float(leg_length_px(hip, knee, ankle))
         toe, shin = self._standing_feet.get(side, (float("nan"), float("nan")))
+        other_hip, forward = _point(s, f"{other}_hip"), knee_forward_px(knee, ankle, shin)
         mkd = float(
             knee_over_foot(
                 knee,
                 ankle,
                 hip,
-                _point(s, f"{other}_hip"),
-                forward_px=knee_forward_px(knee, ankle, shin),
+                other_hip,
+                forward_px=forward,
                 toe_out_deg=toe,
                 leg_length_px=length,
             )
         )
         if not np.isfinite(mkd):
             return LegLive("unknown", None)
+        x = float(foot_line_x(ankle, hip, other_hip, forward_px=forward, toe_out_deg=toe))
+        line_x = round(x / self.width, 4) if np.isfinite(x) and self.width else None
         if depth is None or depth < MIN_REP_DEPTH:
-            return LegLive("standing", round(mkd, 4))
-        return LegLive(VERDICTS[mkd_level(mkd)], round(mkd, 4))  # type: ignore[arg-type]
+            return LegLive("standing", round(mkd, 4), line_x)
+        return LegLive(VERDICTS[mkd_level(mkd)], round(mkd, 4), line_x)  # type: ignore[arg-type]
 
     # --- reps --------------------------------------------------------------------------
 

@@ -283,7 +283,10 @@ class LiveConnection:
             "t": t_ms,
             "setup": f.setup,
             "cue": f.cue,
-            "legs": {side: {"band": leg.band, "mkd": leg.mkd} for side, leg in f.legs.items()},
+            "legs": {
+                side: {"band": leg.band, "mkd": leg.mkd, "line_x": leg.line_x}
+                for side, leg in f.legs.items()
+            },
             "depth": f.depth,
             "reps": f.reps,
             "still": f.still,

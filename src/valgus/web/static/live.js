@@ -43,11 +43,16 @@
     if (!p) return;
     var lw = Math.max(3, Math.round(w / 160));
     ["left", "right"].forEach(function (side) {
-      var band = (msg.legs[side] || {}).band || "unknown";
+      var leg = msg.legs[side] || {};
+      var band = leg.band || "unknown";
       var pt = function (name) { var q = p[side + "_" + name]; return [q[0] * w, q[1] * h]; };
       var hip = pt("hip"), knee = pt("knee"), ankle = pt("ankle"), toe = pt("foot_index");
+      // The foot's line at the knee (the measure's reference, as on the key frames); the
+      // vertical over the toes until the server has seen the feet standing.
+      var lineX = typeof leg.line_x === "number" ? leg.line_x * w : toe[0];
+      var base = typeof leg.line_x === "number" ? ankle[1] : toe[1];
       g.setLineDash([lw * 2, lw * 2]); g.strokeStyle = "#ffffff"; g.lineWidth = Math.max(1, lw / 2);
-      g.beginPath(); g.moveTo(toe[0], toe[1]); g.lineTo(toe[0], knee[1] - 0.15 * Math.abs(ankle[1] - hip[1])); g.stroke();
+      g.beginPath(); g.moveTo(lineX, base); g.lineTo(lineX, knee[1] - 0.15 * Math.abs(ankle[1] - hip[1])); g.stroke();
       g.setLineDash([]); g.strokeStyle = COLOURS[band]; g.lineWidth = lw;
       g.beginPath(); g.moveTo(hip[0], hip[1]); g.lineTo(knee[0], knee[1]); g.lineTo(ankle[0], ankle[1]); g.stroke();
       g.strokeStyle = "#ffffff"; g.lineWidth = Math.max(1, lw / 2);
