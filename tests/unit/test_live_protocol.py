@@ -55,6 +55,19 @@ class TestFrames:
         with pytest.raises(FrameError, match="px a side"):
             decode_jpeg(_jpeg(32, 32))
 
+    def test_a_small_jpeg_declaring_a_huge_picture_is_refused_before_decoding(self) -> None:
+        # A 320x480 JPEG whose header (SOF0) says 60000 x 60000: decoding it would ask for
+        # ~10 GB. Its size is read from the header and refused first.
+        data = bytearray(_jpeg(320, 480))
+        sof = data.index(b"\xff\xc0")
+        for side, said in ((60000, "far too large"), (4000, "4000x4000 px")):
+            data[sof + 5 : sof + 9] = struct.pack(">HH", side, side)
+            with pytest.raises(FrameError, match=said):
+                decode_jpeg(bytes(data))
+        with pytest.raises(FrameError, match="not a JPEG"):
+            ok, png = cv2.imencode(".png", np.zeros((100, 100, 3), np.uint8))
+            decode_jpeg(png.tobytes())
+
 
 class TestBackPressure:
     def test_a_slow_consumer_gets_the_newest_and_nothing_queues(self) -> None:

@@ -13,6 +13,7 @@ the newest frame, and no queue builds behind it however slow it is.
 from __future__ import annotations
 
 import asyncio
+import io
 import math
 import struct
 from typing import Generic, TypeVar
@@ -20,6 +21,7 @@ from typing import Generic, TypeVar
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
 from valgus.errors import InputError
 
@@ -52,14 +54,32 @@ def parse_frame(data: bytes, /) -> tuple[float, bytes]:
     return t_ms, jpeg
 
 
+def jpeg_size(jpeg: bytes, /) -> tuple[int, int]:
+    """(width, height) from a JPEG's header, without decoding it (a small file can declare a
+    picture of gigabytes), or FrameError."""
+    try:
+        with Image.open(io.BytesIO(jpeg)) as im:
+            kind, size = im.format, im.size
+    except Image.DecompressionBombError:
+        raise FrameError(
+            f"frame declares a picture far too large; send {MIN_SIDE_PX} to {MAX_SIDE_PX} px a side"
+        ) from None
+    except (OSError, ValueError):
+        raise FrameError("frame JPEG could not be decoded") from None
+    if kind != "JPEG":
+        raise FrameError(f"frame is {kind or 'not an image'}, not a JPEG")
+    return size
+
+
 def decode_jpeg(jpeg: bytes, /) -> NDArray[np.uint8]:
-    """The RGB picture (h, w, 3) of a JPEG, or FrameError."""
-    img = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
-    if img is None:
-        raise FrameError("frame JPEG could not be decoded")
-    h, w = img.shape[:2]
+    """The RGB picture (h, w, 3) of a JPEG, or FrameError. Its size is checked from the
+    header before anything is decoded."""
+    w, h = jpeg_size(jpeg)
     if max(h, w) > MAX_SIDE_PX or min(h, w) < MIN_SIDE_PX:
         raise FrameError(f"frame of {w}x{h} px; send {MIN_SIDE_PX} to {MAX_SIDE_PX} px a side")
+    img = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if img is None or img.shape[:2] != (h, w):
+        raise FrameError("frame JPEG could not be decoded")
     return np.asarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), dtype=np.uint8)
 
 

@@ -157,7 +157,7 @@ class LiveConnection:
                 await loop.run_in_executor(self.model, estimator.close)
             self.model.shutdown(wait=False, cancel_futures=True)
             self.judge.shutdown(wait=False, cancel_futures=True)
-            with contextlib.suppress(RuntimeError):
+            with contextlib.suppress(RuntimeError, WebSocketDisconnect):  # the page left
                 await self.ws.close()
 
     async def hello(self) -> bool:
