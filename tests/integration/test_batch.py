@@ -156,7 +156,7 @@ def test_bad_rows_fail_with_their_reasons_and_the_rest_is_done(clips: Path, tmp_
     refused = {
         x["person"]: x["reason"] for x in _sheet(tmp_path / "out") if x["result"] == "refused"
     }
-    assert "no such file" in refused["cy"]
-    assert "not a video" in refused["dee"]
-    assert "'cartwheel' is not known" in refused["eve"]
+    assert refused["cy"].startswith("bad_input: ") and "no such file" in refused["cy"]
+    assert refused["dee"].startswith("video_unreadable: ") and "not a video" in refused["dee"]
+    assert refused["eve"].startswith("bad_input: ") and "'cartwheel' is not known" in refused["eve"]
     assert _people(tmp_path / "h.sqlite3") == ["ann"]  # nobody is created for a refused row

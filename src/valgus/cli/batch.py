@@ -30,7 +30,7 @@ def batch(
         help="Folder for the results and the team sheet.",
     ),
     workers: int = typer.Option(
-        0, "--workers", help="Recordings analyzed at once on this machine [default: one per core]."
+        0, "--workers", help="Recordings analyzed at once on this machine (0: one per core)."
     ),
     scheduler: str | None = typer.Option(
         None,
@@ -97,7 +97,14 @@ def _entry(r: ItemResult, out: Path) -> Entry:
 
     report = os.path.relpath(r.report, out.resolve()) if r.report is not None else ""
     i = r.item
-    return team.Entry(i.person, i.movement, str(i.file), r.result, r.error_message, report)
+    return team.Entry(i.person, i.movement, str(i.file), r.result, _why(r), report)
+
+
+def _why(r: ItemResult) -> str | None:
+    """A failed item's error: its code (as in the JSON error object) and its message."""
+    if r.error_message is None:
+        return None
+    return f"{r.error_code}: {r.error_message}" if r.error_code else r.error_message
 
 
 def _print(done: BatchProgress, csv_path: Path, html_path: Path) -> None:
@@ -109,7 +116,7 @@ def _print(done: BatchProgress, csv_path: Path, html_path: Path) -> None:
     for r in done.results:
         summary = (r.result or {}).get("summary", {})
         left = summary.get("left", {}).get("band", "-")
-        right = summary.get("right", {}).get("band") if r.result else r.error_message
+        right = summary.get("right", {}).get("band") if r.result else _why(r)
         row = (str(r.item.row), r.item.person, r.item.movement, r.item.file.name, r.status)
         table.add_row(*row, left, right or "-")
     out = common.out()
