@@ -4,6 +4,7 @@
     /usr/bin/time -v valgus history bench --json >/dev/null   # VALGUS_DATABASE_URL=URL
     python -m tests.storage_bench held URL [S]     # a read while a writer holds its lock S s
     python -m tests.storage_bench contention URL   # reads while 4 processes write
+    python -m tests.storage_bench kills URL [N]     # kill -9 during `analyze --person`, N times
 
 Only API present before and after the reliability work (Database, store.add_person,
 add_analysis, add_note, log_workout, history), so the same commands measure both versions
@@ -127,6 +128,74 @@ def contention(url: str, writers: int = 4, writes: int = 25) -> None:
     )
 
 
+def kills(url: str, n: int = 40, seed: int = 1) -> None:
+    """`valgus analyze POSES --person kill` killed with SIGKILL at a random moment of its
+    run, n times (n different recordings); then the database's integrity, every stored
+    analysis whole (its result and its pose data), and a rerun of every recording to the end:
+    each stored exactly once."""
+    import os
+    import random
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from valgus.io.poses import save_poses
+
+    tmp = Path(tempfile.mkdtemp(prefix="valgus-kills-"))
+    base = make_squat_poses(Squat(n_reps=3))
+    files = []
+    for i in range(n):  # different bytes, different content hash, the same squat
+        ds = base.copy(deep=True)
+        ds["position"] = ds["position"] + 0.01 * i
+        files.append(save_poses(ds, tmp / f"kill-{i:02d}.poses.nc"))
+    env = os.environ | {"VALGUS_DATABASE_URL": url}
+    valgus = [str(Path(sys.executable).parent / "valgus")]
+    subprocess.run([*valgus, "person", "add", "kill"], env=env, check=True, capture_output=True)
+
+    def analyze(f: Path) -> subprocess.Popen[bytes]:
+        args = [*valgus, "analyze", str(f), "--person", "kill", "--out", str(tmp / "out")]
+        return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    t = time.perf_counter()
+    analyze(files[0]).wait()
+    full = time.perf_counter() - t
+    rng = random.Random(seed)
+    killed = finished = 0
+    for f in files[1:]:
+        p = analyze(f)
+        try:
+            p.wait(timeout=rng.uniform(0.05, 1.0) * full)
+            finished += 1
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            killed += 1
+    with Database(url) as db, db.read() as s:
+        integrity = s.execute(text("PRAGMA integrity_check")).scalar() if "sqlite" in url else "-"
+    h = _history(url)
+    whole = sum(a.has_poses for a in h.analyses)
+    print(
+        f"{n - 1} runs of `valgus analyze --person` ({full:.1f} s each when left alone): "
+        f"{killed} killed with SIGKILL at a random moment, {finished} finished first; "
+        f"integrity_check: {integrity}; {len(h.analyses)} analyses stored, {whole} with their "
+        "pose data"
+    )
+    for f in files:
+        analyze(f).wait()
+    h = _history(url)
+    print(
+        f"after rerunning all {n} to the end: {len(h.analyses)} analyses stored "
+        f"({len({a.source_path for a in h.analyses})} different recordings)"
+    )
+
+
+def _history(url: str) -> store.History:
+    with Database(url) as db:
+        return store.history(db, "kill")
+
+
 if __name__ == "__main__":
     command, url, *rest = sys.argv[1:]
     if command == "build":
@@ -135,5 +204,7 @@ if __name__ == "__main__":
         held(url, *map(float, rest))
     elif command == "contention":
         contention(url)
+    elif command == "kills":
+        kills(url, *map(int, rest))
     else:
         raise SystemExit(__doc__)

@@ -64,8 +64,8 @@ class TestFrames:
             data[sof + 5 : sof + 9] = struct.pack(">HH", side, side)
             with pytest.raises(FrameError, match=said):
                 decode_jpeg(bytes(data))
+        _, png = cv2.imencode(".png", np.zeros((100, 100, 3), np.uint8))
         with pytest.raises(FrameError, match="not a JPEG"):
-            ok, png = cv2.imencode(".png", np.zeros((100, 100, 3), np.uint8))
             decode_jpeg(png.tobytes())
 
 

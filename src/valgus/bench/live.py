@@ -144,6 +144,7 @@ def live_set(
         if ready.get("type") != "ready":
             raise RuntimeError(f"live session did not start: {ready}")
         done = threading.Event()
+        errors: list[str] = []
 
         def receive() -> None:
             while not done.is_set():
@@ -167,12 +168,15 @@ def live_set(
                     run.saved = {"id": msg["id"]}
                     done.set()
                 elif msg["type"] == "error" and msg.get("code") != "bad_frame":
-                    raise RuntimeError(msg["message"])
+                    errors.append(str(msg.get("message")))
+                    done.set()
 
         reader = threading.Thread(target=receive, daemon=True)
         reader.start()
         t0 = time.perf_counter()
         for k, jpeg in enumerate(frames):
+            if done.is_set():  # the server saved the set by itself (standing still)
+                break
             wait = t0 + k / fps - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
@@ -182,11 +186,13 @@ def live_set(
             run.sent += 1
         run.duration_s = time.perf_counter() - t0
         time.sleep(1.5)  # the judgement of the last rep
-        if save:
+        if save and not done.is_set():
             ws.send(json.dumps({"type": "save"}))
             done.wait(120)
         done.set()
         reader.join(5)
+        if errors:
+            raise RuntimeError(f"the live set ended with an error: {errors[0]}")
     if run.saved is not None:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
