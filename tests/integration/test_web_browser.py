@@ -375,7 +375,8 @@ def _upload(tab: Tab, pid: int, video: Path, *, keep: bool = False, shoot: bool 
     job_id = page.url.rsplit("/", 1)[1]
     # live progress: the page's script polls the API and writes "stage (NN%)"
     live = page.locator("[data-testid=job-progress] [data-stage]")
-    expect(live).to_have_text(re.compile(r"\(\d+%\)"), timeout=ANALYSIS_MS)
+    # a stage of the running analysis (not the queue's "waiting for a free worker")
+    expect(live).to_have_text(re.compile(r"^(?!waiting).+\(\d+%\)"), timeout=ANALYSIS_MS)
     if shoot:
         tab.shoot("analysis-progress")
     expect(page.locator("[data-testid=results]")).to_be_visible(timeout=ANALYSIS_MS)
@@ -707,3 +708,29 @@ def test_reopening_the_manual_check_keeps_the_hand_placed_points(
     expect(page.locator("[data-m=fppa_deg]")).not_to_have_text("-")
     page.wait_for_load_state("networkidle")
     assert kept() == by_hand
+
+
+def test_several_videos_are_sent_one_after_the_other(
+    desktop: Tab, server: Server, clips: dict[str, Clip], tmp_path: Path
+) -> None:
+    """Upload one or more videos: each its own analysis; a refused one is named with its
+    reason and the others go on."""
+    from playwright.sync_api import expect
+
+    page = desktop.page
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("not a video")
+    pid = server.api("/api/people", {"name": "Di Example"})["id"]
+    desktop.expected_status.add(f"{server.url}/api/analyses")  # the refused file's 4xx
+    desktop.goto(f"/new?person={pid}")
+    form = page.locator("[data-testid=upload-form]")
+    form.locator("[data-testid=file-input]").set_input_files(
+        [str(clips["first"].video), str(notes)]
+    )
+    form.get_by_role("button", name="Upload and analyze").click()
+    error = form.locator("[data-upload-error]")
+    expect(error).to_contain_text("notes.mp4: ")
+    expect(error).to_contain_text("The other 1 are being analyzed")
+    jobs = server.api(f"/api/analyses?person={pid}")
+    assert len(jobs) == 1 and jobs[0]["person"] == "Di Example"
+    server.api(f"/api/analyses/{jobs[0]['id']}/cancel", {})  # spare the workers

@@ -127,3 +127,18 @@ def test_a_bad_program_start_is_named(client: tuple[TestClient, int, str]) -> No
 def test_the_forms_are_the_ones_the_pages_post_to() -> None:
     assert "/people/{pid}/log" in _page_forms() and "/upload" in _page_forms()
     assert len(_page_forms()) == 10
+
+
+def test_several_files_in_one_upload_are_refused_in_words(
+    client: tuple[TestClient, int, str],
+) -> None:
+    c, pid, _ = client
+    files = [
+        ("file", ("a.mp4", b"x" * 10, "video/mp4")),
+        ("file", ("b.mp4", b"y" * 10, "video/mp4")),
+    ]
+    r = c.post("/api/analyses", files=files, data={"movement": "squat", "person": str(pid)})
+    assert r.status_code == 400
+    assert "2 files in one upload: send one recording per request" in r.json()["error"]["message"]
+    kept = c.app.state.valgus.workspace.uploads.glob("*")  # type: ignore[attr-defined]
+    assert [f.name for f in kept] == ["x.mp4"]  # the fixture's job's; nothing of this upload

@@ -144,8 +144,9 @@ def fuzz(
     out: Path | None = typer.Option(None, "--out", help="Also write the report (Markdown) here."),
 ) -> None:
     """Mutated files (real seeds) through every file parser: video probe and decoding, pose
-    files, TRC, C3D, OpenSim .mot, answers TOML/JSON; failures are tracebacks, hangs and
-    crashes (exit status 1 when there is one)."""
+    files, TRC, C3D, OpenSim .mot, answers TOML/JSON, the batch manifest CSV and the
+    sign-in's JSON and form bodies; failures are tracebacks, hangs and crashes (exit status
+    1 when there is one)."""
     from valgus.bench.fuzz import main
 
     err = Console(stderr=True)

@@ -43,6 +43,7 @@ class Upload:
     client_name: str = ""
     size: int = 0
     fields: dict[str, str] = field(default_factory=dict)
+    more_files: int = 0  # further file parts (not stored): one recording per request
 
 
 @dataclass
@@ -94,6 +95,8 @@ async def receive(
         part.header_field, part.header_value = b"", b""
 
     def on_headers_finished() -> None:
+        if part.name == file_field and part.filename is not None and upload.path is not None:
+            upload.more_files += 1
         if part.name == file_field and part.filename is not None and upload.path is None:
             upload.client_name = Path(part.filename.replace("\\", "/")).name
             upload.path = destination(upload.client_name)
@@ -173,6 +176,11 @@ async def accept(request: Request, s: Any, /, *, form: bool = False) -> Job:
         raise InputError("no file in the form: choose a video (the field named 'file')")
     f = got.fields
     try:
+        if got.more_files:
+            raise InputError(
+                f"{got.more_files + 1} files in one upload: send one recording per request "
+                "(each becomes its own analysis; the page sends several one after the other)"
+            )
         if form and not check_csrf(request, f.get("csrf")):
             raise InputError("the form expired; reload the page and send it again")
         person = f.get("person") or None

@@ -17,10 +17,12 @@ $all("form[data-confirm]").forEach(function (f) {
   ["dragenter", "dragover"].forEach(function (t) { drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.add("over"); }); });
   ["dragleave", "drop"].forEach(function (t) { drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("over"); }); });
   drop.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) input.files = e.dataTransfer.files; });
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var bar = $("[data-upload-progress]", form), err = $("[data-upload-error]", form);
-    err.hidden = true; bar.hidden = false; bar.value = 0;
+  // One upload per chosen video, one after the other (each its own analysis): one video
+  // goes to its page; several to the list of analyses, with any refusal said per file.
+  function send(file, onDone) {
+    var bar = $("[data-upload-progress]", form);
+    var data = new FormData(form);
+    data.set("file", file, file.name);
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/analyses");
     var extra = csrfHeaders({});
@@ -29,12 +31,37 @@ $all("form[data-confirm]").forEach(function (f) {
     xhr.onload = function () {
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (x) { body = {}; }
-      if (xhr.status === 202) { window.location = "/analyses/" + body.id; return; }
-      bar.hidden = true; err.hidden = false;
-      err.textContent = (body.error && body.error.message) || ("upload failed (" + xhr.status + ")");
+      if (xhr.status === 202) onDone(body.id, null);
+      else onDone(null, (body.error && body.error.message) || ("upload failed (" + xhr.status + ")"));
     };
-    xhr.onerror = function () { bar.hidden = true; err.hidden = false; err.textContent = "the connection to the server broke; try again"; };
-    xhr.send(new FormData(form));
+    xhr.onerror = function () { onDone(null, "the connection to the server broke; try again"); };
+    xhr.send(data);
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var bar = $("[data-upload-progress]", form), err = $("[data-upload-error]", form);
+    var status = $("[data-upload-status]", form);
+    var files = Array.prototype.slice.call(input.files);
+    if (!files.length) return;
+    err.hidden = true; err.textContent = ""; bar.hidden = false;
+    var ids = [], problems = [];
+    (function next(i) {
+      if (i === files.length) {
+        bar.hidden = true;
+        if (!problems.length && ids.length === 1) { window.location = "/analyses/" + ids[0]; return; }
+        if (!problems.length) { window.location = "/jobs"; return; }
+        err.hidden = false;
+        err.textContent = problems.join(" ") + (ids.length ? " The other " + ids.length + " are being analyzed: see Analyses." : "");
+        return;
+      }
+      bar.value = 0;
+      if (status) status.textContent = files.length > 1 ? "Sending " + (i + 1) + " of " + files.length + ": " + files[i].name : "";
+      send(files[i], function (id, problem) {
+        if (id) ids.push(id);
+        else problems.push((files.length > 1 ? files[i].name + ": " : "") + problem + ".");
+        next(i + 1);
+      });
+    })(0);
   });
 })();
 
