@@ -142,3 +142,25 @@ def sdc(leg: LegSummary, /) -> str:
             shown = amount(change.threshold(measure, value, value, least=least), measure)
             parts.append(f"{names[measure]} {shown}")
     return "; ".join(parts) or "-"
+
+
+SCREEN_WORDS = {
+    "clear": "no red flags reported",
+    "refer": "a red flag reported: see a clinician",
+    "incomplete": "the safety questions not all answered",
+}
+
+
+def screen(status: str, /) -> str:
+    """The red-flag screen's outcome in words (the JSON keeps clear / refer / incomplete)."""
+    return SCREEN_WORDS.get(status, status)
+
+
+def driver(code: str, /) -> str:
+    """A stored driver ("ankle_dorsiflexion: likely") in words ("ankle mobility
+    (dorsiflexion, the calf): likely")."""
+    from valgus.assessment.drivers import LABELS
+
+    key, _, weight = code.partition(": ")
+    label = LABELS.get(key, key)  # type: ignore[call-overload]
+    return f"{label}: {weight}" if weight else label

@@ -175,7 +175,7 @@ def assess_command(
     """
     from valgus.assessment.selftests import GUIDES
     from valgus.services import answers as answers_service
-    from valgus.services import assessments
+    from valgus.services import assessments, documents
 
     if guide:
         for key, text in GUIDES.items():
@@ -208,6 +208,8 @@ def assess_command(
     interactive = not no_input and not as_json and sys.stdin.isatty()
     with handled(as_json=as_json):
         day = common.parse_date(date)
+        # The analyses first: a video given by mistake is said before any question is asked.
+        results = documents.read_analysis_files(analyses or [])
         data = answers_service.gather(
             answers_file, flags, red_flags_yes=red_flag or [], no_red_flags=no_red_flags
         )
@@ -216,7 +218,7 @@ def assess_command(
         answers = answers_service.validate_answers(
             data, name=str(answers_file) if answers_file else "answers"
         )
-        result = assessments.run(analyses or [], answers, date=day)
+        result = assessments.run(results, answers, date=day)
         saved = assessments.save(result, out or assessments.default_path(day))
         if person is not None:
             with common.database() as db:

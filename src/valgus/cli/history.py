@@ -133,8 +133,11 @@ def render_history(h: History, console: Console) -> None:
         for leg in legs:
             console.print(f"  {leg.statement}", highlight=False)
     for a in h.assessments:
-        drivers = ", ".join(a.drivers) or "none"
-        console.print(f"assessment {a.date}: red flags {a.red_flags}; drivers: {drivers}")
+        drivers = "; ".join(present.driver(d) for d in a.drivers) or "none"
+        console.print(
+            f"assessment {a.date}: {present.screen(a.red_flags)}; what may contribute: {drivers}",
+            highlight=False,
+        )
     for pr in h.programs:
         ad = pr.adherence
         frac = "" if ad.fraction is None else f" ({ad.fraction:.0%})"
