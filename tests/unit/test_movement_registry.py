@@ -19,7 +19,7 @@ def test_every_module_is_a_movement_with_its_own_spec() -> None:
     for name in names:
         spec = movements.get(name)
         assert spec.name == name and spec.label and spec.summary_title
-    assert [s.name for s in movements.all_specs()][0] == "squat"
+    assert movements.all_specs()[0].name == "squat"
     with pytest.raises(KeyError):
         movements.get("cartwheel")
 
