@@ -28,6 +28,8 @@ h3{font-size:1.02rem;margin:16px 0 6px} .stop{background:#fdecea;border-left-col
 .card{background:#fff;border:1px solid #e3e6ea;padding:4px 14px;margin:10px 0}
 figure.drill{margin:8px 0} figure.drill img{max-width:100%;height:auto;max-height:240px}
 .wide figure{flex:1 1 100%} .wide figure img{max-height:none;max-width:100%;height:auto}
+figure img{max-width:100%;height:auto}
+@media (max-width:640px){main{padding:12px} table{display:block;overflow-x:auto;white-space:nowrap}}
 """
 
 BAND_CLASS = {
