@@ -137,7 +137,7 @@ def test_live_squat_counts_reps_names_the_caving_knee_and_saves_the_set(
             while "above typical" not in knee.inner_text():  # the next rep's bottom
                 assert time.monotonic() < end, "the left knee never read above typical live"
                 time.sleep(0.02)
-            page.screenshot(path=str(screenshots / "live-desktop-knee-in.png"))
+            page.screenshot(path=str(screenshots / "live-desktop-knee-in.png"), full_page=True)
             state = _until(tab, "the third rep's verdict", lambda s: s["judged"] == "3")
             assert state["reps"] == "3", state
             assert state["left"] in ("mild", "marked"), state
