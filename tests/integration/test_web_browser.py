@@ -514,13 +514,23 @@ def test_desktop_journey(
     page.get_by_role("link", name="Log a workout").click()
     page.wait_for_url(f"**/people/{pid}/log")
     tab.shoot("workout-log-empty")
+    # tick off today's session: every drill at the dose it starts with
+    session = page.get_by_test_id("session-form")
+    ticked = session.locator("input[name=done]:checked").count()
+    assert ticked == len(drills), (ticked, drills)
+    session.get_by_role("button", name="Log the session").click()
+    expect(page.get_by_test_id("decision")).to_contain_text("Next: ")
+    assert page.locator("[data-testid=logged] tbody tr").count() == len(drills)
+    # and one drill on its own, as done
+    page.locator("details", has=page.get_by_test_id("log-form")).locator("summary").click()
     form = page.get_by_test_id("log-form")
     form.locator("select[name=exercise_id]").select_option(drills[0])
     form.locator("input[name=sets]").fill("2")
     form.locator("input[name=reps]").fill("10")
     form.get_by_role("button", name="Log it").click()
-    expect(page.get_by_test_id("decision")).to_contain_text("Next: 2 x 10")
-    assert page.locator("table tbody tr").count() == 1
+    # its second good session at the starting dose: the progression adds a set
+    expect(page.get_by_test_id("decision")).to_contain_text(re.compile(r"Next: 3 x \d+"))
+    assert page.locator("[data-testid=logged] tbody tr").count() == len(drills) + 1
     tab.shoot("workout-logged")
 
     # second squat, 5 deg on the left, the original video kept
@@ -674,12 +684,14 @@ def test_reloading_the_workout_log_does_not_log_twice(
         pytest.skip("needs the desktop journey's program")
     page = desktop.page
     desktop.goto(f"/people/{journey.pid}/log")
-    before = page.locator("table tbody tr").count()
-    page.get_by_test_id("log-form").get_by_role("button", name="Log it").click()
+    before = page.locator("[data-testid=logged] tbody tr").count()
+    session = page.get_by_test_id("session-form")
+    ticked = session.locator("input[name=done]:checked").count()
+    session.get_by_role("button", name="Log the session").click()
     page.get_by_test_id("decision").wait_for()
     page.reload()
     page.wait_for_load_state("load")
-    assert page.locator("table tbody tr").count() == before + 1
+    assert page.locator("[data-testid=logged] tbody tr").count() == before + ticked
 
 
 def test_reopening_the_manual_check_keeps_the_hand_placed_points(

@@ -153,3 +153,74 @@ def test_the_history_reads_in_words(ann: dict[str, Path]) -> None:
     shown = ok("history", "ann")
     assert "no red flags reported" in shown and "red flags clear" not in shown
     assert not re.search(r"\b(foot_pronation|ankle_dorsiflexion|motor_control)\b", shown), shown
+
+
+def test_a_session_is_ticked_off_drill_by_drill(ann: dict[str, Path]) -> None:
+    from valgus.errors import InputError
+    from valgus.program.progression import Dose
+    from valgus.services import workouts
+    from valgus.storage import Database, store
+
+    with Database() as db:
+        plan = workouts.session_plan(db, "ann")
+        program = store.latest_program(db, "ann")
+        assert program is not None
+        assert [d.exercise_id for d in plan] == [d.id for d in program.drills]
+        assert all(d.dose is not None and d.note.startswith("First session") for d in plan)
+        day = DAY + dt.timedelta(days=2)
+
+        def entry(drill: str, dose: Dose) -> object:
+            return workouts.entry(
+                date=day,
+                exercise_id=drill,
+                sets=dose.sets,
+                reps=dose.reps,
+                band=dose.band,
+                pain_0_10=1,
+            )
+
+        entries = [entry(d.exercise_id, d.dose) for d in plan if d.dose is not None]
+        with pytest.raises(InputError, match="'nordic_curl' is not in ann's program"):
+            workouts.log_session(db, "ann", [*entries, entry("nordic_curl", Dose(2, 5))])  # type: ignore[list-item]
+        assert store.history(db, "ann").workouts == []  # one refused drill stores none
+        logged = workouts.log_session(db, "ann", entries, today=day)  # type: ignore[arg-type]
+        assert len(logged) == len(plan) and all(x.decision.dose for x in logged)
+        after = workouts.session_plan(db, "ann")
+        assert all(d.note.startswith("One good session at this dose") for d in after)
+
+
+def test_doses_read_back_from_their_text() -> None:
+    from valgus.program.progression import Dose
+
+    for dose in (Dose(2, 10), Dose(3, 15, "green")):
+        assert Dose.parse(str(dose)) == dose
+    with pytest.raises(ValueError, match="not a dose"):
+        Dose.parse("lots")
+
+
+def test_the_api_gives_the_session_and_logs_it(ann: dict[str, Path]) -> None:
+    import os
+
+    from fastapi.testclient import TestClient
+
+    from valgus.storage import store
+    from valgus.web.app import create_app
+    from valgus.web.settings import Settings
+
+    url = os.environ["VALGUS_DATABASE_URL"]
+    app = create_app(Settings(data_dir=ann["tmp"] / "web", database_url=url), run_workers=False)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        pid = store.person_ids(app.state.valgus.db)["ann"]
+        plan = c.get(f"/api/people/{pid}/session").json()
+        assert plan and all(d["next_dose"] for d in plan)
+        first = plan[0]
+        sets, reps = (int(x) for x in first["next_dose"].split(",")[0].split(" x "))
+        body = {
+            "drills": [{"exercise_id": first["exercise_id"], "sets": sets, "reps": reps}],
+            "pain_0_10": 7,
+            "date": str(DAY + dt.timedelta(days=2)),
+        }
+        r = c.post(f"/api/people/{pid}/sessions", json=body)
+        assert r.status_code == 201, r.text
+        assert r.json()[0]["action"] == "stop"  # pain 7/10: the stop rule
+        assert c.post(f"/api/people/{pid}/sessions", json=body | {"drills": []}).status_code == 422

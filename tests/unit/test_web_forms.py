@@ -126,7 +126,7 @@ def test_a_bad_program_start_is_named(client: tuple[TestClient, int, str]) -> No
 
 def test_the_forms_are_the_ones_the_pages_post_to() -> None:
     assert "/people/{pid}/log" in _page_forms() and "/upload" in _page_forms()
-    assert len(_page_forms()) == 10
+    assert len(_page_forms()) == 11
 
 
 def test_several_files_in_one_upload_are_refused_in_words(

@@ -15,6 +15,7 @@ Rules, in order (docs/evidence.md §7 for pain, §8 for dose and bands):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -57,6 +58,14 @@ class Dose:
 
     def __str__(self) -> str:
         return f"{self.sets} x {self.reps}" + (f", {self.band} band" if self.band else "")
+
+    @classmethod
+    def parse(cls, text: str, /) -> Dose:
+        """The dose from its text (str(dose): "3 x 12" or "3 x 12, red band")."""
+        m = re.fullmatch(r"(\d+) x (\d+)(?:, (\w+) band)?", text.strip())
+        if m is None:
+            raise ValueError(f"not a dose: {text!r}")
+        return cls(int(m.group(1)), int(m.group(2)), m.group(3))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from valgus.assessment import safety as rules
 from valgus.assessment.selftests import BAND_ORDER
 from valgus.errors import AnswersError, InputError
 from valgus.program.catalogue import load_catalogue
-from valgus.program.progression import Decision, LoggedSession, next_dose
+from valgus.program.progression import Decision, Dose, LoggedSession, next_dose
 from valgus.services import safety
 from valgus.storage import Database, store
 from valgus.storage.store import WorkoutEntry
@@ -98,3 +98,48 @@ def log(
 
 def standing(db: Database, person: str, /) -> rules.Standing:
     return safety.standing(db, person)
+
+
+@dataclass(frozen=True)
+class DrillToday:
+    """One drill of the program, with the dose to do next and why."""
+
+    exercise_id: str
+    name: str
+    dose: Dose | None  # None: no dose now (a stop, or the safety gate)
+    note: str
+
+
+def session_plan(db: Database, person: str, /) -> list[DrillToday]:
+    """The person's program drills with the next dose of each (from its logs, as `valgus log`
+    said after the latest one; the bottom of the range and the starting band before any)."""
+    program = store.latest_program(db, person)
+    if program is None:
+        return []
+    catalogue = load_catalogue()
+    latest = {d.exercise_id: d for d in store.history(db, person).doses}
+    plan = []
+    for drill in program.drills:
+        done = latest.get(drill.id)
+        if done is None:
+            bottom = catalogue.get(drill.id).dosage
+            dose: Dose | None = Dose(bottom.sets[0], bottom.reps[0], drill.band)
+            note = "First session: start at the bottom of the range."
+        else:
+            dose = None if done.next_dose is None else Dose.parse(done.next_dose)
+            note = done.reason
+        plan.append(DrillToday(drill.id, drill.name, dose, note))
+    return plan
+
+
+def log_session(
+    db: Database, person: str, entries: list[WorkoutEntry], /, *, today: dt.date | None = None
+) -> list[Logged]:
+    """A session ticked off: every drill done, logged as `log` logs one (all checked before
+    any is stored: one refused drill stores none)."""
+    if not entries:
+        raise InputError("tick at least one drill you did")
+    day = today or dt.date.today()
+    for entry in entries:
+        _check(db, person, entry, day)
+    return [log(db, person, entry, today=day) for entry in entries]

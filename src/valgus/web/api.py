@@ -347,6 +347,61 @@ def log_workout(person_id: PersonId, body: WorkoutIn, s: State) -> Any:
     }
 
 
+class DrillDone(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise_id: str = Field(max_length=80)
+    sets: int = Field(ge=1, le=10)
+    reps: int = Field(ge=1, le=100)
+    band: str | None = Field(default=None, max_length=20)
+
+
+class SessionIn(BaseModel):
+    """A session ticked off: the drills done; pain, form and stop symptoms for the session."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    drills: list[DrillDone] = Field(min_length=1, max_length=20)
+    pain_0_10: int = Field(ge=0, le=10)
+    pain_next_day: bool = False
+    form_ok: bool = True
+    symptoms: list[Symptom] = []
+    date: dt.date | None = None
+
+
+@router.get("/people/{person_id}/session", responses=ERRORS)
+def session_plan(person_id: PersonId, s: State) -> Any:
+    """The program's drills with the dose to do next and why (no dose: a stop or the gate)."""
+    return [
+        {
+            "exercise_id": d.exercise_id,
+            "name": d.name,
+            "next_dose": None if d.dose is None else str(d.dose),
+            "note": d.note,
+        }
+        for d in workouts.session_plan(s.db, _name(s, person_id))
+    ]
+
+
+@router.post("/people/{person_id}/sessions", status_code=201, responses=ERRORS)
+def log_session(person_id: PersonId, body: SessionIn, s: State) -> Any:
+    """Log a session: every drill done (all refused if one is), each with its decision."""
+    shared = body.model_dump(exclude={"drills"}) | {"date": body.date or dt.date.today()}
+    entries = [workouts.entry(**(d.model_dump() | shared)) for d in body.drills]
+    return [
+        {
+            "exercise_id": entry.exercise_id,
+            "action": logged.decision.action,
+            "next_dose": None if logged.decision.dose is None else str(logged.decision.dose),
+            "reason": logged.decision.reason,
+            "note": logged.band_note,
+        }
+        for entry, logged in zip(
+            entries, workouts.log_session(s.db, _name(s, person_id), entries), strict=True
+        )
+    ]
+
+
 @router.post("/people/{person_id}/clearances", status_code=201, responses=ERRORS)
 def clear_person(person_id: PersonId, body: ClearanceIn, s: State) -> Any:
     """Record a clinician's clearance to resume after a stop rule."""

@@ -73,7 +73,8 @@ async def form_of(request: Request) -> dict[str, Any]:
     form = await request.form()
     if not check_csrf(request, str(form.get("csrf", ""))):
         raise InputError("the form expired; reload the page and send it again")
-    return {k: form.getlist(k) if k in ("bands", "symptoms") else form.get(k) for k in form}
+    lists = ("bands", "symptoms", "done")
+    return {k: form.getlist(k) if k in lists else form.get(k) for k in form}
 
 
 def form_date(f: dict[str, Any], key: str, label: str) -> dt.date:
@@ -479,6 +480,7 @@ def log_page(request: Request, pid: Pid, s: State, note: str | None = None) -> H
         latest=h.workouts[-1] if h.workouts else None,
         bands=BAND_ORDER,
         symptoms=STOP_SYMPTOMS,
+        plan=workouts.session_plan(s.db, name),
         today=dt.date.today(),
         note=note == "kept",
     )
@@ -500,6 +502,33 @@ async def log_submit(request: Request, pid: Pid, s: State) -> Response:
     )
     logged = workouts.log(s.db, store.person_name(s.db, pid), entry)
     return see(f"/people/{pid}/log" + ("?note=kept" if logged.band_note else ""))
+
+
+@router.post("/people/{pid}/session")
+async def session_submit(request: Request, pid: Pid, s: State) -> Response:
+    """A session ticked off: each ticked drill with its sets, reps and band; the pain, the
+    form and any stop symptom for the session as a whole."""
+    f = await form_of(request)
+    shared: dict[str, Any] = {
+        "date": form_date(f, "date", "the date"),
+        "pain_0_10": form_int(f, "pain_0_10", "pain"),
+        "pain_next_day": f.get("pain_next_day") == "yes",
+        "form_ok": f.get("form_poor") != "yes",
+        "symptoms": list(f.get("symptoms") or []),
+    }
+    entries = [
+        workouts.entry(
+            exercise_id=str(drill),
+            sets=form_int(f, f"sets.{drill}", f"sets of {drill}"),
+            reps=form_int(f, f"reps.{drill}", f"reps of {drill}"),
+            band=f.get(f"band.{drill}") or None,
+            **shared,
+        )
+        for drill in f.get("done") or []
+    ]
+    logged = workouts.log_session(s.db, store.person_name(s.db, pid), entries)
+    kept = any(entry.band_note for entry in logged)
+    return see(f"/people/{pid}/log" + ("?note=kept" if kept else ""))
 
 
 # --- progress -------------------------------------------------------------------------------
