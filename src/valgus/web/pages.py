@@ -14,7 +14,6 @@ from fastapi.templating import Jinja2Templates
 
 from valgus import __version__, present
 from valgus.assessment import movements
-from valgus.assessment.drivers import read_analysis
 from valgus.assessment.questions import OTTAWA_KEYS, QUESTIONS
 from valgus.assessment.selftests import BAND_ORDER, GUIDES
 from valgus.errors import AnswersError, InputError, NotFoundError, RedFlagError, ValgusError
@@ -23,7 +22,16 @@ from valgus.program.prescription import Program
 from valgus.program.progression import STOP_SYMPTOMS
 from valgus.results import AnalysisResult
 from valgus.services import answers as answers_service
-from valgus.services import assessments, history, manual, people, programs, team, workouts
+from valgus.services import (
+    assessments,
+    comparisons,
+    history,
+    manual,
+    people,
+    programs,
+    team,
+    workouts,
+)
 from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
 from valgus.web import uploads
@@ -576,17 +584,15 @@ def trend_picture(pid: Pid, side: str, s: State) -> Response:
 
 @router.get("/people/{pid}/compare", response_class=HTMLResponse)
 def compare_page(request: Request, pid: Pid, s: State, a: str, b: str) -> HTMLResponse:
-    from valgus.assessment.compare import compare
-
     name = store.person_name(s.db, pid)
     first, second = _job(s, a), _job(s, b)
-    if first.result is None or second.result is None:
-        raise InputError("both analyses must be finished")
-    comparison = compare(
-        read_analysis(first.result),
-        read_analysis(second.result),
-        first=f"{first.created_at:%Y-%m-%d %H:%M} {first.upload_name}",
-        second=f"{second.created_at:%Y-%m-%d %H:%M} {second.upload_name}",
+    comparison = comparisons.compare_results(
+        first.result,
+        second.result,
+        names=(
+            f"{first.created_at:%Y-%m-%d %H:%M} {first.upload_name}",
+            f"{second.created_at:%Y-%m-%d %H:%M} {second.upload_name}",
+        ),
     )
     videos = [
         {
