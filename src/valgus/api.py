@@ -71,7 +71,9 @@ def analyze_file(
     """Analyze a video, a saved pose file (*.poses.nc) or marker motion capture (.trc, .c3d)."""
     p = Path(path)
     if person_box is not None and (is_pose_file(p) or is_mocap_file(p)):
-        raise InputError("--person-box picks a person in a video; this file holds one already")
+        raise InputError(
+            "a person's box (--person-box) picks a person in a video; this file holds one already"
+        )
     if is_pose_file(p):
         return analyze_poses(load_poses(p), movement=movement, options=options)
     if is_mocap_file(p):

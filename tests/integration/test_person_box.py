@@ -26,7 +26,12 @@ W, H = 540, 960
 
 @pytest.fixture(scope="module")
 def two_people(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("gym")
+    return render_two_people(tmp_path_factory.mktemp("gym"))
+
+
+def render_two_people(folder: Path) -> Path:
+    """Two rendered squats side by side: left knee caving in 25 deg on the picture's left
+    half (x < W), none on the right."""
     clips = []
     for name, left in (("a", 25.0), ("b", 0.0)):
         clip = folder / f"{name}.mp4"

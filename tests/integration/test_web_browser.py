@@ -746,3 +746,44 @@ def test_several_videos_are_sent_one_after_the_other(
     jobs = server.api(f"/api/analyses?person={pid}")
     assert len(jobs) == 1 and jobs[0]["person"] == "Di Example"
     server.api(f"/api/analyses/{jobs[0]['id']}/cancel", {})  # spare the workers
+
+
+def test_a_box_drawn_on_the_first_frame_picks_the_person(
+    desktop: Tab, server: Server, tmp_path: Path
+) -> None:
+    """Two people in the picture: a box dragged around the one on the left (whose left knee
+    caves in) on the page's first frame; the analysis measures that person."""
+    from playwright.sync_api import expect
+
+    from tests.integration.test_person_box import W, render_two_people
+
+    page = desktop.page
+    video = render_two_people(tmp_path)
+    pid = server.api("/api/people", {"name": "Gym Example"})["id"]
+    desktop.goto(f"/new?person={pid}")
+    form = page.locator("[data-testid=upload-form]")
+    form.locator("[data-testid=file-input]").set_input_files(str(video))
+    picker = form.locator("[data-person-pick]")
+    expect(picker).to_be_visible()  # shown once the first frame is read
+    picker.locator("summary").click()
+    canvas = page.get_by_test_id("person-pick")
+    expect(canvas).to_be_visible()
+    canvas.scroll_into_view_if_needed()
+    r = canvas.bounding_box()
+    assert r is not None
+    width_px = 2 * W  # the video's width: the canvas shows it whole
+    k = r["width"] / width_px
+    page.mouse.move(r["x"] + 100 * k, r["y"] + 150 * k)
+    page.mouse.down()
+    page.mouse.move(r["x"] + 300 * k, r["y"] + 500 * k, steps=5)
+    page.mouse.move(r["x"] + 440 * k, r["y"] + 900 * k, steps=5)
+    page.mouse.up()
+    box = form.locator("input[name=person_box]").input_value()
+    x, y, w, h = (float(v) for v in box.split(","))
+    assert abs(x - 100) < 6 and abs(y - 150) < 6 and abs(w - 340) < 8 and abs(h - 750) < 8, box
+    desktop.shoot("person-box")
+    form.get_by_role("button", name="Upload and analyze").click()
+    page.wait_for_url(re.compile(r"/analyses/[0-9a-f]+$"))
+    expect(page.locator("[data-testid=results]")).to_be_visible(timeout=ANALYSIS_MS)
+    expect(page.locator("[data-testid=verdict-left]")).to_have_text(ABOVE)
+    expect(page.locator("[data-testid=verdict-right]")).to_have_text(TYPICAL)

@@ -32,6 +32,11 @@ class Box:
     w: float
     h: float
 
+    @property
+    def text(self) -> str:
+        """'x,y,w,h', as parse reads it."""
+        return f"{self.x:g},{self.y:g},{self.w:g},{self.h:g}"
+
     @classmethod
     def parse(cls, text: str, /) -> Box:
         """'x,y,w,h' in pixels, as the user gives it."""
@@ -39,11 +44,13 @@ class Box:
             x, y, w, h = (float(v) for v in text.split(","))
         except ValueError:
             raise InputError(
-                f"--person-box takes x,y,width,height in pixels of the first frame, got {text!r}"
+                f"the person's box (--person-box) takes x,y,width,height in pixels of the first "
+                f"frame, got {text!r}"
             ) from None
-        if w <= 0 or h <= 0 or x < 0 or y < 0:
+        if not np.all(np.isfinite([x, y, w, h])) or w <= 0 or h <= 0 or x < 0 or y < 0:
             raise InputError(
-                f"--person-box needs a positive width and height inside the picture, got {text!r}"
+                f"the person's box (--person-box) needs a positive width and height inside the "
+                f"picture, got {text!r}"
             )
         return cls(x, y, w, h)
 

@@ -25,6 +25,7 @@ from valgus.assessment.analysis import Analysis, Options
 from valgus.errors import InputError, NotFoundError, ValgusError
 from valgus.io.poses import POSES_SUFFIX, load_poses
 from valgus.io.video import probe
+from valgus.pose.person_box import Box
 from valgus.services import analyses
 from valgus.storage import Database, jobs, store
 from valgus.storage.jobs import Job
@@ -92,9 +93,10 @@ def submit(
     person: str | None = None,
     keep_video: bool = False,
     filmed: dt.date | None = None,
+    person_box: Box | None = None,
 ) -> Job:
     """Accept an upload already streamed to `stored`: check it and queue it. A refused file
-    is deleted at once."""
+    is deleted at once. person_box: the person to follow when others are in the picture."""
     try:
         pipeline.check_options(movement, options)
         if person is not None:
@@ -111,7 +113,8 @@ def submit(
         path=str(stored),
         upload_name=upload_name,
         movement=movement,
-        options={"side": options.side, "sex": options.sex, "mirrored": options.mirrored},
+        options={"side": options.side, "sex": options.sex, "mirrored": options.mirrored}
+        | ({"person_box": person_box.text} if person_box is not None else {}),
         person=person,
         keep_video=keep_video,
         filmed=filmed,
@@ -166,11 +169,14 @@ class Outcome:
 def _attempt(db: Database, workspace: Workspace, job: Job, report: ProgressReport) -> Outcome:
     """Analyze the job's recording and draw its report; how it ended."""
     out = workspace.results(job.id)
+    options = dict(job.options)
+    box = options.pop("person_box", None)
     try:
         a = analyses.analyze(
             Path(job.path),
             movement=job.movement,
-            options=Options(**job.options),
+            options=Options(**options),
+            person_box=Box.parse(box) if box else None,
             out=out,
             stem=RESULT_STEM,
             person=job.person,

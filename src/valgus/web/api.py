@@ -151,7 +151,8 @@ def _name(s: Any, person_id: int) -> str:
 @router.post("/analyses", status_code=202, response_model=Accepted, responses=ERRORS)
 async def upload_analysis(request: Request, s: State) -> Accepted:
     """Upload a recording (multipart: `file`, `movement`, optional `person` (a name or an
-    id), `side`, `sex`, `mirrored`, `keep_video`, `filmed` (YYYY-MM-DD)). It is checked,
+    id), `side`, `sex`, `mirrored`, `keep_video`, `filmed` (YYYY-MM-DD), `person_box`
+    ("x,y,w,h", pixels of the first frame: the person to follow)). It is checked,
     queued and analyzed by a worker: follow it at the returned url."""
     job = await uploads.accept(request, s)
     return Accepted(id=job.id, status=job.status, url=f"/api/analyses/{job.id}")

@@ -20,6 +20,7 @@ from starlette.requests import Request
 
 from valgus.assessment.analysis import Options
 from valgus.errors import InputError, ValgusError
+from valgus.pose.person_box import Box
 from valgus.services import jobs as job_service
 from valgus.storage import jobs, store
 from valgus.storage.jobs import Job
@@ -162,7 +163,8 @@ def _flag(text: str | None) -> bool:
 
 async def accept(request: Request, s: Any, /, *, form: bool = False) -> Job:
     """An upload (multipart: `file`, `movement`, optional `person` (a name or an id),
-    `side`, `sex`, `mirrored`, `keep_video`, `filmed`), streamed to a generated name,
+    `side`, `sex`, `mirrored`, `keep_video`, `filmed`, `person_box` ("x,y,w,h" in pixels of
+    the first frame: the person to follow when others are in the picture)), streamed to a generated name,
     checked and queued (services/jobs.submit). form=True: the app's own form, whose CSRF
     field must match."""
     job_id = jobs.new_id()
@@ -194,6 +196,7 @@ async def accept(request: Request, s: Any, /, *, form: bool = False) -> Job:
             filmed = dt.date.fromisoformat(f["filmed"]) if f.get("filmed") else None
         except ValueError:
             raise InputError(f"filmed must be YYYY-MM-DD, got {f['filmed']!r}") from None
+        box = Box.parse(f["person_box"]) if f.get("person_box") else None
     except ValgusError:
         got.path.unlink(missing_ok=True)
         raise
@@ -212,4 +215,5 @@ async def accept(request: Request, s: Any, /, *, form: bool = False) -> Job:
         person=person,
         keep_video=_flag(f.get("keep_video")),
         filmed=filmed,
+        person_box=box,
     )

@@ -16,7 +16,55 @@ $all("form[data-confirm]").forEach(function (f) {
   var drop = $("[data-drop]", form), input = $("input[type=file]", form);
   ["dragenter", "dragover"].forEach(function (t) { drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.add("over"); }); });
   ["dragleave", "drop"].forEach(function (t) { drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("over"); }); });
-  drop.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) input.files = e.dataTransfer.files; });
+  drop.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) { input.files = e.dataTransfer.files; input.dispatchEvent(new Event("change")); } });
+  // Someone else in the picture: the first frame of the chosen video, and a box dragged
+  // around the person to measure, in the video's own pixels ("x,y,w,h": the person_box field).
+  var pick = $("[data-person-pick]", form);
+  if (pick) {
+    var canvas = $("[data-pick-canvas]", pick), said = $("[data-pick-said]", pick);
+    var field = $("input[name=person_box]", pick), g = canvas.getContext("2d");
+    var still = document.createElement("video"), scale = 1, box = null, start = null;
+    still.muted = true; still.playsInline = true; still.preload = "auto";
+    var paint = function () {
+      g.drawImage(still, 0, 0, canvas.width, canvas.height);
+      if (!box) return;
+      g.lineWidth = 3; g.strokeStyle = "#ffb300";
+      g.strokeRect(box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale);
+    };
+    var show = function () {
+      field.value = box ? box.map(Math.round).join(",") : "";
+      said.textContent = box ? "Box " + field.value + " (pixels of the first frame): this person is measured." : "No box: the person the pose model finds is measured.";
+    };
+    still.addEventListener("loadeddata", function () { still.currentTime = 0; });
+    still.addEventListener("seeked", function () {
+      scale = Math.min(360 / still.videoWidth, 640 / still.videoHeight);
+      canvas.width = Math.round(still.videoWidth * scale); canvas.height = Math.round(still.videoHeight * scale);
+      pick.hidden = false; paint();
+    });
+    var at = function (e) {
+      var r = canvas.getBoundingClientRect();
+      return [(e.clientX - r.left) * canvas.width / r.width / scale, (e.clientY - r.top) * canvas.height / r.height / scale];
+    };
+    canvas.addEventListener("pointerdown", function (e) { start = at(e); canvas.setPointerCapture(e.pointerId); });
+    canvas.addEventListener("pointermove", function (e) {
+      if (!start) return;
+      var p = at(e);
+      box = [Math.min(start[0], p[0]), Math.min(start[1], p[1]), Math.abs(p[0] - start[0]), Math.abs(p[1] - start[1])];
+      paint();
+    });
+    canvas.addEventListener("pointerup", function () {
+      start = null;
+      if (box && (box[2] < 10 || box[3] < 10)) box = null;
+      paint(); show();
+    });
+    $("[data-pick-clear]", pick).addEventListener("click", function () { box = null; paint(); show(); });
+    input.addEventListener("change", function () {
+      box = null; show(); pick.hidden = true;
+      var f = input.files;
+      if (f.length === 1 && f[0].type.indexOf("video/") === 0) { still.src = URL.createObjectURL(f[0]); }
+    });
+  }
+
   // One upload per chosen video, one after the other (each its own analysis): one video
   // goes to its page; several to the list of analyses, with any refusal said per file.
   function send(file, onDone) {
