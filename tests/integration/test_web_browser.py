@@ -366,7 +366,7 @@ def _upload(tab: Tab, pid: int, video: Path, *, keep: bool = False, shoot: bool 
     form.locator("input[name=movement][value=squat]").check()
     form.locator("[data-testid=file-input]").set_input_files(str(video))
     if keep:
-        form.locator("details summary").click()
+        form.locator("details", has_text="More options").locator("summary").click()
         form.locator("input[name=keep_video]").check()
     if shoot:
         tab.shoot("new-assessment")

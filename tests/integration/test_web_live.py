@@ -158,15 +158,12 @@ def test_live_squat_counts_reps_names_the_caving_knee_and_saves_the_set(
             )
             history = server.api(f"/api/people/{pid}/history")
             assert len(history["analyses"]) == 1
-            # The page reloads itself when it sees the job end; leave it first, so that its
-            # reload cannot interrupt the navigation to the finished page.
-            for _ in range(3):
-                try:
-                    page.goto("about:blank")
-                    break
-                except Exception:  # interrupted by the page's own reload: leave again
-                    time.sleep(0.5)
-            tab.goto(f"/analyses/{job_id}")
+            # The page reloads itself when it sees the job end: wait for that reload to show
+            # the results (navigating there as well would race it).
+            from playwright.sync_api import expect
+
+            expect(page.locator("[data-testid=results]")).to_be_visible(timeout=LIVE_MS)
+            page.wait_for_load_state("load")
             tab.shoot("saved-analysis")
             tab.check_clean()
 
