@@ -110,7 +110,12 @@ def test_a_dask_cluster_gives_the_same_results(clips: Path, tmp_path: Path) -> N
         assert _people(tmp_path / f"{name}.sqlite3") == ["ann", "bob"]
 
 
-def test_a_killed_batch_resumes_where_it_stopped(clips: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill -9", "Ctrl-C"])
+def test_a_killed_batch_resumes_where_it_stopped(
+    clips: Path, tmp_path: Path, how: signal.Signals
+) -> None:
+    """kill -9 of the batch and its worker, or Ctrl-C (SIGINT to the terminal's process
+    group): no half record, and the rerun does the rest."""
     db = tmp_path / "h.sqlite3"
     env = os.environ | {"VALGUS_DATABASE_URL": f"sqlite:///{db}"}
     proc = subprocess.Popen(
@@ -118,7 +123,8 @@ def test_a_killed_batch_resumes_where_it_stopped(clips: Path, tmp_path: Path) ->
         cwd=clips,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
     end = time.monotonic() + 300
@@ -131,8 +137,12 @@ def test_a_killed_batch_resumes_where_it_stopped(clips: Path, tmp_path: Path) ->
                 tables = {t for (t,) in c.execute("SELECT name FROM sqlite_master")}
                 if "batch_items" in tables:
                     done = c.execute("SELECT COUNT(*) FROM batch_items").fetchone()[0]
-    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its worker, at once
-    proc.wait(10)
+    os.killpg(proc.pid, how)  # the batch and its worker, at once
+    _, err = proc.communicate(timeout=60)
+    if how == signal.SIGINT:  # said in one line, with the documented exit status
+        assert proc.returncode == 130, err
+        assert "interrupted: what finished is stored; run it again to do the rest." in err
+        assert "Traceback" not in err, err
     r = _run(clips, db, tmp_path / "out", "--workers", "1")
     assert r.returncode == 0, r.stderr
     assert "1 analyzed, 1 done before, 0 failed of 2" in r.stdout
