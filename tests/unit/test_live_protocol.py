@@ -152,6 +152,25 @@ class TestSocket:
             assert ws.receive_json()["type"] == "saving"
             assert "nothing was recorded" in ws.receive_json()["message"]
 
+    def test_frames_faster_than_the_model_are_dropped_not_queued(self, client: TestClient) -> None:
+        """The real model behind the socket: 40 frames sent at once. Each is either analysed
+        or dropped as stale (never queued), answers come newest-last in time order, and the
+        newest frame is always analysed."""
+        n = 40
+        with client.websocket_connect("/live/ws", headers=ORIGIN) as ws:
+            ws.send_text(json.dumps({"type": "hello", "movement": "squat"}))
+            assert ws.receive_json()["type"] == "ready"
+            for k in range(n):
+                ws.send_bytes(HEADER.pack(float(k)) + _jpeg())
+            answered: list[float] = []
+            while not answered or answered[-1] != n - 1:
+                msg = ws.receive_json()
+                assert msg["type"] == "frame", msg
+                answered.append(msg["t"])
+        assert answered == sorted(answered) and len(set(answered)) == len(answered)
+        assert msg["received"] == n
+        assert msg["dropped"] > 0 and len(answered) + msg["dropped"] == n, (answered, msg)
+
     def test_a_closed_socket_ends_the_set_and_frees_its_place(self, client: TestClient) -> None:
         for _ in range(3):  # more than the server's places: each closed set gave its back
             with client.websocket_connect("/live/ws", headers=ORIGIN) as ws:
