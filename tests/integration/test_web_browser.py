@@ -597,8 +597,9 @@ def test_desktop_journey(
 def test_phone_journey(
     phone: Tab, server: Server, clips: dict[str, Clip], journey: Journey
 ) -> None:
-    """Shorter: add a person, upload and results, safety form, drivers, program; delete the
-    person; then the other pages at phone size (the desktop journey's person, if it ran)."""
+    """Shorter: add a person, upload and results, safety form, drivers, program, a session
+    logged; delete the person; then the other pages at phone size (the desktop journey's
+    person, if it ran)."""
     from playwright.sync_api import expect
 
     tab, page = phone, phone.page
@@ -616,6 +617,11 @@ def test_phone_journey(
     expect(page.get_by_test_id("screen-clear")).to_be_visible()
     tab.shoot("drivers")
     _build_program(tab, pid)
+    # tick off today's session on the phone
+    tab.goto(f"/people/{pid}/log")
+    page.get_by_test_id("session-form").get_by_role("button", name="Log the session").click()
+    expect(page.get_by_test_id("decision")).to_contain_text("Next: ")
+    assert page.locator("[data-testid=logged] tbody tr").count() >= 1
 
     # delete the person: their results go with them
     assert (server.data / "results" / job).is_dir()
