@@ -5,6 +5,7 @@ tests/integration/test_web_schema.py; the page forms are not in that schema.)"""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
@@ -142,3 +143,19 @@ def test_several_files_in_one_upload_are_refused_in_words(
     assert "2 files in one upload: send one recording per request" in r.json()["error"]["message"]
     kept = c.app.state.valgus.workspace.uploads.glob("*")  # type: ignore[attr-defined]
     assert [f.name for f in kept] == ["x.mp4"]  # the fixture's job's; nothing of this upload
+
+
+def test_a_person_box_is_checked_when_the_upload_arrives(
+    client: tuple[TestClient, int, str], tmp_path: Path
+) -> None:
+    from tests.synthetic_poses import make_squat_poses
+    from valgus.io.poses import save_poses
+
+    c, pid, _ = client
+    poses = save_poses(make_squat_poses(), tmp_path / "a.poses.nc").read_bytes()
+    form = {"movement": "squat", "person": str(pid)}
+    files = {"file": ("a.poses.nc", poses, "application/octet-stream")}
+    r = c.post("/api/analyses", files=files, data=form | {"person_box": "10,10,100,200"})
+    assert r.status_code == 400 and "picks a person in a video" in r.json()["error"]["message"]
+    r = c.post("/api/analyses", files=files, data=form | {"person_box": "10,10,0,200"})
+    assert r.status_code == 400 and "positive width" in r.json()["error"]["message"]

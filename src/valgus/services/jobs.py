@@ -102,6 +102,10 @@ def submit(
         if person is not None:
             store.check_person(db, person)
         check_upload(stored)
+        if person_box is not None and stored.suffix.lower() not in VIDEO_SUFFIXES:
+            raise InputError(
+                "a person's box picks a person in a video; this file holds one person already"
+            )
     except ValgusError as e:
         stored.unlink(missing_ok=True)
         if str(stored) in str(e):  # name the person's file, never the server's path
