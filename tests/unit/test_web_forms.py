@@ -5,8 +5,8 @@ tests/integration/test_web_schema.py; the page forms are not in that schema.)"""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
