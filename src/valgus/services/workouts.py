@@ -110,14 +110,19 @@ class DrillToday:
     note: str
 
 
-def session_plan(db: Database, person: str, /) -> list[DrillToday]:
+def session_plan(
+    db: Database, person: str, /, *, doses: list[store.DoseOut] | None = None
+) -> list[DrillToday]:
     """The person's program drills with the next dose of each (from its logs, as `valgus log`
-    said after the latest one; the bottom of the range and the starting band before any)."""
+    said after the latest one; the bottom of the range and the starting band before any).
+    doses: the person's history's, when the caller has read it already."""
     program = store.latest_program(db, person)
     if program is None:
         return []
     catalogue = load_catalogue()
-    latest = {d.exercise_id: d for d in store.history(db, person).doses}
+    if doses is None:
+        doses = store.history(db, person).doses
+    latest = {d.exercise_id: d for d in doses}
     plan = []
     for drill in program.drills:
         done = latest.get(drill.id)

@@ -488,7 +488,7 @@ def log_page(request: Request, pid: Pid, s: State, note: str | None = None) -> H
         latest=h.workouts[-1] if h.workouts else None,
         bands=BAND_ORDER,
         symptoms=STOP_SYMPTOMS,
-        plan=workouts.session_plan(s.db, name),
+        plan=workouts.session_plan(s.db, name, doses=h.doses),
         today=dt.date.today(),
         note=note == "kept",
     )
