@@ -52,6 +52,7 @@ $all("form[data-confirm]").forEach(function (f) {
       box = [Math.min(start[0], p[0]), Math.min(start[1], p[1]), Math.abs(p[0] - start[0]), Math.abs(p[1] - start[1])];
       paint();
     });
+    canvas.addEventListener("pointercancel", function () { start = null; });
     canvas.addEventListener("pointerup", function () {
       start = null;
       if (box && (box[2] < 10 || box[3] < 10)) box = null;
